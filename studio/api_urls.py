@@ -1,0 +1,36 @@
+"""Routes of the REST API, /api/v1/…: every resource of a project lives under /projects/<id>/."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from studio.cast.api import CharacterViewSet, ReferenceViewSet
+from studio.projects.api import MemberViewSet, MeView, ProjectViewSet
+from studio.screenplay.api import SceneViewSet, ScriptViewSet
+from studio.shots.api import ShotViewSet
+
+LIST = {"get": "list", "post": "create"}
+DETAIL = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+READ_DELETE = {"get": "retrieve", "delete": "destroy"}
+P = "projects/<int:project_id>/"
+
+urlpatterns = [
+    path("me/", MeView.as_view({"get": "retrieve"}), name="me"),
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("projects/", ProjectViewSet.as_view(LIST), name="project-list"),
+    path("projects/<int:pk>/", ProjectViewSet.as_view(DETAIL), name="project-detail"),
+    path(P + "members/", MemberViewSet.as_view(LIST), name="member-list"),
+    path(P + "members/<int:pk>/", MemberViewSet.as_view(DETAIL), name="member-detail"),
+    path(P + "characters/", CharacterViewSet.as_view(LIST), name="character-list"),
+    path(P + "characters/<int:pk>/", CharacterViewSet.as_view(DETAIL), name="character-detail"),
+    path(P + "characters/<int:character_id>/references/", ReferenceViewSet.as_view(LIST), name="reference-list"),
+    path(P + "characters/<int:character_id>/references/<int:pk>/", ReferenceViewSet.as_view(READ_DELETE),
+         name="reference-detail"),
+    path(P + "scripts/", ScriptViewSet.as_view(LIST), name="script-list"),
+    path(P + "scripts/<int:pk>/", ScriptViewSet.as_view(DETAIL), name="script-detail"),
+    path(P + "scenes/", SceneViewSet.as_view(LIST), name="scene-list"),
+    path(P + "scenes/reorder/", SceneViewSet.as_view({"post": "reorder"}), name="scene-reorder"),
+    path(P + "scenes/<int:pk>/", SceneViewSet.as_view(DETAIL), name="scene-detail"),
+    path(P + "shots/", ShotViewSet.as_view(LIST), name="shot-list"),
+    path(P + "shots/reorder/", ShotViewSet.as_view({"post": "reorder"}), name="shot-reorder"),
+    path(P + "shots/<int:pk>/", ShotViewSet.as_view(DETAIL), name="shot-detail"),
+]

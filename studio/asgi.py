@@ -1,0 +1,20 @@
+"""ASGI entry point: Django for HTTP, Channels for websockets, in one Daphne process."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studio.settings")
+
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from studio.live.auth import StudioAuthMiddlewareStack  # noqa: E402
+from studio.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter({
+    "http": django_asgi_app,
+    "websocket": AllowedHostsOriginValidator(StudioAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+})

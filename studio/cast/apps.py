@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CastConfig(AppConfig):
+    name = "studio.cast"
+    label = "cast"
+    verbose_name = "Cast"

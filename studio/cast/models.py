@@ -1,0 +1,90 @@
+"""Characters and the reference images that keep their look consistent across shots."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from studio.projects.models import Project
+
+MAX_SEED = 2**32 - 1
+HEX_COLOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #e4572e.")
+CHARACTER_COLORS = ("#e4572e", "#29a19c", "#f3a712", "#4f86f7", "#a259ff", "#e83f6f", "#2bb673", "#ff7f50")
+
+
+def random_seed() -> int:
+    return secrets.randbelow(MAX_SEED + 1)
+
+
+class Character(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="characters")
+    name = models.CharField(max_length=120)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names the script uses: nicknames, titles.")
+    description = models.TextField(blank=True, max_length=4000)
+    appearance_prompt = models.TextField(
+        blank=True, max_length=2000, help_text="How the character looks, as words for the image model."
+    )
+    seed = models.BigIntegerField(default=random_seed, validators=[MaxValueValidator(MAX_SEED)])
+    color = models.CharField(max_length=7, validators=[HEX_COLOR], default="#4f86f7")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "project", name="character_name_unique_in_project"),
+            models.CheckConstraint(condition=models.Q(seed__gte=0), name="character_seed_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+def reference_path(instance: ReferenceImage, filename: str) -> str:
+    character = instance.character
+    return f"references/{character.project_id}/{character.pk}/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+def reference_thumb_path(instance: ReferenceImage, filename: str) -> str:
+    character = instance.character
+    return f"references/{character.project_id}/{character.pk}/thumbs/{uuid.uuid4().hex}.jpg"
+
+
+def _suffix(filename: str) -> str:
+    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+class ReferenceImage(models.Model):
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="references")
+    image = models.FileField(upload_to=reference_path)
+    thumbnail = models.FileField(upload_to=reference_thumb_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    caption = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.character} reference {self.pk}"
+
+    @property
+    def url(self) -> str:
+        return reverse("web:reference-image", kwargs={"project_id": self.character.project_id, "pk": self.pk})
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("web:reference-thumbnail", kwargs={"project_id": self.character.project_id, "pk": self.pk})

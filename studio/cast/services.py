@@ -1,0 +1,203 @@
+"""Writes to characters and their reference images."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypedDict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from studio.core.concurrency import lock_current
+from studio.core.images import clean_image_upload
+from studio.core.services import apply_changes, validate
+from studio.live import events
+from studio.live.events import CharacterData, UserRef
+from studio.projects.access import authorize
+from studio.projects.models import Project
+from studio.projects.permissions import Capability
+
+from .models import CHARACTER_COLORS, Character, ReferenceImage
+
+MAX_ALIASES = 20
+
+
+class CharacterChanges(TypedDict, total=False):
+    name: str
+    aliases: list[str]
+    description: str
+    appearance_prompt: str
+    seed: int
+    color: str
+
+
+CHARACTER_FIELDS = ("name", "aliases", "description", "appearance_prompt", "seed", "color")
+
+
+def _clean_aliases(aliases, name: str) -> list[str]:
+    if aliases is None:
+        return []
+    if not isinstance(aliases, (list, tuple)) or not all(isinstance(a, str) for a in aliases):
+        raise ValidationError({"aliases": ["Send aliases as a list of names."]})
+    seen, out = {name.casefold()}, []
+    for alias in (a.strip() for a in aliases):
+        if not alias or alias.casefold() in seen:
+            continue
+        if len(alias) > 120:
+            raise ValidationError({"aliases": [f"'{alias[:20]}…' is longer than 120 characters."]})
+        seen.add(alias.casefold())
+        out.append(alias)
+    if len(out) > MAX_ALIASES:
+        raise ValidationError({"aliases": [f"A character can have at most {MAX_ALIASES} aliases."]})
+    return out
+
+
+def _check_names_free(character: Character) -> None:
+    """No two characters of a project may answer to the same name or alias."""
+    others = Character.objects.filter(project_id=character.project_id).exclude(pk=character.pk)
+    taken = {}
+    for other in others.only("name", "aliases"):
+        for n in other.names:
+            taken[n.casefold()] = other.name
+    if character.name.casefold() in taken:
+        raise ValidationError({"name": [f"{taken[character.name.casefold()]} already goes by '{character.name}'."]})
+    for alias in character.aliases:
+        if alias.casefold() in taken:
+            raise ValidationError({"aliases": [f"{taken[alias.casefold()]} already goes by '{alias}'."]})
+
+
+def _next_color(project: Project) -> str:
+    used = list(Character.objects.filter(project=project).values_list("color", flat=True))
+    for color in CHARACTER_COLORS:
+        if color not in used:
+            return color
+    return CHARACTER_COLORS[len(used) % len(CHARACTER_COLORS)]
+
+
+def _character_data(character: Character) -> CharacterData:
+    return CharacterData.of(Character.objects.prefetch_related("references").get(pk=character.pk))
+
+
+@transaction.atomic
+def character_create(*, actor, project: Project, name: str, aliases: list[str] | None = None,
+                     description: str = "", appearance_prompt: str = "", seed: int | None = None,
+                     color: str | None = None) -> Character:
+    authorize(actor=actor, project=project, capability=Capability.EDIT_CAST)
+    Project.objects.select_for_update().get(pk=project.pk)  # names are checked against the rest of the cast
+    name = (name or "").strip()
+    character = Character(
+        project=project, name=name, aliases=_clean_aliases(aliases, name), description=description,
+        appearance_prompt=appearance_prompt, color=color or _next_color(project),
+    )
+    if seed is not None:
+        character.seed = seed
+    validate(character, exclude=["project"])
+    _check_names_free(character)
+    character.save()
+    events.publish(events.CharacterCreated(
+        project_id=project.pk, actor=UserRef.of(actor), character=_character_data(character),
+    ))
+    return character
+
+
+@transaction.atomic
+def character_update(*, actor, character: Character, expected_version: int | None,
+                     changes: CharacterChanges) -> Character:
+    authorize(actor=actor, project=character.project, capability=Capability.EDIT_CAST)
+    Project.objects.select_for_update().get(pk=character.project_id)
+    character = lock_current(Character.objects, pk=character.pk, kind="character", expected=expected_version)
+    changes = dict(changes)
+    if isinstance(changes.get("name"), str):
+        changes["name"] = changes["name"].strip()
+    if "aliases" in changes:
+        changes["aliases"] = _clean_aliases(changes["aliases"], changes.get("name", character.name))
+    changed = apply_changes(character, changes, allowed=CHARACTER_FIELDS)
+    if changed:
+        validate(character, exclude=["project"])
+        _check_names_free(character)
+        character.version += 1
+        character.save()
+        events.publish(events.CharacterUpdated(
+            project_id=character.project_id, actor=UserRef.of(actor), character=_character_data(character),
+            changed=changed,
+        ))
+    return character
+
+
+@transaction.atomic
+def character_delete(*, actor, character: Character, expected_version: int | None) -> None:
+    """Delete a character; shots that showed them simply no longer list them."""
+    authorize(actor=actor, project=character.project, capability=Capability.EDIT_CAST)
+    character = lock_current(Character.objects, pk=character.pk, kind="character", expected=expected_version)
+    files = reference_files(ReferenceImage.objects.filter(character=character))
+    event = events.CharacterDeleted(project_id=character.project_id, actor=UserRef.of(actor), id=character.pk,
+                                    name=character.name)
+    character.delete()
+    delete_files_on_commit(files)
+    events.publish(event)
+
+
+@transaction.atomic
+def reference_add(*, actor, character: Character, upload, caption: str = "") -> ReferenceImage:
+    """Attach a reference image after checking it is a real, reasonably sized image."""
+    authorize(actor=actor, project=character.project, capability=Capability.EDIT_CAST)
+    character = Character.objects.select_for_update().get(pk=character.pk)
+    limit = settings.STUDIO_MAX_REFERENCES_PER_CHARACTER
+    if character.references.count() >= limit:
+        raise ValidationError({"image": [f"A character can have at most {limit} reference images."]})
+    clean = clean_image_upload(
+        upload, max_bytes=settings.STUDIO_MAX_REFERENCE_BYTES, max_pixels=settings.STUDIO_MAX_IMAGE_PIXELS,
+    )
+    ref = ReferenceImage(character=character, width=clean.width, height=clean.height,
+                         caption=(caption or "").strip(), uploaded_by=actor)
+    validate(ref, exclude=["character", "image", "thumbnail", "uploaded_by"])
+    ref.image.save(f"reference.{clean.extension}", clean.content, save=False)
+    ref.thumbnail.save("thumbnail.jpg", clean.thumbnail, save=False)
+    written = [ref.image.name, ref.thumbnail.name]
+    try:
+        ref.save()
+        _references_changed(character, actor=actor)
+    except Exception:
+        _delete_files(written)  # the row is not there: neither should its files be
+        raise
+    return ref
+
+
+@transaction.atomic
+def reference_delete(*, actor, reference: ReferenceImage) -> None:
+    character = reference.character
+    authorize(actor=actor, project=character.project, capability=Capability.EDIT_CAST)
+    character = Character.objects.select_for_update().get(pk=character.pk)
+    files = reference_files([reference])
+    reference.delete()
+    delete_files_on_commit(files)
+    _references_changed(character, actor=actor)
+
+
+def _references_changed(character: Character, *, actor) -> None:
+    """Tell the project; the character's version is left alone, as a new reference conflicts with no edit."""
+    character.save(update_fields=["updated_at"])
+    events.publish(events.CharacterUpdated(
+        project_id=character.project_id, actor=UserRef.of(actor), character=_character_data(character),
+        changed=["references"],
+    ))
+
+
+def reference_files(references: Iterable[ReferenceImage]) -> list[str]:
+    return [name for ref in references for name in (ref.image.name, ref.thumbnail.name) if name]
+
+
+def project_reference_files(project: Project) -> list[str]:
+    return reference_files(ReferenceImage.objects.filter(character__project=project))
+
+
+def delete_files_on_commit(names: list[str]) -> None:
+    if names:
+        transaction.on_commit(lambda: _delete_files(names), robust=True)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

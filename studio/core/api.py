@@ -1,0 +1,76 @@
+"""What every part of the REST API shares: errors, pagination, versions, data-class output."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import concurrency
+from .errors import Conflict, StaleVersion, VersionRequired
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the studio's domain errors and Django's ValidationError as field errors."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(detail=serializers.as_serializer_error(exc))
+    if isinstance(exc, StaleVersion):
+        return Response(
+            {"detail": str(exc), "current_version": exc.current},
+            status=status.HTTP_412_PRECONDITION_FAILED,
+            headers={"ETag": concurrency.etag(exc.current)},
+        )
+    if isinstance(exc, VersionRequired):
+        return Response({"detail": str(exc)}, status=status.HTTP_428_PRECONDITION_REQUIRED)
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)
+
+
+class StudioPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class DataSerializer(serializers.Serializer):
+    """Output serializer whose representation is a ``live.events`` data class.
+
+    The declared fields document the shape for OpenAPI; the representation
+    itself comes from the data class, so the API and the live events can never
+    disagree about what a shot (or scene, or character) looks like.
+    """
+
+    data_class: type
+
+    def to_representation(self, instance):
+        return asdict(self.data_class.of(instance))
+
+    @classmethod
+    def data_fields(cls) -> set[str]:
+        return {f.name for f in fields(cls.data_class)}
+
+
+class VersionedMixin:
+    """ETags out, If-Match in, for views of versioned objects (``version_kind`` names them in errors)."""
+
+    version_kind: str = "object"
+
+    def expected_version(self, request) -> int | None:
+        return concurrency.expected_version(
+            kind=self.version_kind, if_match=request.headers.get("If-Match"), data=request.data
+        )
+
+    def versioned_response(self, body: dict, version: int, *, status_code: int = 200, headers=None) -> Response:
+        return Response(body, status=status_code, headers={"ETag": concurrency.etag(version), **(headers or {})})
+
+
+def validated(serializer_class, data, *, partial: bool = False, context=None) -> dict:
+    serializer = serializer_class(data=data, partial=partial, context=context or {})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -1,0 +1,60 @@
+"""Optimistic concurrency: versions, ETags and If-Match.
+
+Versioned objects (shots, scenes, characters) carry an integer ``version``
+that every successful write bumps. Reads send it as an ETag; writes must send
+it back in ``If-Match`` (or as a ``version`` field). ``If-Match: *`` is an
+explicit "overwrite whatever is there".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import StaleVersion, VersionRequired
+
+ANY_VERSION = None
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(header: str) -> int | None:
+    """``"3"`` or ``W/"3"`` → 3; ``*`` → ANY_VERSION. Raises ValueError on anything else."""
+    value = header.strip()
+    if value == "*":
+        return ANY_VERSION
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit():
+        raise ValueError(header)
+    return int(value)
+
+
+def expected_version(*, kind: str, if_match: str | None, data: Any) -> int | None:
+    """The version a write expects, from If-Match or the body; raises VersionRequired when absent."""
+    if if_match:
+        try:
+            return parse_if_match(if_match)
+        except ValueError:
+            raise VersionRequired(kind) from None
+    version = data.get("version") if hasattr(data, "get") else None
+    if version is None or version == "":
+        raise VersionRequired(kind)
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise VersionRequired(kind) from None
+
+
+def check_version(*, kind: str, expected: int | None, current: int) -> None:
+    if expected is not ANY_VERSION and expected != current:
+        raise StaleVersion(kind=kind, expected=expected, current=current)
+
+
+def lock_current(queryset, *, pk: int, kind: str, expected: int | None):
+    """Lock the row for the rest of the transaction and check it is still at the expected version."""
+    obj = queryset.select_for_update().get(pk=pk)
+    check_version(kind=kind, expected=expected, current=obj.version)
+    return obj

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import PresenceConnection
+
+
+@admin.register(PresenceConnection)
+class PresenceConnectionAdmin(admin.ModelAdmin):
+    list_display = ["user", "project", "focus_shot", "connected_at", "last_seen"]
+    list_filter = ["project"]
+    search_fields = ["user__username", "project__title", "channel_name"]
+    list_select_related = ["user", "project"]

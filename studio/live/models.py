@@ -1,0 +1,27 @@
+"""Presence: who has a project open right now, one row per open websocket.
+
+Rows live in the database, not in a process, so every Daphne process sees the
+same people; a row whose heartbeat stopped (its process died) expires.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from studio.projects.models import Project
+
+
+class PresenceConnection(models.Model):
+    channel_name = models.CharField(max_length=255, unique=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    focus_shot = models.BigIntegerField(null=True, blank=True, help_text="The shot this connection is looking at.")
+    connected_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "user"]), models.Index(fields=["last_seen"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.project}"

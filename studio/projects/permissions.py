@@ -1,0 +1,71 @@
+"""Who may do what on a project: the one table every API view, page and websocket consults.
+
+A member holds one role per project. A capability is a kind of action; the
+table says which roles hold it. Nothing else in the code compares role names.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    DIRECTOR = "director", "Director"
+    WRITER = "writer", "Writer"
+    ARTIST = "artist", "Artist"
+    REVIEWER = "reviewer", "Reviewer"
+    VIEWER = "viewer", "Viewer"
+
+
+class Capability(enum.StrEnum):
+    VIEW = "view"
+    EDIT_PROJECT = "edit_project"
+    DELETE_PROJECT = "delete_project"
+    MANAGE_MEMBERS = "manage_members"
+    EDIT_SCRIPT = "edit_script"
+    EDIT_CAST = "edit_cast"
+    EDIT_SHOTS = "edit_shots"
+    REVIEW = "review"
+
+
+R = Role
+CAPABILITIES: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW: frozenset(Role),
+    Capability.EDIT_PROJECT: frozenset({R.OWNER, R.DIRECTOR}),
+    Capability.DELETE_PROJECT: frozenset({R.OWNER}),
+    Capability.MANAGE_MEMBERS: frozenset({R.OWNER}),
+    Capability.EDIT_SCRIPT: frozenset({R.OWNER, R.DIRECTOR, R.WRITER}),
+    Capability.EDIT_CAST: frozenset({R.OWNER, R.DIRECTOR, R.WRITER, R.ARTIST}),
+    Capability.EDIT_SHOTS: frozenset({R.OWNER, R.DIRECTOR, R.ARTIST}),
+    Capability.REVIEW: frozenset({R.OWNER, R.DIRECTOR, R.REVIEWER}),
+}
+
+DESCRIPTIONS: dict[Capability, str] = {
+    Capability.VIEW: "see the project, its script, cast, board and outputs",
+    Capability.EDIT_PROJECT: "change the project's title, logline, format and look",
+    Capability.DELETE_PROJECT: "delete the project",
+    Capability.MANAGE_MEMBERS: "invite people, change their roles, remove them",
+    Capability.EDIT_SCRIPT: "write the script and edit scenes",
+    Capability.EDIT_CAST: "create and edit characters and their reference images",
+    Capability.EDIT_SHOTS: "create, edit, reorder and delete shots",
+    Capability.REVIEW: "approve shots and outputs, or send them back",
+}
+
+
+def can(role: str | None, capability: Capability) -> bool:
+    return role is not None and role in CAPABILITIES[capability]
+
+
+def capabilities_of(role: str | None) -> frozenset[Capability]:
+    return frozenset(cap for cap in Capability if can(role, cap))
+
+
+def require(role: str | None, capability: Capability) -> None:
+    """Raise PermissionDenied with a readable reason unless ``role`` holds ``capability``."""
+    if not can(role, capability):
+        allowed = ", ".join(str(r.label).lower() for r in Role if r in CAPABILITIES[capability])
+        raise PermissionDenied(f"Only a project's {allowed} may {DESCRIPTIONS[capability]}.")

@@ -1,0 +1,9 @@
+"""Websocket routes."""
+
+from django.urls import path
+
+from studio.live.consumers import ProjectConsumer
+
+websocket_urlpatterns = [
+    path("ws/projects/<int:project_id>/", ProjectConsumer.as_asgi()),
+]

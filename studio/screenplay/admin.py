@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Scene, Script
+
+
+class SceneInline(admin.TabularInline):
+    model = Scene
+    extra = 0
+    fields = ["order", "number", "int_ext", "location", "time_of_day", "version"]
+    readonly_fields = ["version"]
+
+
+@admin.register(Script)
+class ScriptAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "scene_count", "updated_at"]
+    list_filter = ["project"]
+    search_fields = ["title", "project__title", "fountain"]
+    list_select_related = ["project"]
+    inlines = [SceneInline]
+
+    @admin.display(description="Scenes")
+    def scene_count(self, script):
+        return script.scenes.count()
+
+
+@admin.register(Scene)
+class SceneAdmin(admin.ModelAdmin):
+    list_display = ["number", "heading", "script", "project", "order", "version", "updated_at"]
+    list_filter = ["int_ext", "time_of_day", "project"]
+    search_fields = ["number", "location", "synopsis", "script__title"]
+    list_select_related = ["script", "project"]
+    readonly_fields = ["version", "created_at", "updated_at"]

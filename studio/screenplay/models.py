@@ -1,0 +1,69 @@
+"""Scripts and their scenes.
+
+A Script holds the Fountain text (the live editor arrives with its own issue);
+a Scene is one scene of a script, in order, with its heading split into parts.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+from studio.projects.models import Project
+
+SCENE_NUMBER = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,7}$", "Scene numbers are up to 8 letters, digits, dots or dashes, like 12 or 12A."
+)
+
+
+class Script(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scripts")
+    title = models.CharField(max_length=200)
+    fountain = models.TextField(blank=True, help_text="The screenplay in Fountain.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Scene(models.Model):
+    class IntExt(models.TextChoices):
+        INT = "INT", "INT."
+        EXT = "EXT", "EXT."
+        INT_EXT = "INT/EXT", "INT./EXT."
+        NONE = "", "—"
+
+    TIMES_OF_DAY = ("DAY", "NIGHT", "DAWN", "DUSK", "MORNING", "AFTERNOON", "EVENING", "CONTINUOUS", "LATER")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scenes")
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="scenes")
+    number = models.CharField(max_length=8, validators=[SCENE_NUMBER])
+    int_ext = models.CharField(max_length=8, choices=IntExt.choices, blank=True, default=IntExt.INT)
+    location = models.CharField(max_length=200)
+    time_of_day = models.CharField(max_length=40, blank=True)
+    synopsis = models.TextField(blank=True, max_length=4000)
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["script_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["script", "number"], name="scene_number_unique_in_script"),
+        ]
+        indexes = [models.Index(fields=["project", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}"
+
+    @property
+    def heading(self) -> str:
+        """The scene heading as written in a screenplay: ``INT. LIGHTHOUSE - NIGHT``."""
+        prefix = self.get_int_ext_display() if self.int_ext else ""
+        parts = " ".join(p for p in (prefix, self.location.upper()) if p)
+        return f"{parts} - {self.time_of_day.upper()}" if self.time_of_day else parts

@@ -1,0 +1,17 @@
+"""Reads of scripts and scenes that views share."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from studio.projects.models import Project
+
+from .models import Scene, Script
+
+
+def scripts_of(*, project: Project) -> QuerySet[Script]:
+    return Script.objects.filter(project=project).annotate(scene_count=Count("scenes")).order_by("created_at", "id")
+
+
+def scenes_of(*, project: Project) -> QuerySet[Scene]:
+    return Scene.objects.filter(project=project).order_by("script__created_at", "script_id", "order", "id")

@@ -1,0 +1,177 @@
+"""Writes to scripts and scenes."""
+
+from __future__ import annotations
+
+import re
+from typing import TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from studio.core.concurrency import lock_current
+from studio.core.errors import Conflict
+from studio.core.ordering import check_complete_order
+from studio.core.services import apply_changes, validate
+from studio.live import events
+from studio.live.events import SceneData, ScriptData, UserRef
+from studio.projects.access import authorize
+from studio.projects.models import Project
+from studio.projects.permissions import Capability
+
+from .models import Scene, Script
+
+# --- Scripts --------------------------------------------------------------
+
+
+class ScriptChanges(TypedDict, total=False):
+    title: str
+    fountain: str
+
+
+@transaction.atomic
+def script_create(*, actor, project: Project, title: str, fountain: str = "") -> Script:
+    authorize(actor=actor, project=project, capability=Capability.EDIT_SCRIPT)
+    script = Script(project=project, title=(title or "").strip(), fountain=fountain)
+    validate(script)
+    script.save()
+    events.publish(events.ScriptCreated(project_id=project.pk, actor=UserRef.of(actor), script=ScriptData.of(script)))
+    return script
+
+
+@transaction.atomic
+def script_update(*, actor, script: Script, changes: ScriptChanges) -> Script:
+    authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
+    script = Script.objects.select_for_update().get(pk=script.pk)
+    if isinstance(changes.get("title"), str):
+        changes = {**changes, "title": changes["title"].strip()}
+    changed = apply_changes(script, changes, allowed=("title", "fountain"))
+    if changed:
+        validate(script)
+        script.save()
+        events.publish(events.ScriptUpdated(
+            project_id=script.project_id, actor=UserRef.of(actor), script=ScriptData.of(script), changed=changed,
+        ))
+    return script
+
+
+@transaction.atomic
+def script_delete(*, actor, script: Script) -> None:
+    authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
+    from studio.shots.models import Shot
+
+    shots = Shot.objects.filter(scene__script=script).count()
+    if shots:
+        raise Conflict(f"This script's scenes have {shots} shot(s); delete or move them before the script.")
+    event = events.ScriptDeleted(project_id=script.project_id, actor=UserRef.of(actor), id=script.pk)
+    script.delete()
+    events.publish(event)
+
+
+# --- Scenes ---------------------------------------------------------------
+
+
+class SceneChanges(TypedDict, total=False):
+    number: str
+    int_ext: str
+    location: str
+    time_of_day: str
+    synopsis: str
+
+
+SCENE_FIELDS = ("number", "int_ext", "location", "time_of_day", "synopsis")
+
+
+def _next_scene_number(script: Script) -> str:
+    numbers = [int(m.group()) for n in script.scenes.values_list("number", flat=True) if (m := re.match(r"\d+", n))]
+    return str(max(numbers, default=0) + 1)
+
+
+def _normalise_scene(changes: dict) -> dict:
+    out = dict(changes)
+    for name in ("number", "location", "time_of_day"):
+        if isinstance(out.get(name), str):
+            out[name] = out[name].strip()
+    if isinstance(out.get("time_of_day"), str):
+        out["time_of_day"] = out["time_of_day"].upper()
+    if isinstance(out.get("int_ext"), str):
+        out["int_ext"] = out["int_ext"].upper().replace(".", "")
+    return out
+
+
+def _check_scene_number_free(scene: Scene) -> None:
+    taken = Scene.objects.filter(script_id=scene.script_id, number=scene.number).exclude(pk=scene.pk).exists()
+    if taken:
+        raise ValidationError({"number": [f"Scene {scene.number} already exists in this script."]})
+
+
+@transaction.atomic
+def scene_create(*, actor, script: Script, location: str, number: str = "", int_ext: str = Scene.IntExt.INT,
+                 time_of_day: str = "", synopsis: str = "") -> Scene:
+    """Add a scene at the end of the script; without a number it gets the next whole number."""
+    authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
+    Script.objects.select_for_update().get(pk=script.pk)  # serialize numbering and ordering per script
+    fields = _normalise_scene(dict(number=number, int_ext=int_ext, location=location, time_of_day=time_of_day,
+                                   synopsis=synopsis))
+    if not fields["number"]:
+        fields["number"] = _next_scene_number(script)
+    last = script.scenes.aggregate(m=Max("order"))["m"]
+    scene = Scene(project_id=script.project_id, script=script, order=0 if last is None else last + 1, **fields)
+    validate(scene, exclude=["project", "script"])
+    _check_scene_number_free(scene)
+    scene.save()
+    events.publish(events.SceneCreated(project_id=scene.project_id, actor=UserRef.of(actor), scene=SceneData.of(scene)))
+    return scene
+
+
+@transaction.atomic
+def scene_update(*, actor, scene: Scene, expected_version: int | None, changes: SceneChanges) -> Scene:
+    authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SCRIPT)
+    scene = lock_current(Scene.objects, pk=scene.pk, kind="scene", expected=expected_version)
+    changed = apply_changes(scene, _normalise_scene(changes), allowed=SCENE_FIELDS)
+    if changed:
+        validate(scene, exclude=["project", "script"])
+        _check_scene_number_free(scene)
+        scene.version += 1
+        scene.save()
+        events.publish(events.SceneUpdated(
+            project_id=scene.project_id, actor=UserRef.of(actor), scene=SceneData.of(scene), changed=changed,
+        ))
+    return scene
+
+
+@transaction.atomic
+def scene_delete(*, actor, scene: Scene, expected_version: int | None) -> None:
+    authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SCRIPT)
+    scene = lock_current(Scene.objects, pk=scene.pk, kind="scene", expected=expected_version)
+    shots = scene.shots.count()
+    if shots:
+        raise Conflict(f"Scene {scene.number} has {shots} shot(s); delete or move them before the scene.")
+    event = events.SceneDeleted(project_id=scene.project_id, actor=UserRef.of(actor), id=scene.pk,
+                                script=scene.script_id)
+    script_id = scene.script_id
+    scene.delete()
+    _compact_scene_order(script_id)
+    events.publish(event)
+
+
+def _compact_scene_order(script_id: int) -> None:
+    for index, scene in enumerate(Scene.objects.filter(script_id=script_id).order_by("order", "id")):
+        if scene.order != index:
+            Scene.objects.filter(pk=scene.pk).update(order=index)
+
+
+@transaction.atomic
+def scenes_reorder(*, actor, script: Script, scene_ids: list[int]) -> list[int]:
+    """Put the script's scenes in the given order (the complete list of its scene ids)."""
+    authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
+    Script.objects.select_for_update().get(pk=script.pk)
+    current = list(Scene.objects.filter(script=script).order_by("order", "id").values_list("pk", flat=True))
+    check_complete_order(field="scenes", proposed=scene_ids, current=current, kind="scenes")
+    if scene_ids != current:
+        for index, pk in enumerate(scene_ids):
+            Scene.objects.filter(pk=pk).update(order=index)
+        events.publish(events.ScenesReordered(
+            project_id=script.project_id, actor=UserRef.of(actor), script=script.pk, scenes=list(scene_ids),
+        ))
+    return list(scene_ids)

@@ -1,0 +1,149 @@
+"""REST API of shots: list with filters, create, edit, move, reorder, delete."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from studio.core.api import DataSerializer, VersionedMixin, validated
+from studio.live.events import ShotData
+from studio.projects.api import ProjectScopedViewSet
+from studio.projects.permissions import Capability
+from studio.screenplay.models import Scene
+
+from . import selectors, services
+from .models import Shot
+
+
+class ShotSerializer(DataSerializer):
+    data_class = ShotData
+    id = serializers.IntegerField()
+    scene = serializers.IntegerField()
+    number = serializers.CharField()
+    order = serializers.IntegerField(help_text="Position within the scene, from 0.")
+    size = serializers.ChoiceField(choices=Shot.Size.choices)
+    angle = serializers.ChoiceField(choices=Shot.Angle.choices)
+    movement = serializers.ChoiceField(choices=Shot.Movement.choices)
+    lens_mm = serializers.IntegerField()
+    duration = serializers.FloatField(help_text="Seconds.")
+    description = serializers.CharField()
+    dialogue = serializers.CharField()
+    characters = serializers.ListField(child=serializers.IntegerField())
+    status = serializers.ChoiceField(choices=Shot.Status.choices)
+    version = serializers.IntegerField(help_text="Send it back in If-Match when you write.")
+
+
+class _ShotFields(serializers.ModelSerializer):
+    characters = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=200)
+    scene = serializers.IntegerField()
+
+    class Meta:
+        model = Shot
+        fields = ["scene", "number", "size", "angle", "movement", "lens_mm", "duration", "description", "dialogue",
+                  "characters", "status"]
+        extra_kwargs = {"number": {"required": False}}
+        validators = []
+
+
+class ShotCreateSerializer(_ShotFields):
+    position = serializers.IntegerField(required=False, min_value=0,
+                                        help_text="Where in the scene to insert it (0 = first); the end by default.")
+
+    class Meta(_ShotFields.Meta):
+        fields = [*_ShotFields.Meta.fields, "position"]
+
+
+class ShotUpdateSerializer(_ShotFields):
+    scene = serializers.IntegerField(required=False, help_text="Move the shot to the end of this scene.")
+
+
+class ReorderShotsSerializer(serializers.Serializer):
+    scene = serializers.IntegerField()
+    shots = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=True, max_length=2000,
+        help_text="Every shot of the scene in the new order; shots of other scenes listed here move into it.",
+    )
+
+
+class ShotFilter(django_filters.FilterSet):
+    scene = django_filters.NumberFilter(field_name="scene_id")
+    script = django_filters.NumberFilter(field_name="scene__script_id")
+    status = django_filters.MultipleChoiceFilter(choices=Shot.Status.choices)
+    size = django_filters.MultipleChoiceFilter(choices=Shot.Size.choices)
+    character = django_filters.NumberFilter(field_name="characters", help_text="Shots this character is in.")
+    q = django_filters.CharFilter(method="search", help_text="Text in the number, description or dialogue.")
+
+    class Meta:
+        model = Shot
+        fields = ["scene", "script", "status", "size", "character"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__iexact=value) | Q(description__icontains=value) | Q(dialogue__icontains=value))
+
+
+class ShotViewSet(VersionedMixin, ProjectScopedViewSet):
+    """The shots of the project, scene by scene. Artists, directors and owners edit them; reviewers approve."""
+
+    queryset = Shot.objects.none()
+    serializer_class = ShotSerializer
+    filterset_class = ShotFilter
+    version_kind = "shot"
+    capabilities = {"create": Capability.EDIT_SHOTS, "destroy": Capability.EDIT_SHOTS,
+                    "reorder": Capability.EDIT_SHOTS}
+
+    def get_queryset(self):
+        return selectors.shots_of(project=self.project)
+
+    def _scene(self, scene_id) -> Scene:
+        scene = Scene.objects.filter(project=self.project, pk=scene_id).select_related("project").first()
+        if scene is None:
+            raise serializers.ValidationError({"scene": [f"Scene {scene_id} is not in this project."]})
+        return scene
+
+    def _response(self, shot: Shot, *, status_code=200, headers=None):
+        shot = self.get_queryset().get(pk=shot.pk)
+        return self.versioned_response(ShotSerializer(shot).data, shot.version, status_code=status_code,
+                                       headers=headers)
+
+    def list(self, request, project_id=None):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(ShotSerializer(page, many=True).data)
+
+    @extend_schema(request=ShotCreateSerializer, responses={201: ShotSerializer})
+    def create(self, request, project_id=None):
+        data = validated(ShotCreateSerializer, request.data)
+        scene = self._scene(data.pop("scene"))
+        shot = services.shot_create(actor=request.user, scene=scene, **data)
+        return self._response(shot, status_code=201)
+
+    def retrieve(self, request, project_id=None, pk=None):
+        shot = self.get_object()
+        return self.versioned_response(ShotSerializer(shot).data, shot.version)
+
+    @extend_schema(request=ShotUpdateSerializer, responses={200: ShotSerializer})
+    def partial_update(self, request, project_id=None, pk=None):
+        shot = self.get_object()
+        data = validated(ShotUpdateSerializer, request.data, partial=True)
+        shot = services.shot_update(actor=request.user, shot=shot, expected_version=self.expected_version(request),
+                                    changes=data)
+        return self._response(shot)
+
+    def destroy(self, request, project_id=None, pk=None):
+        shot = self.get_object()
+        services.shot_delete(actor=request.user, shot=shot, expected_version=self.expected_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ReorderShotsSerializer, responses={200: ReorderShotsSerializer})
+    @action(detail=False, methods=["post"])
+    def reorder(self, request, project_id=None):
+        data = validated(ReorderShotsSerializer, request.data)
+        scene = self._scene(data["scene"])
+        order = services.shots_reorder(actor=request.user, scene=scene, shot_ids=data["shots"])
+        return Response({"scene": scene.pk, "shots": order})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ShotsConfig(AppConfig):
+    name = "studio.shots"
+    label = "shots"
+    verbose_name = "Shots"

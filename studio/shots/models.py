@@ -1,0 +1,94 @@
+"""Shots: how a scene is broken down for the camera."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from studio.cast.models import Character
+from studio.projects.models import Project
+from studio.screenplay.models import Scene
+
+SHOT_NUMBER = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,11}$", "Shot numbers are up to 12 letters, digits, dots or dashes, like 12A."
+)
+
+
+class Shot(models.Model):
+    class Size(models.TextChoices):
+        ECU = "ECU", "Extreme close-up"
+        CU = "CU", "Close-up"
+        MCU = "MCU", "Medium close-up"
+        MS = "MS", "Medium shot"
+        MLS = "MLS", "Medium long shot"
+        LS = "LS", "Long shot"
+        ELS = "ELS", "Extreme long shot"
+
+    class Angle(models.TextChoices):
+        EYE_LEVEL = "eye_level", "Eye level"
+        HIGH = "high", "High angle"
+        LOW = "low", "Low angle"
+        OVERHEAD = "overhead", "Overhead"
+        DUTCH = "dutch", "Dutch tilt"
+        WORMS_EYE = "worms_eye", "Worm's eye"
+        OVER_SHOULDER = "over_shoulder", "Over the shoulder"
+        POV = "pov", "Point of view"
+
+    class Movement(models.TextChoices):
+        STATIC = "static", "Static"
+        PAN = "pan", "Pan"
+        TILT = "tilt", "Tilt"
+        DOLLY_IN = "dolly_in", "Dolly in"
+        DOLLY_OUT = "dolly_out", "Dolly out"
+        TRUCK = "truck", "Truck"
+        PEDESTAL = "pedestal", "Pedestal"
+        ZOOM_IN = "zoom_in", "Zoom in"
+        ZOOM_OUT = "zoom_out", "Zoom out"
+        TRACKING = "tracking", "Tracking"
+        CRANE = "crane", "Crane"
+        HANDHELD = "handheld", "Handheld"
+        STEADICAM = "steadicam", "Steadicam"
+        AERIAL = "aerial", "Aerial"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="shots")
+    scene = models.ForeignKey(Scene, on_delete=models.RESTRICT, related_name="shots")
+    number = models.CharField(max_length=12, validators=[SHOT_NUMBER])
+    order = models.PositiveIntegerField(default=0)
+    size = models.CharField(max_length=3, choices=Size.choices, default=Size.MS)
+    angle = models.CharField(max_length=16, choices=Angle.choices, default=Angle.EYE_LEVEL)
+    movement = models.CharField(max_length=16, choices=Movement.choices, default=Movement.STATIC)
+    lens_mm = models.PositiveSmallIntegerField(
+        default=35, validators=[MinValueValidator(4), MaxValueValidator(1200)], help_text="Focal length in mm."
+    )
+    duration = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("3.00"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("3600"))],
+        help_text="Seconds.",
+    )
+    description = models.TextField(blank=True, max_length=4000, help_text="What we see: the action.")
+    dialogue = models.TextField(blank=True, max_length=4000, help_text="Lines spoken over the shot.")
+    characters = models.ManyToManyField(Character, blank=True, related_name="shots")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scene__script_id", "scene__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scene", "number"], name="shot_number_unique_in_scene"),
+        ]
+        indexes = [models.Index(fields=["scene", "order"]), models.Index(fields=["project", "status"])]
+
+    def __str__(self) -> str:
+        return f"Shot {self.number}"

@@ -1,0 +1,274 @@
+"""Writes to shots: create, edit, move, reorder, delete."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from studio.cast.models import Character
+from studio.core.concurrency import lock_current
+from studio.core.ordering import check_complete_order
+from studio.core.services import apply_changes, validate
+from studio.live import events
+from studio.live.events import SceneOrder, ShotData, UserRef
+from studio.projects import permissions
+from studio.projects.access import authorize
+from studio.projects.permissions import Capability
+from studio.screenplay.models import Scene
+
+from .models import Shot
+
+Status = Shot.Status
+
+
+class ShotChanges(TypedDict, total=False):
+    number: str
+    size: str
+    angle: str
+    movement: str
+    lens_mm: int
+    duration: Decimal
+    description: str
+    dialogue: str
+    status: str
+    characters: list[int]
+    scene: int
+
+
+SHOT_FIELDS = ("number", "size", "angle", "movement", "lens_mm", "duration", "description", "dialogue", "status")
+
+# Status moves a reviewer may make: approve, send back for changes, reopen an approved shot.
+REVIEW_MOVES = {
+    (Status.IN_REVIEW, Status.APPROVED),
+    (Status.IN_REVIEW, Status.READY),
+    (Status.APPROVED, Status.IN_REVIEW),
+}
+
+
+def check_status_move(role: str, old: str, new: str) -> None:
+    """Approving (or reopening an approved shot) is a review decision; other moves belong to shot editors.
+
+    Owners and directors may make any move. Reviewers make the review moves only.
+    """
+    if old == new:
+        return
+    if permissions.can(role, Capability.EDIT_SHOTS) and permissions.can(role, Capability.REVIEW):
+        return
+    if (old, new) in REVIEW_MOVES and permissions.can(role, Capability.REVIEW):
+        return
+    if Status.APPROVED in (old, new):
+        permissions.require(role, Capability.REVIEW)
+        raise ValidationError({"status": ["A reviewer approves a shot that is in review, or reopens an approved one."]})
+    permissions.require(role, Capability.EDIT_SHOTS)
+
+
+def _letters(index: int) -> str:
+    """1 → A, 26 → Z, 27 → AA (bijective base 26)."""
+    out = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _letter_index(letters: str) -> int:
+    value = 0
+    for ch in letters:
+        value = value * 26 + (ord(ch) - 64)
+    return value
+
+
+def next_shot_number(scene: Scene, *, taken: set[str] | None = None) -> str:
+    """The scene number with the next letter after the highest used: 12A, 12B, … 12Z, 12AA."""
+    if taken is None:
+        taken = set(Shot.objects.filter(scene=scene).values_list("number", flat=True))
+    pattern = re.compile(re.escape(scene.number) + r"([A-Z]+)$")
+    used = [_letter_index(m.group(1)) for n in taken if (m := pattern.match(n))]
+    index = max(used, default=0) + 1
+    while f"{scene.number}{_letters(index)}" in taken:
+        index += 1
+    return f"{scene.number}{_letters(index)}"
+
+
+def _characters(project_id: int, ids) -> list[Character]:
+    if not isinstance(ids, (list, tuple)) or not all(isinstance(i, int) for i in ids):
+        raise ValidationError({"characters": ["Send a list of character ids."]})
+    found = {c.pk: c for c in Character.objects.filter(project_id=project_id, pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationError({"characters": [f"Character {missing[0]} is not in this project."]})
+    return list(found.values())
+
+
+def _check_number_free(shot: Shot) -> None:
+    if Shot.objects.filter(scene_id=shot.scene_id, number=shot.number).exclude(pk=shot.pk).exists():
+        raise ValidationError({"number": [f"Shot {shot.number} already exists in this scene."]})
+
+
+def _scene_in_project(project_id: int, scene_id) -> Scene:
+    scene = Scene.objects.filter(project_id=project_id, pk=scene_id).first() if isinstance(scene_id, int) else None
+    if scene is None:
+        raise ValidationError({"scene": [f"Scene {scene_id} is not in this project."]})
+    return scene
+
+
+def _lock_scene(scene: Scene) -> Scene:
+    """Shots of a scene are numbered and ordered under the scene's row lock."""
+    return Scene.objects.select_for_update().get(pk=scene.pk)
+
+
+def _data(shot: Shot) -> ShotData:
+    return ShotData.of(Shot.objects.prefetch_related("characters").get(pk=shot.pk))
+
+
+def _shot_ids(scene_id: int) -> list[int]:
+    return list(Shot.objects.filter(scene_id=scene_id).order_by("order", "id").values_list("pk", flat=True))
+
+
+def _write_order(scene_id: int, ids: list[int]) -> None:
+    for index, pk in enumerate(ids):
+        Shot.objects.filter(pk=pk).exclude(order=index, scene_id=scene_id).update(order=index, scene_id=scene_id)
+
+
+@transaction.atomic
+def shot_create(*, actor, scene: Scene, number: str = "", size: str = Shot.Size.MS,
+                angle: str = Shot.Angle.EYE_LEVEL, movement: str = Shot.Movement.STATIC, lens_mm: int = 35,
+                duration: Decimal = Decimal("3"), description: str = "", dialogue: str = "",
+                characters: list[int] | None = None, status: str = Status.DRAFT,
+                position: int | None = None) -> Shot:
+    """Add a shot to a scene, at the end or at ``position``; without a number it gets the next letter."""
+    role = authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SHOTS)
+    if status != Status.DRAFT:
+        check_status_move(role, Status.DRAFT, status)
+    scene = _lock_scene(scene)
+    cast = _characters(scene.project_id, characters or [])
+    number = (number or "").strip() or next_shot_number(scene)
+    ids = _shot_ids(scene.pk)
+    if position is not None and not (isinstance(position, int) and 0 <= position <= len(ids)):
+        raise ValidationError({"position": [f"Position must be between 0 and {len(ids)}."]})
+    shot = Shot(
+        project_id=scene.project_id, scene=scene, number=number, order=len(ids), size=size, angle=angle,
+        movement=movement, lens_mm=lens_mm, duration=duration, description=description, dialogue=dialogue,
+        status=status, created_by=actor,
+    )
+    validate(shot, exclude=["project", "scene", "created_by"])
+    _check_number_free(shot)
+    shot.save()
+    shot.characters.set(cast)
+    if position is not None and position < len(ids):
+        ids.insert(position, shot.pk)
+        _write_order(scene.pk, ids)
+        shot.refresh_from_db(fields=["order"])
+    data = _data(shot)
+    events.publish(events.ShotCreated(project_id=shot.project_id, actor=UserRef.of(actor), shot=data))
+    if position is not None and position < len(ids):
+        events.publish(events.ShotsReordered(
+            project_id=shot.project_id, actor=UserRef.of(actor), scenes=[SceneOrder(scene=scene.pk, shots=ids)],
+        ))
+    return shot
+
+
+@transaction.atomic
+def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: ShotChanges) -> Shot:
+    """Edit a shot's fields; ``scene`` moves it to the end of another scene (renumbered there)."""
+    role = authorize(actor=actor, project=shot.project, capability=Capability.VIEW)
+    if set(changes) - {"status"}:
+        permissions.require(role, Capability.EDIT_SHOTS)
+    changes = dict(changes)
+    target = None
+    if "scene" in changes:
+        target = _scene_in_project(shot.project_id, changes.pop("scene"))
+        _lock_scene(target)
+    shot = lock_current(Shot.objects, pk=shot.pk, kind="shot", expected=expected_version)
+    if "status" in changes:
+        check_status_move(role, shot.status, changes["status"])
+    if isinstance(changes.get("number"), str):
+        changes["number"] = changes["number"].strip()
+    new_cast = _characters(shot.project_id, changes.pop("characters")) if "characters" in changes else None
+    source_scene = shot.scene_id
+    changed = apply_changes(shot, changes, allowed=SHOT_FIELDS)
+    if target is not None and target.pk != shot.scene_id:
+        _lock_scene(shot.scene)
+        shot.scene = target
+        shot.order = len(_shot_ids(target.pk))
+        if "number" not in changed:
+            shot.number = next_shot_number(target)
+            changed.append("number")
+        changed.append("scene")
+    if new_cast is not None and {c.pk for c in new_cast} != set(shot.characters.values_list("pk", flat=True)):
+        changed.append("characters")
+    if not changed:
+        return shot
+    validate(shot, exclude=["project", "scene", "created_by"])
+    _check_number_free(shot)
+    shot.version += 1
+    shot.save()
+    if "characters" in changed:
+        shot.characters.set(new_cast)
+    if "scene" in changed:
+        _write_order(source_scene, _shot_ids(source_scene))
+    events.publish(events.ShotUpdated(
+        project_id=shot.project_id, actor=UserRef.of(actor), shot=_data(shot), changed=changed,
+    ))
+    return shot
+
+
+@transaction.atomic
+def shot_delete(*, actor, shot: Shot, expected_version: int | None) -> None:
+    authorize(actor=actor, project=shot.project, capability=Capability.EDIT_SHOTS)
+    _lock_scene(shot.scene)
+    shot = lock_current(Shot.objects, pk=shot.pk, kind="shot", expected=expected_version)
+    event = events.ShotDeleted(project_id=shot.project_id, actor=UserRef.of(actor), id=shot.pk,
+                               scene=shot.scene_id, number=shot.number)
+    scene_id = shot.scene_id
+    shot.delete()
+    _write_order(scene_id, _shot_ids(scene_id))
+    events.publish(event)
+
+
+@transaction.atomic
+def shots_reorder(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
+    """Make ``shot_ids`` the complete, ordered list of the scene's shots.
+
+    The list must hold every shot the scene has now; it may also hold shots of
+    other scenes of the project, which move here (renumbered for this scene).
+    """
+    authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SHOTS)
+    scene = _lock_scene(scene)
+    current = _shot_ids(scene.pk)
+    incoming_ids = [i for i in shot_ids if i not in set(current)] if isinstance(shot_ids, list) else []
+    incoming = list(
+        Shot.objects.select_related("scene").filter(project_id=scene.project_id, pk__in=incoming_ids)
+        if incoming_ids and all(isinstance(i, int) for i in incoming_ids) else []
+    )
+    if len(incoming) != len(set(incoming_ids)):
+        known = {s.pk for s in incoming}
+        stray = next(i for i in incoming_ids if i not in known)
+        raise ValidationError({"shots": [f"Shot {stray} is not in this project."]})
+    check_complete_order(field="shots", proposed=shot_ids, current=current + [s.pk for s in incoming], kind="shots")
+
+    sources = sorted({s.scene_id for s in incoming})
+    for source in Scene.objects.filter(pk__in=sources).order_by("pk"):
+        _lock_scene(source)
+    taken = set(Shot.objects.filter(scene=scene).values_list("number", flat=True))
+    for shot in incoming:
+        shot.number = next_shot_number(scene, taken=taken)
+        taken.add(shot.number)
+        Shot.objects.filter(pk=shot.pk).update(number=shot.number, scene=scene, version=shot.version + 1)
+    if shot_ids == current:
+        return list(shot_ids)
+    _write_order(scene.pk, shot_ids)
+    orders = [SceneOrder(scene=scene.pk, shots=list(shot_ids))]
+    for source in sources:
+        remaining = _shot_ids(source)
+        _write_order(source, remaining)
+        orders.append(SceneOrder(scene=source, shots=remaining))
+    moved = Shot.objects.prefetch_related("characters").filter(pk__in=[s.pk for s in incoming]).order_by("pk")
+    events.publish(events.ShotsReordered(
+        project_id=scene.project_id, actor=UserRef.of(actor), scenes=orders, moved=[ShotData.of(s) for s in moved],
+    ))
+    return list(shot_ids)

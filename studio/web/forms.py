@@ -1,0 +1,69 @@
+"""Forms of the pages. They parse and validate input; the services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+
+from studio.cast.models import Character
+from studio.projects.models import Project
+from studio.projects.permissions import Role
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["title", "logline", "format", "aspect_ratio", "frame_rate", "style_prompt"]
+        widgets = {
+            "logline": forms.Textarea(attrs={"rows": 2, "placeholder": "A keeper alone on a rock receives a visitor "
+                                                                       "the sea should not have allowed."}),
+            "style_prompt": forms.Textarea(attrs={"rows": 3, "placeholder": "35mm film, muted teal and amber, "
+                                                                            "hard rim light, volumetric fog"}),
+            "title": forms.TextInput(attrs={"placeholder": "The Lighthouse", "autofocus": True}),
+        }
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"placeholder": "username"}))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class CharacterForm(forms.ModelForm):
+    aliases = forms.CharField(
+        required=False, help_text="Comma separated: other names the script uses.",
+        widget=forms.TextInput(attrs={"placeholder": "THE KEEPER, Mrs. Vik"}),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Character
+        fields = ["name", "aliases", "description", "appearance_prompt", "seed", "color"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "appearance_prompt": forms.Textarea(attrs={"rows": 3, "placeholder": "woman in her sixties, weathered "
+                                                                                 "face, grey braid, oilskin coat"}),
+            "color": forms.TextInput(attrs={"type": "color"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["aliases"] = ", ".join(self.instance.aliases)
+            self.initial["version"] = self.instance.version
+        self.fields["seed"].required = False
+        self.fields["color"].required = False
+
+    def clean_aliases(self) -> list[str]:
+        return [a.strip() for a in self.cleaned_data["aliases"].split(",") if a.strip()]
+
+    def _post_clean(self):
+        # Validation of the whole object is the service's job (it knows the rest of the cast).
+        pass
+
+
+class ReferenceForm(forms.Form):
+    image = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}))
+    caption = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "caption"}))

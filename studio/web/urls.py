@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+P = "projects/<int:project_id>/"
+
+urlpatterns = [
+    path("", views.project_list, name="project-list"),
+    path("account/", views.account, name="account"),
+    path("projects/new/", views.project_new, name="project-new"),
+    path(P, views.project_overview, name="project-overview"),
+    path(P + "settings/", views.project_settings, name="project-settings"),
+    path(P + "delete/", views.project_delete, name="project-delete"),
+    path(P + "members/", views.member_invite, name="member-invite"),
+    path(P + "members/<int:pk>/", views.member_change, name="member-change"),
+    path(P + "cast/", views.character_list, name="character-list"),
+    path(P + "cast/<int:pk>/", views.character_detail, name="character-detail"),
+    path(P + "cast/<int:pk>/delete/", views.character_delete, name="character-delete"),
+    path(P + "cast/<int:pk>/references/", views.reference_upload, name="reference-upload"),
+    path(P + "cast/<int:pk>/references/<int:ref>/delete/", views.reference_delete, name="reference-delete"),
+    path(P + "media/references/<int:pk>/", views.reference_file, name="reference-image"),
+    path(P + "media/references/<int:pk>/thumb/", views.reference_file, {"thumbnail": True},
+         name="reference-thumbnail"),
+    path(P + "board/", views.board, name="board"),
+]

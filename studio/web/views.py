@@ -1,0 +1,308 @@
+"""The studio's pages. Views parse forms, call services and render; they decide nothing themselves."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from studio.cast import selectors as cast_selectors
+from studio.cast import services as cast_services
+from studio.cast.models import Character, ReferenceImage
+from studio.core.errors import Conflict, StaleVersion
+from studio.live.events import CharacterData, MemberData, ProjectData, SceneData, ScriptData, ShotData, UserRef
+from studio.projects import permissions, selectors, services
+from studio.projects.models import Membership, Project
+from studio.projects.permissions import Capability, Role
+from studio.screenplay import selectors as screenplay_selectors
+from studio.shots import selectors as shot_selectors
+from studio.shots.models import Shot
+
+from .access import page_context, project_page
+from .forms import CharacterForm, InviteForm, ProjectForm, ReferenceForm, RoleForm
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Projects -------------------------------------------------------------
+
+
+@login_required
+def project_list(request):
+    projects = list(selectors.projects_for(user=request.user))
+    return render(request, "web/project_list.html", {"projects": projects, "roles": dict(Role.choices)})
+
+
+@login_required
+def project_new(request):
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{project.title} is ready. Invite your team.")
+            return redirect("web:project-overview", project_id=project.pk)
+    return render(request, "web/project_new.html", {"form": form})
+
+
+@project_page()
+def project_overview(request, project):
+    form = ProjectForm(instance=project)
+    return render(request, "web/project_overview.html", page_context(
+        request, form=form, invite_form=InviteForm(), members=list(selectors.members_of(project=project)),
+        roles=Role.choices, role_table=_role_table(), stats=_stats(project), tab="overview",
+    ))
+
+
+def _stats(project: Project) -> dict:
+    shots = Shot.objects.filter(project=project)
+    return {
+        "scenes": project.scenes.count(),
+        "shots": shots.count(),
+        "approved": shots.filter(status=Shot.Status.APPROVED).count(),
+        "characters": project.characters.count(),
+        "runtime": sum(float(d) for d in shots.values_list("duration", flat=True)),
+    }
+
+
+def _role_table() -> list[dict]:
+    return [
+        {"role": label, "can": [permissions.DESCRIPTIONS[c] for c in Capability
+                                if c != Capability.VIEW and permissions.can(value, c)]}
+        for value, label in Role.choices
+    ]
+
+
+@require_POST
+@project_page(Capability.EDIT_PROJECT)
+def project_settings(request, project):
+    form = ProjectForm(request.POST, instance=Project.objects.get(pk=project.pk))
+    if form.is_valid():
+        try:
+            services.project_update(actor=request.user, project=project, changes=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Project settings saved.")
+            return redirect("web:project-overview", project_id=project.pk)
+    return render(request, "web/project_overview.html", page_context(
+        request, form=form, invite_form=InviteForm(), members=list(selectors.members_of(project=project)),
+        roles=Role.choices, role_table=_role_table(), stats=_stats(project), tab="overview",
+    ), status=400)
+
+
+@require_POST
+@project_page(Capability.DELETE_PROJECT)
+def project_delete(request, project):
+    if request.POST.get("confirm_title", "").strip() != project.title:
+        messages.error(request, "Type the project's title exactly to delete it.")
+        return redirect("web:project-overview", project_id=project.pk)
+    services.project_delete(actor=request.user, project=project)
+    messages.success(request, f"{project.title} was deleted.")
+    return redirect("web:project-list")
+
+
+@require_POST
+@project_page(Capability.MANAGE_MEMBERS)
+def member_invite(request, project):
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.member_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.success(request, f"{membership.user.name} joined as {membership.get_role_display().lower()}.")
+    else:
+        messages.error(request, "Give a username and a role to invite someone.")
+    return redirect("web:project-overview", project_id=project.pk)
+
+
+@require_POST
+@project_page()
+def member_change(request, project, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user", "project"), project=project, pk=pk)
+    try:
+        if request.POST.get("action") == "remove":
+            services.member_remove(actor=request.user, membership=membership)
+            if membership.user_id == request.user.pk:
+                messages.success(request, f"You left {project.title}.")
+                return redirect("web:project-list")
+            messages.success(request, f"{membership.user.name} was removed from the project.")
+        else:
+            form = RoleForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"role": ["Choose a role."]})
+            services.member_update(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            messages.success(request, f"{membership.user.name} is now {form.cleaned_data['role']}.")
+    except (Conflict, ValidationError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, Conflict) else " ".join(exc.messages))
+    return redirect("web:project-overview", project_id=project.pk)
+
+
+# --- Cast -----------------------------------------------------------------
+
+
+@project_page()
+def character_list(request, project):
+    form = CharacterForm(request.POST or None, prefix="new")
+    if request.method == "POST":
+        permissions.require(request.membership.role, Capability.EDIT_CAST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version" and v not in (None, "")}
+            try:
+                character = cast_services.character_create(actor=request.user, project=project, **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"{character.name} joined the cast.")
+                return redirect("web:character-detail", project_id=project.pk, pk=character.pk)
+    characters = list(cast_selectors.characters_of(project=project))
+    return render(request, "web/character_list.html", page_context(
+        request, characters=characters, form=form, tab="cast", open_new=request.method == "POST",
+    ), status=400 if form.errors else 200)
+
+
+@project_page()
+def character_detail(request, project, pk):
+    character = get_object_or_404(cast_selectors.characters_of(project=project), pk=pk)
+    form = CharacterForm(request.POST or None, instance=Character.objects.get(pk=character.pk))
+    conflict = None
+    if request.method == "POST":
+        permissions.require(request.membership.role, Capability.EDIT_CAST)
+        if form.is_valid():
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            if changes.get("seed") is None:
+                changes.pop("seed")
+            if not changes.get("color"):
+                changes.pop("color")
+            try:
+                cast_services.character_update(actor=request.user, character=character,
+                                               expected_version=form.cleaned_data["version"], changes=changes)
+            except StaleVersion as exc:
+                conflict = exc
+                character = get_object_or_404(cast_selectors.characters_of(project=project), pk=pk)
+                form.data = form.data.copy()
+                form.data["version"] = character.version
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"{form.cleaned_data['name']} saved.")
+                return redirect("web:character-detail", project_id=project.pk, pk=pk)
+    shots = list(character.shots.select_related("scene").order_by("scene__order", "order")[:50])
+    return render(request, "web/character_detail.html", page_context(
+        request, character=character, form=form, reference_form=ReferenceForm(), conflict=conflict, shots=shots,
+        tab="cast",
+    ), status=409 if conflict else (400 if form.errors else 200))
+
+
+@require_POST
+@project_page(Capability.EDIT_CAST)
+def character_delete(request, project, pk):
+    character = get_object_or_404(Character, project=project, pk=pk)
+    try:
+        cast_services.character_delete(actor=request.user, character=character,
+                                       expected_version=int(request.POST.get("version") or 0))
+    except StaleVersion as exc:
+        messages.error(request, str(exc))
+        return redirect("web:character-detail", project_id=project.pk, pk=pk)
+    messages.success(request, f"{character.name} was removed from the cast.")
+    return redirect("web:character-list", project_id=project.pk)
+
+
+@require_POST
+@project_page(Capability.EDIT_CAST)
+def reference_upload(request, project, pk):
+    character = get_object_or_404(Character, project=project, pk=pk)
+    form = ReferenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            cast_services.reference_add(actor=request.user, character=character, upload=form.cleaned_data["image"],
+                                        caption=form.cleaned_data["caption"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, "Reference added.")
+    else:
+        messages.error(request, "Choose an image to upload.")
+    return redirect("web:character-detail", project_id=project.pk, pk=pk)
+
+
+@require_POST
+@project_page(Capability.EDIT_CAST)
+def reference_delete(request, project, pk, ref):
+    reference = get_object_or_404(ReferenceImage.objects.select_related("character"), character__project=project,
+                                  character_id=pk, pk=ref)
+    cast_services.reference_delete(actor=request.user, reference=reference)
+    messages.success(request, "Reference removed.")
+    return redirect("web:character-detail", project_id=project.pk, pk=pk)
+
+
+@project_page()
+def reference_file(request, project, pk, thumbnail=False):
+    """A reference image, for members of its project only."""
+    reference = get_object_or_404(ReferenceImage, character__project=project, pk=pk)
+    file = reference.thumbnail if thumbnail else reference.image
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The image file is missing.") from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=86400, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Board ----------------------------------------------------------------
+
+
+@project_page()
+def board(request, project):
+    """The shot board. The page carries the whole board as JSON; the board module draws and keeps it live."""
+    state = {
+        "project": asdict(ProjectData.of(project)),
+        "me": {**asdict(UserRef.of(request.user)), "role": request.membership.role,
+               "capabilities": sorted(c.value for c in permissions.capabilities_of(request.membership.role))},
+        "scripts": [asdict(ScriptData.of(s)) for s in screenplay_selectors.scripts_of(project=project)],
+        "scenes": [asdict(SceneData.of(s)) for s in screenplay_selectors.scenes_of(project=project)],
+        "shots": [asdict(ShotData.of(s)) for s in shot_selectors.shots_of(project=project)],
+        "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
+        "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
+        "choices": {
+            "size": Shot.Size.choices, "angle": Shot.Angle.choices, "movement": Shot.Movement.choices,
+            "status": Shot.Status.choices,
+        },
+    }
+    return render(request, "web/board.html", page_context(request, board_state=state, tab="board"))
+
+
+# --- Account --------------------------------------------------------------
+
+
+@login_required
+def account(request):
+    token = Token.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        token = Token.objects.create(user=request.user)
+        messages.success(request, "A new API token was made; the old one no longer works.")
+        return render(request, "web/account.html", {"token": token, "show_token": True})
+    return render(request, "web/account.html", {"token": token, "show_token": False})

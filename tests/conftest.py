@@ -1,0 +1,70 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from rest_framework.test import APIClient
+
+from studio.projects.permissions import Role
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Uploads of a test go to its own folder; passwords hash fast (the real hasher is slow by design)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` → an API client with a real session for that user (``api(None)`` is anonymous)."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def team(db):
+    """A project with one member of every role: ``team.project``, ``team.owner`` … ``team.viewer``."""
+
+    class Team:
+        pass
+
+    t = Team()
+    t.owner = factories.make_user("olive_owner")
+    t.project = factories.make_project(owner=t.owner, title="Team Project")
+    for role in Role:
+        if role != Role.OWNER:
+            setattr(t, role.value, factories.add_member(t.project, role, factories.make_user(f"{role.value}_member")))
+    t.users = {role.value: getattr(t, role.value) for role in Role}
+    return t
+
+
+STUDIO_APPS = ("accounts", "projects", "screenplay", "cast", "shots")
+
+
+def db_state() -> dict:
+    """Every row of the studio's own tables, to show that a refused request changed nothing."""
+    state = {}
+    for label in STUDIO_APPS:
+        for model in apps.get_app_config(label).get_models():
+            rows = model.objects.order_by("pk").values()
+            state[model._meta.label] = [tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows]
+            for m2m in model._meta.many_to_many:
+                through = m2m.remote_field.through
+                state[through._meta.label] = sorted(through.objects.values_list(*[f.attname for f in
+                                                    through._meta.fields]))
+    return state
+
+
+@pytest.fixture
+def snapshot():
+    return db_state

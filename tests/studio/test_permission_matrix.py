@@ -1,0 +1,214 @@
+"""Every API endpoint × every role × the member's own project and someone else's.
+
+A member gets the endpoint's success status when their role holds the
+capability and 403 otherwise; on a project they are not on they get 404; a
+refused request changes nothing in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from studio.projects.permissions import CAPABILITIES, Capability, Role
+from studio.shots.models import Shot
+from tests import factories
+from tests.conftest import db_state
+
+
+class World:
+    """A project with one member of every role and one of everything, built fresh for each case."""
+
+    def __init__(self, title: str):
+        self.owner = factories.make_user(f"{title}_owner")
+        self.project = factories.make_project(owner=self.owner, title=title)
+        self.members = {Role.OWNER: self.owner}
+        for role in Role:
+            if role != Role.OWNER:
+                self.members[role] = factories.add_member(self.project, role, factories.make_user(f"{title}_{role}"))
+        self.extra = factories.add_member(self.project, Role.VIEWER, factories.make_user(f"{title}_extra"))
+        self.extra_membership = self.project.memberships.get(user=self.extra)
+        self.viewer_membership = self.project.memberships.get(user=self.members[Role.VIEWER])
+        self.script = self.project.scripts.get()
+        self.spare_script = factories.make_script(self.project, title="Spare")
+        self.scene = factories.make_scene(self.project, location="Lamp room")
+        self.empty_scene = factories.make_scene(self.project, location="Cellar")
+        self.character = factories.make_character(self.project, name="Elin")
+        self.reference = factories.make_reference(self.character)
+        self.shot = factories.make_shot(self.scene, characters=[self.character.pk])
+        self.second_shot = factories.make_shot(self.scene)
+        self.review_shot = factories.make_shot(self.scene, status=Shot.Status.IN_REVIEW)
+        self.invitee = factories.make_user(f"{title}_invitee")
+
+    @property
+    def p(self) -> str:
+        return f"/api/v1/projects/{self.project.pk}/"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: Callable[[World], str]
+    capability: Capability
+    status: int
+    body: Callable[[World], dict] | None = None
+    version: Callable[[World], int] | None = None
+    multipart: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def call(self, client, world: World):
+        kwargs = {}
+        if self.body is not None:
+            kwargs["data"] = self.body(world)
+            kwargs["format"] = "multipart" if self.multipart else "json"
+        if self.version is not None:
+            kwargs["HTTP_IF_MATCH"] = f'"{self.version(world)}"'
+        return getattr(client, self.method)(self.path(world), **kwargs)
+
+
+V = Capability
+ENDPOINTS = [
+    Endpoint("project detail", "get", lambda w: w.p, V.VIEW, 200),
+    Endpoint("project edit", "patch", lambda w: w.p, V.EDIT_PROJECT, 200, body=lambda w: {"logline": "New"}),
+    Endpoint("project delete", "delete", lambda w: w.p, V.DELETE_PROJECT, 204),
+    Endpoint("member list", "get", lambda w: w.p + "members/", V.VIEW, 200),
+    Endpoint("member invite", "post", lambda w: w.p + "members/", V.MANAGE_MEMBERS, 201,
+             body=lambda w: {"username": w.invitee.username, "role": "artist"}),
+    Endpoint("member detail", "get", lambda w: w.p + f"members/{w.extra_membership.pk}/", V.VIEW, 200),
+    Endpoint("member role", "patch", lambda w: w.p + f"members/{w.extra_membership.pk}/", V.MANAGE_MEMBERS, 200,
+             body=lambda w: {"role": "reviewer"}),
+    Endpoint("member remove", "delete", lambda w: w.p + f"members/{w.extra_membership.pk}/", V.MANAGE_MEMBERS, 204),
+    Endpoint("character list", "get", lambda w: w.p + "characters/", V.VIEW, 200),
+    Endpoint("character create", "post", lambda w: w.p + "characters/", V.EDIT_CAST, 201,
+             body=lambda w: {"name": "Tomas"}),
+    Endpoint("character detail", "get", lambda w: w.p + f"characters/{w.character.pk}/", V.VIEW, 200),
+    Endpoint("character edit", "patch", lambda w: w.p + f"characters/{w.character.pk}/", V.EDIT_CAST, 200,
+             body=lambda w: {"description": "Keeper"}, version=lambda w: w.character.version),
+    Endpoint("character delete", "delete", lambda w: w.p + f"characters/{w.character.pk}/", V.EDIT_CAST, 204,
+             version=lambda w: w.character.version),
+    Endpoint("reference list", "get", lambda w: w.p + f"characters/{w.character.pk}/references/", V.VIEW, 200),
+    Endpoint("reference upload", "post", lambda w: w.p + f"characters/{w.character.pk}/references/", V.EDIT_CAST,
+             201, body=lambda w: {"image": factories.image_upload()}, multipart=True),
+    Endpoint("reference detail", "get",
+             lambda w: w.p + f"characters/{w.character.pk}/references/{w.reference.pk}/", V.VIEW, 200),
+    Endpoint("reference delete", "delete",
+             lambda w: w.p + f"characters/{w.character.pk}/references/{w.reference.pk}/", V.EDIT_CAST, 204),
+    Endpoint("reference image", "get", lambda w: w.reference.url, V.VIEW, 200),
+    Endpoint("reference thumbnail", "get", lambda w: w.reference.thumbnail_url, V.VIEW, 200),
+    Endpoint("script list", "get", lambda w: w.p + "scripts/", V.VIEW, 200),
+    Endpoint("script create", "post", lambda w: w.p + "scripts/", V.EDIT_SCRIPT, 201,
+             body=lambda w: {"title": "Episode 2"}),
+    Endpoint("script detail", "get", lambda w: w.p + f"scripts/{w.script.pk}/", V.VIEW, 200),
+    Endpoint("script edit", "patch", lambda w: w.p + f"scripts/{w.script.pk}/", V.EDIT_SCRIPT, 200,
+             body=lambda w: {"fountain": "INT. HOUSE - DAY"}),
+    Endpoint("script delete", "delete", lambda w: w.p + f"scripts/{w.spare_script.pk}/", V.EDIT_SCRIPT, 204),
+    Endpoint("scene list", "get", lambda w: w.p + "scenes/", V.VIEW, 200),
+    Endpoint("scene create", "post", lambda w: w.p + "scenes/", V.EDIT_SCRIPT, 201,
+             body=lambda w: {"script": w.script.pk, "location": "Boat"}),
+    Endpoint("scene detail", "get", lambda w: w.p + f"scenes/{w.scene.pk}/", V.VIEW, 200),
+    Endpoint("scene edit", "patch", lambda w: w.p + f"scenes/{w.scene.pk}/", V.EDIT_SCRIPT, 200,
+             body=lambda w: {"time_of_day": "DAWN"}, version=lambda w: w.scene.version),
+    Endpoint("scene delete", "delete", lambda w: w.p + f"scenes/{w.empty_scene.pk}/", V.EDIT_SCRIPT, 204,
+             version=lambda w: w.empty_scene.version),
+    Endpoint("scene reorder", "post", lambda w: w.p + "scenes/reorder/", V.EDIT_SCRIPT, 200,
+             body=lambda w: {"script": w.script.pk, "scenes": [w.empty_scene.pk, w.scene.pk]}),
+    Endpoint("shot list", "get", lambda w: w.p + "shots/", V.VIEW, 200),
+    Endpoint("shot create", "post", lambda w: w.p + "shots/", V.EDIT_SHOTS, 201,
+             body=lambda w: {"scene": w.scene.pk, "size": "CU"}),
+    Endpoint("shot detail", "get", lambda w: w.p + f"shots/{w.shot.pk}/", V.VIEW, 200),
+    Endpoint("shot edit", "patch", lambda w: w.p + f"shots/{w.shot.pk}/", V.EDIT_SHOTS, 200,
+             body=lambda w: {"description": "Closer"}, version=lambda w: w.shot.version),
+    Endpoint("shot approve", "patch", lambda w: w.p + f"shots/{w.review_shot.pk}/", V.REVIEW, 200,
+             body=lambda w: {"status": "approved"}, version=lambda w: w.review_shot.version),
+    Endpoint("shot delete", "delete", lambda w: w.p + f"shots/{w.shot.pk}/", V.EDIT_SHOTS, 204,
+             version=lambda w: w.shot.version),
+    Endpoint("shot reorder", "post", lambda w: w.p + "shots/reorder/", V.EDIT_SHOTS, 200,
+             body=lambda w: {"scene": w.scene.pk, "shots": [w.second_shot.pk, w.shot.pk, w.review_shot.pk]}),
+]
+
+
+@pytest.fixture
+def worlds(db):
+    return World("home"), World("away")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_member_gets_what_their_role_allows(endpoint, role, worlds, api):
+    home, _ = worlds
+    client = api(home.members[role])
+    allowed = role in CAPABILITIES[endpoint.capability]
+    before = db_state()
+
+    response = endpoint.call(client, home)
+
+    if allowed:
+        assert response.status_code == endpoint.status, response.content
+    else:
+        assert response.status_code == 403, response.content
+        assert db_state() == before
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_member_of_another_project_gets_404_and_changes_nothing(endpoint, role, worlds, api):
+    home, away = worlds
+    client = api(home.members[role])
+    before = db_state()
+
+    response = endpoint.call(client, away)
+
+    assert response.status_code == 404, response.content
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_anonymous_gets_401_or_login_and_changes_nothing(endpoint, worlds, api):
+    home, _ = worlds
+    before = db_state()
+
+    response = endpoint.call(api(None), home)
+
+    if response.request["PATH_INFO"].startswith("/api/"):
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == 'Token'
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login/?next=")
+    assert db_state() == before
+
+
+def test_every_api_route_is_in_the_matrix():
+    """A new endpoint must be added to the matrix above."""
+    from django.urls import get_resolver
+
+    api_routes = {
+        str(p.pattern) for p in get_resolver().url_patterns if str(p.pattern) == "api/v1/"
+        for p in p.url_patterns
+    }
+    covered_names = {e.name for e in ENDPOINTS}
+    # route name → the endpoint names (one per method) that cover it
+    expected = {
+        "projects/<int:pk>/": {"project detail", "project edit", "project delete"},
+        "projects/<int:project_id>/members/": {"member list", "member invite"},
+        "projects/<int:project_id>/members/<int:pk>/": {"member detail", "member role", "member remove"},
+        "projects/<int:project_id>/characters/": {"character list", "character create"},
+        "projects/<int:project_id>/characters/<int:pk>/": {"character detail", "character edit", "character delete"},
+        "projects/<int:project_id>/characters/<int:character_id>/references/": {"reference list", "reference upload"},
+        "projects/<int:project_id>/characters/<int:character_id>/references/<int:pk>/": {
+            "reference detail", "reference delete"},
+        "projects/<int:project_id>/scripts/": {"script list", "script create"},
+        "projects/<int:project_id>/scripts/<int:pk>/": {"script detail", "script edit", "script delete"},
+        "projects/<int:project_id>/scenes/": {"scene list", "scene create"},
+        "projects/<int:project_id>/scenes/reorder/": {"scene reorder"},
+        "projects/<int:project_id>/scenes/<int:pk>/": {"scene detail", "scene edit", "scene delete"},
+        "projects/<int:project_id>/shots/": {"shot list", "shot create"},
+        "projects/<int:project_id>/shots/reorder/": {"shot reorder"},
+        "projects/<int:project_id>/shots/<int:pk>/": {"shot detail", "shot edit", "shot approve", "shot delete"},
+    }
+    not_project_scoped = {"me/", "auth/token/", "projects/"}
+    assert api_routes - not_project_scoped == set(expected)
+    assert set().union(*expected.values()) <= covered_names
