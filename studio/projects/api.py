@@ -71,9 +71,19 @@ class ProjectSerializer(DataSerializer):
 
 
 class ProjectInputSerializer(serializers.ModelSerializer):
+    frame_rate = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=False,
+                                          help_text="One of 23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60.")
+
     class Meta:
         model = Project
         fields = ["title", "logline", "format", "aspect_ratio", "frame_rate", "style_prompt"]
+
+    def validate_frame_rate(self, value):
+        for rate in Project.FRAME_RATES:
+            if value == rate:
+                return rate
+        rates = ", ".join(str(r.normalize()) for r in Project.FRAME_RATES)
+        raise serializers.ValidationError(f"Choose one of {rates} fps.")
 
 
 class MemberSerializer(DataSerializer):

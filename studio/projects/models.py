@@ -27,9 +27,10 @@ class Project(models.Model):
         SQUARE = "1.00", "1:1 Square"
         VERTICAL = "0.56", "9:16 Vertical"
 
-    FRAME_RATES = (
-        Decimal("23.976"), Decimal("24"), Decimal("25"), Decimal("29.97"),
-        Decimal("30"), Decimal("48"), Decimal("50"), Decimal("59.94"), Decimal("60"),
+    # Stored with three decimals, as the column holds them, so "24.000" from the database matches its choice.
+    FRAME_RATES = tuple(
+        Decimal(rate).quantize(Decimal("0.001"))
+        for rate in ("23.976", "24", "25", "29.97", "30", "48", "50", "59.94", "60")
     )
 
     title = models.CharField(max_length=200)
@@ -37,7 +38,7 @@ class Project(models.Model):
     format = models.CharField(max_length=16, choices=Format.choices, default=Format.SHORT)
     aspect_ratio = models.CharField(max_length=8, choices=AspectRatio.choices, default=AspectRatio.SCOPE)
     frame_rate = models.DecimalField(
-        max_digits=6, decimal_places=3, default=Decimal("24"),
+        max_digits=6, decimal_places=3, default=Decimal("24.000"),
         choices=[(rate, f"{rate.normalize()} fps") for rate in FRAME_RATES],
     )
     style_prompt = models.TextField(

@@ -65,5 +65,7 @@ class CharacterForm(forms.ModelForm):
 
 
 class ReferenceForm(forms.Form):
-    image = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}))
-    caption = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "caption"}))
+    image = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp",
+                                                                   "class": "file-input"}))
+    caption = forms.CharField(max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"placeholder": "Caption (optional)", "class": "input"}))

@@ -1,0 +1,212 @@
+// The shot board page: scenes in order, their shots as cards; filters, inspector, drag to reorder;
+// every change from anyone on the project arrives live.
+
+import { api, apiAll } from "../lib/api.js";
+import { pageData } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { Filters } from "./filters.js";
+import { Inspector } from "./inspector.js";
+import { Reorder } from "./reorder.js";
+import { BoardState } from "./state.js";
+import { BoardView } from "./view.js";
+
+class BoardApp {
+  constructor(root, data, studio) {
+    this.root = root;
+    this.socket = studio.socket;
+    this.presence = studio.presence;
+    this.state = new BoardState(data);
+    this.toolbar = root.querySelector("[data-filters]");
+    this.filters = new Filters(this.state, () => this.redraw());
+    this.view = new BoardView(root, this.state, this.filters, this.presence);
+    this.inspector = new Inspector(root.querySelector("[data-inspector]"), this, this.state);
+    this.reorderer = new Reorder(this.view.main, this.state, this);
+    this.bind();
+    this.redraw();
+    this.filters.render(this.toolbar);
+    const wanted = Number(new URLSearchParams(location.search).get("shot"));
+    if (wanted && this.state.shots.has(wanted)) this.select(wanted, { scroll: true });
+    this.socket.on("*", (m) => this.onEvent(m));
+    this.socket.on("resync", () => this.resync());
+    this.presence.onChange(() => {
+      this.view.renderWatchers();
+      this.inspector.renderWatching();
+    });
+    root.dataset.ready = "true";
+  }
+
+  api(path) {
+    return `/api/v1/projects/${this.state.project.id}/${path}`;
+  }
+
+  bind() {
+    const main = this.view.main;
+    main.addEventListener("click", (e) => {
+      const add = e.target.closest("[data-add-shot]");
+      if (add) return this.addShot(Number(add.dataset.addShot));
+      const card = e.target.closest("[data-shot]");
+      if (card) this.select(Number(card.dataset.shot));
+    });
+    main.addEventListener("keydown", (e) => {
+      const card = e.target.closest?.("[data-shot]");
+      if (card && e.key === "Enter") this.select(Number(card.dataset.shot));
+    });
+    main.addEventListener("submit", (e) => {
+      if (e.target.matches("[data-new-scene]")) {
+        e.preventDefault();
+        this.addScene(e.target);
+      }
+    });
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && this.inspector.shotId && !e.target.closest?.("input, textarea, select")) this.select(null);
+    });
+    const zoom = this.root.querySelector("[data-zoom]");
+    if (zoom) {
+      zoom.value = localStorage.getItem("board.cardWidth") || zoom.value;
+      const apply = () => {
+        main.style.setProperty("--card-w", `${zoom.value}px`);
+        main.querySelectorAll(".shots").forEach((n) => n.style.setProperty("--card-w", `${zoom.value}px`));
+        localStorage.setItem("board.cardWidth", zoom.value);
+      };
+      zoom.addEventListener("input", apply);
+      this.applyZoom = apply;
+    }
+  }
+
+  redraw() {
+    const focused = document.activeElement?.closest?.("[data-shot]")?.dataset.shot;
+    this.view.renderAll();
+    this.view.select(this.inspector.shotId);
+    this.applyZoom?.();
+    if (focused) this.view.card(focused)?.focus({ preventScroll: true });
+  }
+
+  redrawScenes(sceneIds) {
+    const focused = document.activeElement?.closest?.("[data-shot]")?.dataset.shot;
+    for (const id of sceneIds) this.view.renderScene(id);
+    this.view.renderNav();
+    this.view.renderTotals();
+    this.view.select(this.inspector.shotId);
+    this.applyZoom?.();
+    if (focused) this.view.card(focused)?.focus({ preventScroll: true });
+  }
+
+  select(shotId, { scroll = false } = {}) {
+    if (shotId === this.inspector.shotId) return;
+    if (shotId) this.inspector.open(shotId);
+    else this.inspector.close();
+    this.view.select(shotId);
+    this.root.classList.toggle("inspecting", Boolean(shotId));
+    const params = new URLSearchParams(location.search);
+    if (shotId) params.set("shot", shotId);
+    else params.delete("shot");
+    const query = params.toString();
+    history.replaceState(null, "", `${location.pathname}${query ? `?${query}` : ""}`);
+    this.socket.send({ type: "focus", shot: shotId || null });
+    if (scroll && shotId) this.view.card(shotId)?.scrollIntoView({ block: "center" });
+  }
+
+  /** A shot as the server returned it to us: newer than what we hold, unless an event got here first. */
+  receiveShot(shot) {
+    const previous = this.state.shots.get(shot.id);
+    if (previous && previous.version > shot.version) return;
+    this.state.shots.set(shot.id, shot);
+    this.redrawScenes(new Set([previous?.scene ?? shot.scene, shot.scene]));
+  }
+
+  onEvent(message) {
+    if (!message.data || message.type.startsWith("presence.")) return;
+    const fromMe = message.actor && message.actor.id === this.state.me.id;
+    const result = this.state.apply(message);
+    if (result.all) {
+      this.redraw();
+      if (message.type.startsWith("character.")) this.filters.render(this.toolbar);
+    } else if (result.scenes.size || result.nav) {
+      this.redrawScenes(result.scenes);
+    }
+    if (!fromMe) for (const id of result.shots) this.view.flash(id, message.actor?.color);
+    const open = this.inspector.shotId;
+    if (!open) return;
+    if (result.removed.has(open)) {
+      toast(`${message.actor?.name || "Someone"} deleted shot ${message.data.number}.`, "error");
+      this.select(null);
+    } else if (result.shots.has(open)) {
+      this.inspector.remoteUpdate(message.data.changed || ["number", "scene", "status"]);
+    } else if (result.all && !Object.keys(this.inspector.pending).length) {
+      this.inspector.render();
+    }
+  }
+
+  /** After a reconnect: events may have been missed, so read the whole board again. */
+  async resync() {
+    try {
+      const [scripts, scenes, shots, characters, members] = await Promise.all(
+        ["scripts/", "scenes/?page_size=500", "shots/?page_size=500", "characters/?page_size=500", "members/"].map((p) =>
+          apiAll(this.api(p)),
+        ),
+      );
+      this.state.load({ scripts, scenes, shots, characters, members });
+      this.redraw();
+      if (this.inspector.shotId && !this.state.shots.has(this.inspector.shotId)) this.select(null);
+    } catch (error) {
+      toast(`Could not refresh the board: ${error.message}`, "error");
+    }
+  }
+
+  async addShot(sceneId) {
+    try {
+      const shot = await api("POST", this.api("shots/"), { body: { scene: sceneId } });
+      this.receiveShot(shot);
+      this.select(shot.id);
+      this.view.card(shot.id)?.classList.add("entering");
+      this.inspector.root.querySelector('[data-field="description"]')?.focus();
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
+
+  async addScene(form) {
+    const script = this.state.scripts[0];
+    if (!script) return toast("This project has no script to add a scene to.", "error");
+    const body = Object.fromEntries(new FormData(form));
+    body.script = script.id;
+    try {
+      const scene = await api("POST", this.api("scenes/"), { body });
+      this.state.scenes.set(scene.id, scene);
+      this.redraw();
+      document.getElementById(`scene-${scene.id}`)?.scrollIntoView({ block: "start" });
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
+
+  /** Save a new order for a scene, showing it at once and putting it back if the server refuses. */
+  async reorder(sceneId, order, movedId) {
+    const before = new Map([...this.state.shots].map(([id, s]) => [id, { ...s }]));
+    const source = this.state.shots.get(movedId).scene;
+    order.forEach((id, index) => this.state.shots.set(id, { ...this.state.shots.get(id), order: index, scene: sceneId }));
+    if (source !== sceneId) {
+      this.state.shotsOf(source).forEach((s, index) => this.state.shots.set(s.id, { ...s, order: index }));
+    }
+    this.redrawScenes(new Set([source, sceneId]));
+    this.view.card(movedId)?.focus({ preventScroll: true });
+    try {
+      await api("POST", this.api("shots/reorder/"), { body: { scene: sceneId, shots: order } });
+    } catch (error) {
+      this.state.shots = before;
+      this.redrawScenes(new Set([source, sceneId]));
+      toast(error.status === 409 ? `${error.message}` : `Could not move the shot: ${error.message}`, "error");
+      if (error.status === 409) this.resync();
+    }
+  }
+}
+
+function start(studio) {
+  const root = document.querySelector("[data-board]");
+  if (!root || root.dataset.ready) return;
+  const app = new BoardApp(root, pageData("board-state"), studio);
+  window.studio.board = app;
+}
+
+if (window.studio) start(window.studio);
+else document.addEventListener("studio:ready", (e) => start(e.detail), { once: true });

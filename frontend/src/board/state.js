@@ -1,0 +1,144 @@
+// The board's data: scenes, shots, characters, kept current by live events.
+
+const byOrder = (a, b) => a.order - b.order || a.id - b.id;
+
+export class BoardState {
+  constructor(data) {
+    this.project = data.project;
+    this.me = data.me;
+    this.choices = data.choices;
+    this.load(data);
+  }
+
+  load(data) {
+    this.scripts = data.scripts;
+    this.scenes = new Map(data.scenes.map((s) => [s.id, s]));
+    this.shots = new Map(data.shots.map((s) => [s.id, s]));
+    this.characters = new Map(data.characters.map((c) => [c.id, c]));
+    this.members = data.members;
+  }
+
+  can(capability) {
+    return this.me.capabilities.includes(capability);
+  }
+
+  label(kind, value) {
+    const hit = this.choices[kind].find(([v]) => v === value);
+    return hit ? hit[1] : value;
+  }
+
+  orderedScenes() {
+    const scriptIndex = new Map(this.scripts.map((s, i) => [s.id, i]));
+    return [...this.scenes.values()].sort(
+      (a, b) => (scriptIndex.get(a.script) ?? 0) - (scriptIndex.get(b.script) ?? 0) || byOrder(a, b),
+    );
+  }
+
+  shotsOf(sceneId) {
+    return [...this.shots.values()].filter((s) => s.scene === sceneId).sort(byOrder);
+  }
+
+  /**
+   * Apply a live event. Returns what needs drawing again:
+   * {scenes: Set of scene ids, all: bool, nav: bool, shots: Set of changed shot ids, removed: Set}.
+   */
+  apply(message) {
+    const d = message.data;
+    const out = { scenes: new Set(), all: false, nav: false, shots: new Set(), removed: new Set() };
+    switch (message.type) {
+      case "shot.created":
+      case "shot.updated": {
+        const previous = this.shots.get(d.shot.id);
+        if (previous && previous.version > d.shot.version) break; // an older event arriving late
+        this.shots.set(d.shot.id, d.shot);
+        if (previous) out.scenes.add(previous.scene);
+        out.scenes.add(d.shot.scene);
+        out.shots.add(d.shot.id);
+        out.nav = true;
+        break;
+      }
+      case "shot.deleted":
+        this.shots.delete(d.id);
+        out.scenes.add(d.scene);
+        out.removed.add(d.id);
+        out.nav = true;
+        break;
+      case "shots.reordered":
+        for (const shot of d.moved) {
+          const previous = this.shots.get(shot.id);
+          if (previous) out.scenes.add(previous.scene);
+          this.shots.set(shot.id, shot);
+          out.shots.add(shot.id);
+        }
+        for (const { scene, shots } of d.scenes) {
+          shots.forEach((id, index) => {
+            const shot = this.shots.get(id);
+            if (shot) this.shots.set(id, { ...shot, order: index, scene });
+          });
+          out.scenes.add(scene);
+        }
+        out.nav = true;
+        break;
+      case "scene.created":
+      case "scene.updated":
+        this.scenes.set(d.scene.id, d.scene);
+        out.scenes.add(d.scene.id);
+        out.nav = true;
+        break;
+      case "scene.deleted":
+        this.scenes.delete(d.id);
+        out.all = true;
+        break;
+      case "scenes.reordered":
+        d.scenes.forEach((id, index) => {
+          const scene = this.scenes.get(id);
+          if (scene) this.scenes.set(id, { ...scene, order: index });
+        });
+        out.all = true;
+        break;
+      case "character.created":
+      case "character.updated":
+        this.characters.set(d.character.id, d.character);
+        out.all = true;
+        break;
+      case "character.deleted":
+        this.characters.delete(d.id);
+        for (const shot of this.shots.values()) {
+          if (shot.characters.includes(d.id)) {
+            this.shots.set(shot.id, { ...shot, characters: shot.characters.filter((c) => c !== d.id) });
+          }
+        }
+        out.all = true;
+        break;
+      case "script.created":
+        this.scripts.push(d.script);
+        break;
+      case "script.updated":
+        this.scripts = this.scripts.map((s) => (s.id === d.script.id ? d.script : s));
+        break;
+      case "script.deleted":
+        this.scripts = this.scripts.filter((s) => s.id !== d.id);
+        break;
+      case "project.updated":
+        this.project = d.project;
+        out.all = true;
+        break;
+      case "member.added":
+        this.members.push(d.member);
+        break;
+      case "member.updated":
+        this.members = this.members.map((m) => (m.id === d.member.id ? d.member : m));
+        break;
+      case "member.removed":
+        this.members = this.members.filter((m) => m.id !== d.member.id);
+        break;
+      default:
+        break;
+    }
+    return out;
+  }
+}
+
+export function totalDuration(shots) {
+  return shots.reduce((sum, s) => sum + s.duration, 0);
+}

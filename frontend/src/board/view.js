@@ -1,0 +1,182 @@
+// Drawing the board: scene navigator, scenes with their shot cards, totals.
+
+import { esc, formatDuration } from "../lib/dom.js";
+import { framingSvg } from "../lib/framing.js";
+import { totalDuration } from "./state.js";
+
+const MOVES = {
+  static: "", pan: "↔ pan", tilt: "↕ tilt", dolly_in: "→ dolly in", dolly_out: "← dolly out", truck: "⇆ truck",
+  pedestal: "⇅ pedestal", zoom_in: "⊕ zoom in", zoom_out: "⊖ zoom out", tracking: "⇢ tracking", crane: "⤴ crane",
+  handheld: "≈ handheld", steadicam: "∿ steadicam", aerial: "✈ aerial",
+};
+
+export class BoardView {
+  constructor(root, state, filters, presence) {
+    this.root = root;
+    this.state = state;
+    this.filters = filters;
+    this.presence = presence;
+    this.main = root.querySelector("[data-board-main]");
+    this.nav = root.querySelector("[data-scene-nav]");
+    this.totals = root.querySelector("[data-totals]");
+    this.selected = null;
+  }
+
+  renderAll() {
+    const scenes = this.state.orderedScenes();
+    if (!scenes.length) {
+      this.main.innerHTML = `<div class="empty" style="margin-top:24px">No scenes yet. ${
+        this.state.can("edit_script") ? "Add the first scene below, or write the script." : "Writers add scenes."
+      }</div>`;
+    } else {
+      this.main.innerHTML = scenes.map((scene) => this.sceneHtml(scene)).join("");
+    }
+    this.main.insertAdjacentHTML("beforeend", this.newSceneHtml());
+    this.renderNav();
+    this.renderTotals();
+    this.decorate(this.main);
+  }
+
+  renderScene(sceneId) {
+    const scene = this.state.scenes.get(sceneId);
+    const node = this.main.querySelector(`[data-scene="${sceneId}"]`);
+    if (!scene || !node) return this.renderAll();
+    node.outerHTML = this.sceneHtml(scene);
+    this.decorate(this.main.querySelector(`[data-scene="${sceneId}"]`));
+  }
+
+  visibleShots(sceneId) {
+    return this.state.shotsOf(sceneId).filter((shot) => this.filters.accepts(shot));
+  }
+
+  sceneHtml(scene) {
+    const all = this.state.shotsOf(scene.id);
+    const shots = all.filter((shot) => this.filters.accepts(shot));
+    const hidden = all.length - shots.length;
+    const canAdd = this.state.can("edit_shots");
+    const cards = shots.map((shot) => this.cardHtml(shot)).join("");
+    const empty = !all.length && !canAdd ? `<div class="empty empty-scene">No shots yet.</div>` : "";
+    const add = canAdd
+      ? `<button class="add-shot" data-add-shot="${scene.id}" type="button"><span class="plus">+</span>Add shot</button>`
+      : "";
+    return `<section class="scene" data-scene="${scene.id}" id="scene-${scene.id}" aria-label="Scene ${esc(scene.number)}">
+      <header class="scene-head">
+        <span class="scene-num">${esc(scene.number)}</span>
+        <h2 class="scene-heading">${esc(scene.heading)}</h2>
+        <span class="scene-synopsis">${esc(scene.synopsis)}</span>
+        <span class="scene-stats">${all.length} shot${all.length === 1 ? "" : "s"} · ${formatDuration(totalDuration(all))}${
+          hidden ? ` · ${hidden} hidden by filters` : ""
+        }</span>
+      </header>
+      <div class="shots" data-shots="${scene.id}">${cards}${empty}${add}</div>
+    </section>`;
+  }
+
+  cardHtml(shot) {
+    const s = this.state;
+    const cast = shot.characters.map((id) => s.characters.get(id)).filter(Boolean);
+    const chips = cast
+      .map((c) => `<span class="chip" style="--c:${esc(c.color)}"><span class="dot"></span>${esc(c.name)}</span>`)
+      .join("");
+    const move = MOVES[shot.movement] ?? shot.movement;
+    const draggable = s.can("edit_shots") ? ' draggable="true"' : "";
+    const selected = this.selected === shot.id ? " selected" : "";
+    return `<article class="shot${selected}" data-shot="${shot.id}" tabindex="0"${draggable}
+        aria-label="Shot ${esc(shot.number)}, ${esc(s.label("size", shot.size))}, ${esc(s.label("status", shot.status))}">
+      <div class="frame" data-frame>
+        <span class="size-tag">${esc(shot.size)}</span>
+        <span class="lens-tag">${shot.lens_mm}mm</span>
+        ${move ? `<span class="move-tag">${esc(move)}</span>` : ""}
+        <span class="dur-tag">${formatDuration(shot.duration)}</span>
+        <div class="watchers" data-watchers></div>
+      </div>
+      <div class="body">
+        <div class="top"><span class="num">${esc(shot.number)}</span>
+          <span class="faint small">${esc(s.label("angle", shot.angle))}</span>
+          <span class="pill status-${esc(shot.status)}">${esc(s.label("status", shot.status))}</span></div>
+        <div class="desc${shot.description ? "" : " none"}">${esc(shot.description || "No description yet")}</div>
+        ${shot.dialogue ? `<div class="line">“${esc(shot.dialogue)}”</div>` : ""}
+        ${chips ? `<div class="who">${chips}</div>` : ""}
+      </div>
+    </article>`;
+  }
+
+  newSceneHtml() {
+    if (!this.state.can("edit_script")) return "";
+    return `<form class="card new-scene" data-new-scene style="margin-top:18px">
+      <div class="card-title"><h3>New scene</h3><span class="faint small">Scenes usually come from the script; add one here to plan ahead.</span></div>
+      <div class="row" style="gap:10px;flex-wrap:wrap">
+        <select class="input" name="int_ext" style="width:110px" aria-label="Interior or exterior">
+          <option value="INT">INT.</option><option value="EXT">EXT.</option><option value="INT/EXT">INT./EXT.</option></select>
+        <input class="input" name="location" placeholder="Location" required maxlength="200" style="flex:1;min-width:200px" aria-label="Location">
+        <input class="input" name="time_of_day" placeholder="Time of day" list="times" style="width:160px" aria-label="Time of day">
+        <datalist id="times"><option>DAY</option><option>NIGHT</option><option>DAWN</option><option>DUSK</option><option>CONTINUOUS</option></datalist>
+        <button class="btn btn-primary" type="submit">Add scene</button>
+      </div></form>`;
+  }
+
+  /** Draw the framing sketches and presence rings of the cards inside ``root``. */
+  decorate(root) {
+    for (const card of root.querySelectorAll("[data-shot]")) {
+      const shot = this.state.shots.get(Number(card.dataset.shot));
+      if (!shot) continue;
+      const colors = shot.characters.map((id) => this.state.characters.get(id)?.color).filter(Boolean);
+      card.querySelector("[data-frame]").insertAdjacentHTML(
+        "afterbegin",
+        framingSvg({ size: shot.size, angle: shot.angle, colors, aspect: Number(this.state.project.aspect_ratio) }),
+      );
+    }
+    this.renderWatchers(root);
+  }
+
+  renderWatchers(root = this.main) {
+    for (const card of root.querySelectorAll("[data-shot]")) {
+      const watchers = this.presence ? this.presence.watchers(Number(card.dataset.shot)) : [];
+      card.querySelector("[data-watchers]").innerHTML = watchers
+        .map((u) => `<span class="avatar sm" style="--c:${esc(u.color)}" title="${esc(u.name)} is looking at this shot">${esc(u.initials)}</span>`)
+        .join("");
+      card.classList.toggle("watched", watchers.length > 0);
+      card.style.setProperty("--watch", watchers[0]?.color || "transparent");
+    }
+  }
+
+  renderNav() {
+    const items = this.state
+      .orderedScenes()
+      .map((scene) => {
+        const shots = this.state.shotsOf(scene.id);
+        return `<a href="#scene-${scene.id}" data-nav-scene="${scene.id}"><span class="n">${esc(scene.number)}</span>
+          <span class="h" title="${esc(scene.heading)}">${esc(scene.heading)}</span><span class="c">${shots.length}</span></a>`;
+      })
+      .join("");
+    this.nav.innerHTML = `<div class="nav-title">Scenes</div>${items || '<p class="faint small" style="padding:0 10px">No scenes yet.</p>'}`;
+  }
+
+  renderTotals() {
+    const all = [...this.state.shots.values()];
+    const shown = all.filter((shot) => this.filters.accepts(shot));
+    const approved = all.filter((s) => s.status === "approved").length;
+    this.totals.innerHTML =
+      `<b>${shown.length}</b>${shown.length !== all.length ? ` of ${all.length}` : ""} shots · ` +
+      `<b>${formatDuration(totalDuration(shown))}</b> · <b>${approved}</b> approved`;
+  }
+
+  select(shotId) {
+    this.selected = shotId;
+    for (const card of this.main.querySelectorAll(".shot.selected")) card.classList.remove("selected");
+    if (shotId) this.main.querySelector(`[data-shot="${shotId}"]`)?.classList.add("selected");
+  }
+
+  flash(shotId, color) {
+    const card = this.main.querySelector(`[data-shot="${shotId}"]`);
+    if (!card) return;
+    card.style.setProperty("--flash", color || "var(--accent)");
+    card.classList.remove("flash");
+    void card.offsetWidth;
+    card.classList.add("flash");
+  }
+
+  card(shotId) {
+    return this.main.querySelector(`[data-shot="${shotId}"]`);
+  }
+}

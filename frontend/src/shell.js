@@ -1,0 +1,74 @@
+// Every page: toasts, menus, framing sketches; on a project page also the live socket,
+// presence avatars, live regions, and what to do when your own access changes.
+
+import { armToast, toast } from "./lib/toast.js";
+import { framingSvg } from "./lib/framing.js";
+import { projectSocket } from "./live/socket.js";
+import { Presence } from "./live/presence.js";
+import { liveRegions } from "./live/regions.js";
+
+function drawFramings(root = document) {
+  for (const node of root.querySelectorAll("[data-framing]")) {
+    const spec = JSON.parse(node.dataset.framing);
+    node.insertAdjacentHTML("afterbegin", framingSvg(spec));
+    node.removeAttribute("data-framing");
+  }
+}
+
+function closeMenusOnOutsideClick() {
+  document.addEventListener("click", (e) => {
+    for (const menu of document.querySelectorAll("details.menu[open]")) {
+      if (!menu.contains(e.target)) menu.removeAttribute("open");
+    }
+  });
+}
+
+function confirmForms() {
+  document.addEventListener("submit", (e) => {
+    const message = e.submitter?.dataset.confirm || e.target.dataset.confirm;
+    if (message && !window.confirm(message)) e.preventDefault();
+  });
+}
+
+function watchOwnAccess(socket, me) {
+  const connection = document.querySelector("[data-connection]");
+  socket.on("state", ({ state, reason }) => {
+    if (!connection) return;
+    connection.dataset.state = state;
+    connection.title = reason || { open: "Live", connecting: "Connecting…", closed: "Reconnecting…" }[state];
+  });
+  socket.on("member.updated", (m) => {
+    if (m.data.member.user.id === me.id) {
+      toast(`Your role is now ${m.data.member.role}. Reloading…`, "info");
+      setTimeout(() => location.reload(), 1200);
+    }
+  });
+  socket.on("refused", ({ reason }) => toast(reason, "error"));
+  socket.on("project.deleted", (m) => {
+    toast(`${m.actor?.name || "Someone"} deleted this project.`, "error");
+    setTimeout(() => (location.href = "/"), 1500);
+  });
+  socket.on("project.updated", (m) => {
+    for (const node of document.querySelectorAll("[data-project-title]")) node.textContent = m.data.project.title;
+  });
+}
+
+function boot() {
+  document.querySelectorAll(".messages .toast").forEach(armToast);
+  drawFramings();
+  closeMenusOnOutsideClick();
+  confirmForms();
+  const { projectId, userId, userName, userInitials, userColor } = document.body.dataset;
+  if (!projectId) return;
+  const me = { id: Number(userId), name: userName, initials: userInitials, color: userColor };
+  const socket = projectSocket(Number(projectId));
+  const presence = new Presence(socket, me);
+  window.studio = { socket, presence, me };
+  watchOwnAccess(socket, me);
+  liveRegions(socket);
+  document.addEventListener("live:refreshed", (e) => drawFramings(e.target));
+  document.dispatchEvent(new CustomEvent("studio:ready", { detail: window.studio }));
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();
