@@ -11,11 +11,26 @@ from studio.projects.permissions import Role
 from . import factories
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright keeps an event loop running in the main thread while it is open."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Uploads of a test go to its own folder; passwords hash fast (the real hasher is slow by design)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets its own channel layer: a Redis layer binds its locks to the event loop of its first use."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -30,7 +30,7 @@ class Character(models.Model):
     appearance_prompt = models.TextField(
         blank=True, max_length=2000, help_text="How the character looks, as words for the image model."
     )
-    seed = models.BigIntegerField(default=random_seed, validators=[MaxValueValidator(MAX_SEED)])
+    seed = models.BigIntegerField(default=random_seed, validators=[MinValueValidator(0), MaxValueValidator(MAX_SEED)])
     color = models.CharField(max_length=7, validators=[HEX_COLOR], default="#4f86f7")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -111,8 +111,9 @@ def character_update(*, actor, character: Character, expected_version: int | Non
     changes = dict(changes)
     if isinstance(changes.get("name"), str):
         changes["name"] = changes["name"].strip()
-    if "aliases" in changes:
-        changes["aliases"] = _clean_aliases(changes["aliases"], changes.get("name", character.name))
+    if "aliases" in changes or "name" in changes:  # a new name may repeat an alias: that alias goes
+        name = changes["name"] if isinstance(changes.get("name"), str) else character.name
+        changes["aliases"] = _clean_aliases(changes.get("aliases", character.aliases), name)
     changed = apply_changes(character, changes, allowed=CHARACTER_FIELDS)
     if changed:
         validate(character, exclude=["project"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from .errors import StaleVersion, VersionRequired
 
 ANY_VERSION = None
@@ -54,7 +56,13 @@ def check_version(*, kind: str, expected: int | None, current: int) -> None:
 
 
 def lock_current(queryset, *, pk: int, kind: str, expected: int | None):
-    """Lock the row for the rest of the transaction and check it is still at the expected version."""
-    obj = queryset.select_for_update().get(pk=pk)
+    """Lock the row for the rest of the transaction and check it is still at the expected version.
+
+    A row deleted since the caller read it is a 404, as if the caller had come a moment later.
+    """
+    try:
+        obj = queryset.select_for_update().get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.") from None
     check_version(kind=kind, expected=expected, current=obj.version)
     return obj

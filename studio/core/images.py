@@ -32,6 +32,10 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
+def _megapixels(n: int) -> str:
+    return f"{n / 1_000_000:g}"
+
+
 def clean_image_upload(upload, *, max_bytes: int, max_pixels: int, field: str = "image") -> CleanImage:
     """Check and re-encode an uploaded file; raise ValidationError({field: [...]}) on anything wrong."""
 
@@ -48,15 +52,19 @@ def clean_image_upload(upload, *, max_bytes: int, max_pixels: int, field: str = 
 
     data = upload.read()
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
-            width, height = probe.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is checked below
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt = probe.format
+                width, height = probe.size
+    except Image.DecompressionBombError:  # too many pixels even for Pillow to report the size
+        raise fail(f"The image has more pixels than the limit of {_megapixels(max_pixels)} megapixels.") from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise fail("This file is not an image Previz Studio can read (PNG, JPEG or WebP).") from None
     if fmt not in ALLOWED_FORMATS:
         raise fail(f"{fmt} images are not accepted; use PNG, JPEG or WebP.")
     if width * height > max_pixels:
-        raise fail(f"The image is {width}×{height} pixels; the limit is {max_pixels // 1_000_000} megapixels.")
+        raise fail(f"The image is {width}×{height} pixels; the limit is {_megapixels(max_pixels)} megapixels.")
     if width < 1 or height < 1:
         raise fail("The image has no pixels.")
 

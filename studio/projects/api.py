@@ -71,7 +71,7 @@ class ProjectSerializer(DataSerializer):
 
 
 class ProjectInputSerializer(serializers.ModelSerializer):
-    frame_rate = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=False,
+    frame_rate = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=False, required=False,
                                           help_text="One of 23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60.")
 
     class Meta:
@@ -82,7 +82,7 @@ class ProjectInputSerializer(serializers.ModelSerializer):
         for rate in Project.FRAME_RATES:
             if value == rate:
                 return rate
-        rates = ", ".join(str(r.normalize()) for r in Project.FRAME_RATES)
+        rates = ", ".join(f"{r.normalize():f}" for r in Project.FRAME_RATES)
         raise serializers.ValidationError(f"Choose one of {rates} fps.")
 
 

@@ -39,7 +39,7 @@ class Project(models.Model):
     aspect_ratio = models.CharField(max_length=8, choices=AspectRatio.choices, default=AspectRatio.SCOPE)
     frame_rate = models.DecimalField(
         max_digits=6, decimal_places=3, default=Decimal("24.000"),
-        choices=[(rate, f"{rate.normalize()} fps") for rate in FRAME_RATES],
+        choices=[(rate, f"{rate.normalize():f} fps") for rate in FRAME_RATES],
     )
     style_prompt = models.TextField(
         blank=True, max_length=2000,
@@ -60,6 +60,11 @@ class Project(models.Model):
     @property
     def aspect(self) -> float:
         return float(self.aspect_ratio)
+
+    @property
+    def fps(self) -> str:
+        """The frame rate as people write it: 24, 23.976, 30 (never 3E+1)."""
+        return f"{Decimal(self.frame_rate).normalize():f}"
 
 
 class Membership(models.Model):

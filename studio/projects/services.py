@@ -69,9 +69,14 @@ def project_update(*, actor, project: Project, changes: ProjectChanges) -> Proje
 
 @transaction.atomic
 def project_delete(*, actor, project: Project) -> None:
+    """Delete the project with everything in it, its uploaded files included (once the delete commits)."""
+    from studio.cast.services import delete_files_on_commit, project_reference_files
+
     authorize(actor=actor, project=project, capability=Capability.DELETE_PROJECT)
     event = events.ProjectDeleted(project_id=project.pk, actor=UserRef.of(actor), id=project.pk, title=project.title)
+    files = project_reference_files(project)
     project.delete()
+    delete_files_on_commit(files)
     events.publish(event)
 
 

@@ -34,6 +34,7 @@ class ScriptInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Script
         fields = ["title", "fountain"]
+        extra_kwargs = {"fountain": {"trim_whitespace": False}}  # the screenplay is kept as written
 
 
 class ScriptViewSet(ProjectScopedViewSet):
@@ -84,8 +85,22 @@ class SceneSerializer(DataSerializer):
     version = serializers.IntegerField(help_text="Send it back in If-Match when you write.")
 
 
+class IntExtField(serializers.ChoiceField):
+    """INT, EXT or INT/EXT, also as a heading spells them (``int.``, ``INT./EXT.``); "" for none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "INT, EXT, INT/EXT or blank; also as headings spell them: int., INT./EXT.")
+        super().__init__(choices=Scene.IntExt.choices, allow_blank=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and services.normalise_int_ext(data) in self.choices:
+            return services.normalise_int_ext(data)
+        self.fail("invalid_choice", input=data)
+
+
 class SceneInputSerializer(serializers.ModelSerializer):
     script = serializers.IntegerField(help_text="The script the scene belongs to (create only).")
+    int_ext = IntExtField()
 
     class Meta:
         model = Scene
@@ -95,6 +110,8 @@ class SceneInputSerializer(serializers.ModelSerializer):
 
 
 class SceneUpdateSerializer(serializers.ModelSerializer):
+    int_ext = IntExtField()
+
     class Meta:
         model = Scene
         fields = ["number", "int_ext", "location", "time_of_day", "synopsis"]

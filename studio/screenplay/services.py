@@ -87,6 +87,11 @@ def _next_scene_number(script: Script) -> str:
     return str(max(numbers, default=0) + 1)
 
 
+def normalise_int_ext(value: str) -> str:
+    """``int.`` → ``INT``, ``INT./EXT.`` → ``INT/EXT``: the heading's spelling to the stored choice."""
+    return value.strip().upper().replace(".", "")
+
+
 def _normalise_scene(changes: dict) -> dict:
     out = dict(changes)
     for name in ("number", "location", "time_of_day"):
@@ -95,7 +100,7 @@ def _normalise_scene(changes: dict) -> dict:
     if isinstance(out.get("time_of_day"), str):
         out["time_of_day"] = out["time_of_day"].upper()
     if isinstance(out.get("int_ext"), str):
-        out["int_ext"] = out["int_ext"].upper().replace(".", "")
+        out["int_ext"] = normalise_int_ext(out["int_ext"])
     return out
 
 

@@ -255,6 +255,7 @@ def shots_reorder(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
     for source in Scene.objects.filter(pk__in=sources).order_by("pk"):
         _lock_scene(source)
     taken = set(Shot.objects.filter(scene=scene).values_list("number", flat=True))
+    incoming.sort(key=lambda s: shot_ids.index(s.pk))  # lettered in the order they are placed
     for shot in incoming:
         shot.number = next_shot_number(scene, taken=taken)
         taken.add(shot.number)

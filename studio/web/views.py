@@ -57,7 +57,7 @@ def project_new(request):
         else:
             messages.success(request, f"{project.title} is ready. Invite your team.")
             return redirect("web:project-overview", project_id=project.pk)
-    return render(request, "web/project_new.html", {"form": form})
+    return render(request, "web/project_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @project_page()

@@ -28,6 +28,8 @@ class BoardApp {
     if (wanted && this.state.shots.has(wanted)) this.select(wanted, { scroll: true });
     this.socket.on("*", (m) => this.onEvent(m));
     this.socket.on("resync", () => this.resync());
+    // presence is per connection: tell the server what we look at whenever a connection opens
+    this.socket.on("state", ({ state }) => state === "open" && this.sendFocus());
     this.presence.onChange(() => {
       this.view.renderWatchers();
       this.inspector.renderWatching();
@@ -102,8 +104,12 @@ class BoardApp {
     else params.delete("shot");
     const query = params.toString();
     history.replaceState(null, "", `${location.pathname}${query ? `?${query}` : ""}`);
-    this.socket.send({ type: "focus", shot: shotId || null });
+    this.sendFocus();
     if (scroll && shotId) this.view.card(shotId)?.scrollIntoView({ block: "center" });
+  }
+
+  sendFocus() {
+    this.socket.send({ type: "focus", shot: this.inspector.shotId || null });
   }
 
   /** A shot as the server returned it to us: newer than what we hold, unless an event got here first. */

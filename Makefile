@@ -1,0 +1,65 @@
+# Previz Studio. `make run` serves the studio on http://127.0.0.1:8000; `make test` runs the whole suite.
+# Everything is installed into .venv and frontend/node_modules on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/build.mjs
+
+.PHONY: run test lint bench frontend migrate seed serve clean help
+
+help:
+	@echo "make run    install, build, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make test   lint and run the whole test suite"
+	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
+
+run: $(VENV)/.runtime frontend migrate seed serve
+
+test: $(VENV)/.dev frontend
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.dev frontend
+	$(PY) -m tests.bench.live_latency
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Previz Studio needs Python 3.11 or newer"' \
+		|| { echo "Python 3.11+ is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/.built: frontend/node_modules/.installed $(FRONTEND_SRC)
+	cd frontend && npm run --silent build
+	touch $@
+
+frontend: frontend/dist/.built
+
+migrate: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput -v 0
+
+seed: $(VENV)/.runtime
+	$(PY) manage.py seed_demo
+
+serve: $(VENV)/.runtime
+	@echo "Previz Studio on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studio.asgi:application
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist test-results

@@ -1,0 +1,175 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a real Daphne serving the test database.
+
+The server runs in its own process (HTTP and websockets, as `make run` serves
+them) on the test database; tests write their data with transactional_db so the
+server sees it. Users are logged in by a real session cookie.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-results"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"Chromium is not at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"
+    elif not (ROOT / "frontend" / "dist" / "js" / "board.js").exists():
+        missing = "the frontend is not built (make frontend)"
+    if missing:
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=missing))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A Daphne process serving the studio on the test database; its URL."""
+    port = _free_port()
+    media = tmp_path_factory.mktemp("live-media")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "MEDIA_ROOT": str(media),
+        "DJANGO_SETTINGS_MODULE": "studio.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("TEST_DATABASE_NAME", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = (tmp_path_factory.mktemp("live-log") / "daphne.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "studio.asgi:application"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                raise RuntimeError(f"Daphne did not start: see {log.name}") from None
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium for the session. Playwright's sync API keeps an event loop running in this thread,
+    which Django's async-safety check mistakes for async code: the tests themselves are synchronous,
+    so the check is lifted in this process (never in the server's)."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+class Page:
+    """A logged-in Chromium page with the errors it logged."""
+
+    def __init__(self, context, page, errors):
+        self.context, self.page, self.errors = context, page, errors
+
+
+@pytest.fixture
+def open_as(browser, live_url, transactional_db):
+    """``open_as(user, path)`` → a Playwright page logged in as ``user`` with ``path`` loaded."""
+    opened = []
+
+    def make(user, path="/"):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_url}])
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{live_url}{path}")
+        opened.append(context)
+        return page, errors
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+def in_thread(fn, *args, **kwargs):
+    """Run setup code in a thread of its own: services publish events, and this thread has Playwright's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_closing(fn), *args, **kwargs).result()
+
+
+def _closing(fn):
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return run
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a screenshot of the page in test-results/ for a human to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

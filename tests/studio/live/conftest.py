@@ -1,0 +1,81 @@
+"""Websocket helpers: real communicators through the whole ASGI stack (origin check, session auth, routing)."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from studio.asgi import application
+
+ORIGIN = b"http://127.0.0.1:8000"
+
+
+@database_sync_to_async
+def session_cookie(user) -> bytes:
+    """A real logged-in session for ``user``, as the browser's cookie header."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+async def open_socket(project_id: int, user=None, *, origin: bytes | None = ORIGIN, headers=()):
+    """Connect to the project socket; returns (communicator, connected, close code)."""
+    all_headers = list(headers)
+    if origin is not None:
+        all_headers.append((b"origin", origin))
+    if user is not None:
+        all_headers.append((b"cookie", await session_cookie(user)))
+    communicator = WebsocketCommunicator(application, f"/ws/projects/{project_id}/", headers=all_headers)
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def joined(project_id: int, user):
+    """A connected member whose presence snapshot has been read (and own join event, if any)."""
+    communicator, connected, code = await open_socket(project_id, user)
+    assert connected, code
+    snapshot = await communicator.receive_json_from(timeout=3)
+    assert snapshot["type"] == "presence.snapshot"
+    return communicator
+
+
+async def drain(communicator, timeout=0.3) -> list[dict]:
+    """Every message that arrives within ``timeout`` of the last one."""
+    out = []
+    while not await communicator.receive_nothing(timeout=timeout):
+        out.append(await communicator.receive_json_from(timeout=timeout))
+    return out
+
+
+async def next_event(communicator, type_: str, timeout=3) -> dict:
+    """The next message of the given type, skipping presence chatter."""
+    while True:
+        message = await communicator.receive_json_from(timeout=timeout)
+        if message["type"] == type_:
+            return message
+        assert message["type"].startswith("presence."), message
+
+
+@pytest.fixture
+def run():
+    """``await run(fn, **kwargs)``: call sync code (services, ORM) from an async test."""
+
+    async def call(fn, *args, **kwargs):
+        return await database_sync_to_async(fn)(*args, **kwargs)
+
+    return call
+
+
+async def close_code(communicator, timeout=3) -> int | None:
+    """Read until the server closes the socket; return its close code (other messages are skipped)."""
+    while True:
+        output = await communicator.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output.get("code")

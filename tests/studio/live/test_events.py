@@ -1,0 +1,416 @@
+"""Each live event type: the exact message a member receives, and that nobody outside the project does.
+
+Every test connects a member of the project and a user of another project to
+their project sockets, makes one change through a service, and reads what
+each socket got.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+import pytest
+
+from studio.cast import services as cast_services
+from studio.projects import services as project_services
+from studio.projects.models import Membership
+from studio.screenplay import services as screenplay_services
+from studio.shots import services as shot_services
+from tests import factories
+
+from .conftest import close_code, joined, next_event
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+MAYA = {"username": "maya", "name": "Maya Okafor", "initials": "MO", "color": "#d6336c"}
+RAVI = {"username": "ravi", "name": "Ravi Menon", "initials": "RM", "color": "#e4572e"}
+
+
+class World:
+    def __init__(self):
+        self.maya = factories.make_user("maya", display_name="Maya Okafor")
+        self.ravi = factories.make_user("ravi", display_name="Ravi Menon")
+        self.otto = factories.make_user("otto", display_name="Otto Outsider")
+        self.project = factories.make_project(owner=self.maya, title="The Lighthouse")
+        factories.add_member(self.project, "artist", self.ravi)
+        self.elsewhere = factories.make_project(owner=self.otto, title="Elsewhere")
+        self.script = self.project.scripts.get()
+        self.scene = factories.make_scene(self.project, location="Lamp room", time_of_day="night")
+        self.character = factories.make_character(self.project, name="Elin", seed=1207, color="#e4572e")
+
+    def actor(self, user) -> dict:
+        return {"id": user.pk, **(MAYA if user == self.maya else RAVI)}
+
+
+@pytest.fixture
+def world(transactional_db):
+    return World()
+
+
+@asynccontextmanager
+async def listening(world):
+    """A member (Ravi) on the project and an outsider (Otto) on his own; both closed afterwards."""
+    member = await joined(world.project.pk, world.ravi)
+    outsider = await joined(world.elsewhere.pk, world.otto)
+    await next_event(member, "presence.joined")
+    await next_event(outsider, "presence.joined")
+    try:
+        yield member, outsider
+    finally:
+        await member.disconnect()
+        await outsider.disconnect()
+
+
+async def only_member_hears(world, run, change, *types):
+    """Run ``change``; return the member's messages of the given types; the outsider must hear nothing."""
+    async with listening(world) as (member, outsider):
+        await run(change)
+        messages = [await next_event(member, t) for t in types]
+        assert await outsider.receive_nothing(timeout=0.3)
+        return messages
+
+
+def shot_data(shot, **overrides) -> dict:
+    data = {
+        "id": shot.pk, "scene": shot.scene_id, "number": shot.number, "order": shot.order, "size": shot.size,
+        "angle": shot.angle, "movement": shot.movement, "lens_mm": shot.lens_mm, "duration": float(shot.duration),
+        "description": shot.description, "dialogue": shot.dialogue,
+        "characters": sorted(c.pk for c in shot.characters.all()), "status": shot.status, "version": shot.version,
+    }
+    return {**data, **overrides}
+
+
+async def test_shot_created(world, run):
+    created = {}
+
+    def change():
+        created["shot"] = shot_services.shot_create(
+            actor=world.maya, scene=world.scene, size="CU", lens_mm=85, duration=Decimal("2.5"),
+            description="Her eyes narrow.", characters=[world.character.pk],
+        )
+
+    [message] = await only_member_hears(world, run, change, "shot.created")
+
+    assert message == {
+        "type": "shot.created", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"shot": {
+            "id": created["shot"].pk, "scene": world.scene.pk, "number": "1A", "order": 0, "size": "CU",
+            "angle": "eye_level", "movement": "static", "lens_mm": 85, "duration": 2.5,
+            "description": "Her eyes narrow.", "dialogue": "", "characters": [world.character.pk],
+            "status": "draft", "version": 1,
+        }},
+    }
+
+
+async def test_shot_updated(world, run):
+    shot = await run(factories.make_shot, world.scene, description="Wide")
+
+    def change():
+        shot_services.shot_update(actor=world.ravi, shot=shot, expected_version=1,
+                                  changes={"description": "Closer", "size": "MCU", "lens_mm": 35})
+
+    [message] = await only_member_hears(world, run, change, "shot.updated")
+
+    assert message == {
+        "type": "shot.updated", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"shot": {
+            "id": shot.pk, "scene": world.scene.pk, "number": "1A", "order": 0, "size": "MCU",
+            "angle": "eye_level", "movement": "static", "lens_mm": 35, "duration": 3.0, "description": "Closer",
+            "dialogue": "", "characters": [], "status": "draft", "version": 2,
+        }, "changed": ["size", "description"]},
+    }
+
+
+async def test_shot_deleted(world, run):
+    shot = await run(factories.make_shot, world.scene)
+
+    [message] = await only_member_hears(
+        world, run, lambda: shot_services.shot_delete(actor=world.ravi, shot=shot, expected_version=1), "shot.deleted",
+    )
+
+    assert message == {
+        "type": "shot.deleted", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"id": shot.pk, "scene": world.scene.pk, "number": "1A"},
+    }
+
+
+async def test_shots_reordered_within_a_scene(world, run):
+    first = await run(factories.make_shot, world.scene)
+    second = await run(factories.make_shot, world.scene)
+
+    [message] = await only_member_hears(
+        world, run, lambda: shot_services.shots_reorder(actor=world.ravi, scene=world.scene,
+                                                        shot_ids=[second.pk, first.pk]),
+        "shots.reordered",
+    )
+
+    assert message == {
+        "type": "shots.reordered", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"scenes": [{"scene": world.scene.pk, "shots": [second.pk, first.pk]}], "moved": []},
+    }
+
+
+async def test_shots_reordered_across_scenes_carries_the_moved_shot(world, run):
+    other = await run(factories.make_scene, world.project, location="Shore")
+    staying = await run(factories.make_shot, world.scene)
+    moving = await run(factories.make_shot, world.scene, description="Walks out")
+    there = await run(factories.make_shot, other)
+
+    [message] = await only_member_hears(
+        world, run, lambda: shot_services.shots_reorder(actor=world.ravi, scene=other,
+                                                        shot_ids=[moving.pk, there.pk]),
+        "shots.reordered",
+    )
+
+    assert message["data"] == {
+        "scenes": [{"scene": other.pk, "shots": [moving.pk, there.pk]},
+                   {"scene": world.scene.pk, "shots": [staying.pk]}],
+        "moved": [{
+            "id": moving.pk, "scene": other.pk, "number": "2B", "order": 0, "size": "MS", "angle": "eye_level",
+            "movement": "static", "lens_mm": 35, "duration": 3.0, "description": "Walks out", "dialogue": "",
+            "characters": [], "status": "draft", "version": 2,
+        }],
+    }
+
+
+async def test_scene_created(world, run):
+    made = {}
+
+    def change():
+        made["scene"] = screenplay_services.scene_create(actor=world.maya, script=world.script, location="Kitchen",
+                                                         int_ext="int.", time_of_day="day", synopsis="Tomas arrives.")
+
+    [message] = await only_member_hears(world, run, change, "scene.created")
+
+    assert message == {
+        "type": "scene.created", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"scene": {
+            "id": made["scene"].pk, "script": world.script.pk, "number": "2", "int_ext": "INT",
+            "location": "Kitchen", "time_of_day": "DAY", "heading": "INT. KITCHEN - DAY",
+            "synopsis": "Tomas arrives.", "order": 1, "version": 1,
+        }},
+    }
+
+
+async def test_scene_updated(world, run):
+    [message] = await only_member_hears(
+        world, run, lambda: screenplay_services.scene_update(actor=world.maya, scene=world.scene, expected_version=1,
+                                                             changes={"int_ext": "EXT", "time_of_day": "dawn"}),
+        "scene.updated",
+    )
+
+    assert message == {
+        "type": "scene.updated", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"scene": {
+            "id": world.scene.pk, "script": world.script.pk, "number": "1", "int_ext": "EXT",
+            "location": "Lamp room", "time_of_day": "DAWN", "heading": "EXT. LAMP ROOM - DAWN", "synopsis": "",
+            "order": 0, "version": 2,
+        }, "changed": ["int_ext", "time_of_day"]},
+    }
+
+
+async def test_scene_deleted(world, run):
+    [message] = await only_member_hears(
+        world, run, lambda: screenplay_services.scene_delete(actor=world.maya, scene=world.scene, expected_version=1),
+        "scene.deleted",
+    )
+
+    assert message == {
+        "type": "scene.deleted", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"id": world.scene.pk, "script": world.script.pk},
+    }
+
+
+async def test_scenes_reordered(world, run):
+    second = await run(factories.make_scene, world.project, location="Shore")
+
+    [message] = await only_member_hears(
+        world, run, lambda: screenplay_services.scenes_reorder(actor=world.maya, script=world.script,
+                                                               scene_ids=[second.pk, world.scene.pk]),
+        "scenes.reordered",
+    )
+
+    assert message == {
+        "type": "scenes.reordered", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"script": world.script.pk, "scenes": [second.pk, world.scene.pk]},
+    }
+
+
+async def test_character_created(world, run):
+    made = {}
+
+    def change():
+        made["character"] = cast_services.character_create(
+            actor=world.ravi, project=world.project, name="Tomas", aliases=["THE PILOT", " "], seed=48213,
+            appearance_prompt="red beard",
+        )
+
+    [message] = await only_member_hears(world, run, change, "character.created")
+
+    assert message == {
+        "type": "character.created", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"character": {
+            "id": made["character"].pk, "name": "Tomas", "aliases": ["THE PILOT"], "description": "",
+            "appearance_prompt": "red beard", "seed": 48213, "color": "#29a19c", "references": [], "version": 1,
+        }},
+    }
+
+
+async def test_character_updated(world, run):
+    [message] = await only_member_hears(
+        world, run, lambda: cast_services.character_update(actor=world.ravi, character=world.character,
+                                                           expected_version=1, changes={"description": "Keeper"}),
+        "character.updated",
+    )
+
+    assert message == {
+        "type": "character.updated", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"character": {
+            "id": world.character.pk, "name": "Elin", "aliases": [], "description": "Keeper",
+            "appearance_prompt": "", "seed": 1207, "color": "#e4572e", "references": [], "version": 2,
+        }, "changed": ["description"]},
+    }
+
+
+async def test_character_updated_when_a_reference_is_added(world, run):
+    made = {}
+
+    def change():
+        made["ref"] = cast_services.reference_add(actor=world.ravi, character=world.character, caption="Look",
+                                                  upload=factories.image_upload(size=(40, 50)))
+
+    [message] = await only_member_hears(world, run, change, "character.updated")
+
+    ref = made["ref"]
+    assert message["data"] == {
+        "character": {
+            "id": world.character.pk, "name": "Elin", "aliases": [], "description": "", "appearance_prompt": "",
+            "seed": 1207, "color": "#e4572e", "version": 1,
+            "references": [{
+                "id": ref.pk, "width": 40, "height": 50, "caption": "Look",
+                "url": f"/projects/{world.project.pk}/media/references/{ref.pk}/",
+                "thumbnail_url": f"/projects/{world.project.pk}/media/references/{ref.pk}/thumb/",
+            }],
+        },
+        "changed": ["references"],
+    }
+
+
+async def test_character_deleted(world, run):
+    [message] = await only_member_hears(
+        world, run, lambda: cast_services.character_delete(actor=world.ravi, character=world.character,
+                                                           expected_version=1),
+        "character.deleted",
+    )
+
+    assert message == {
+        "type": "character.deleted", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"id": world.character.pk, "name": "Elin"},
+    }
+
+
+async def test_script_created_updated_deleted(world, run):
+    made = {}
+
+    def create():
+        made["script"] = screenplay_services.script_create(actor=world.maya, project=world.project, title="Ep. 2")
+
+    [created] = await only_member_hears(world, run, create, "script.created")
+    script_id = made["script"].pk
+    [updated] = await only_member_hears(
+        world, run, lambda: screenplay_services.script_update(actor=world.maya, script=made["script"],
+                                                              changes={"title": "Episode 2"}),
+        "script.updated",
+    )
+    [deleted] = await only_member_hears(
+        world, run, lambda: screenplay_services.script_delete(actor=world.maya, script=made["script"]),
+        "script.deleted",
+    )
+
+    assert created["data"] == {"script": {"id": script_id, "title": "Ep. 2"}}
+    assert updated["data"] == {"script": {"id": script_id, "title": "Episode 2"}, "changed": ["title"]}
+    assert deleted["data"] == {"id": script_id}
+    assert {m["actor"]["id"] for m in (created, updated, deleted)} == {world.maya.pk}
+
+
+async def test_project_updated(world, run):
+    [message] = await only_member_hears(
+        world, run, lambda: project_services.project_update(
+            actor=world.maya, project=world.project,
+            changes={"logline": "A keeper and a stranger.", "frame_rate": Decimal("25")}),
+        "project.updated",
+    )
+
+    assert message == {
+        "type": "project.updated", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"project": {
+            "id": world.project.pk, "title": "The Lighthouse", "logline": "A keeper and a stranger.",
+            "format": "short", "aspect_ratio": "2.39", "frame_rate": 25.0, "style_prompt": "",
+        }, "changed": ["logline", "frame_rate"]},
+    }
+
+
+async def test_member_added_updated_removed(world, run):
+    june = await run(factories.make_user, "june", display_name="June Park")
+
+    [added] = await only_member_hears(
+        world, run, lambda: project_services.member_add(actor=world.maya, project=world.project,
+                                                        username="JUNE", role="writer"),
+        "member.added",
+    )
+    membership = await run(Membership.objects.get, project=world.project, user=june)
+    [updated] = await only_member_hears(
+        world, run, lambda: project_services.member_update(actor=world.maya, membership=membership, role="director"),
+        "member.updated",
+    )
+    [removed] = await only_member_hears(
+        world, run, lambda: project_services.member_remove(actor=world.maya, membership=membership),
+        "member.removed",
+    )
+
+    june_ref = {"id": june.pk, "username": "june", "name": "June Park", "initials": "JP", "color": "#2bb673"}
+    assert added == {"type": "member.added", "project": world.project.pk, "actor": world.actor(world.maya),
+                     "data": {"member": {"id": membership.pk, "user": june_ref, "role": "writer"}}}
+    assert updated["data"] == {"member": {"id": membership.pk, "user": june_ref, "role": "director"},
+                               "previous_role": "writer"}
+    assert removed["data"] == {"member": {"id": membership.pk, "user": june_ref, "role": "director"}}
+
+
+async def test_removed_member_hears_it_and_is_disconnected(world, run):
+    member = await joined(world.project.pk, world.ravi)
+    await next_event(member, "presence.joined")
+    membership = await run(Membership.objects.get, project=world.project, user=world.ravi)
+
+    await run(project_services.member_remove, actor=world.maya, membership=membership)
+
+    message = await next_event(member, "member.removed")
+    assert message["data"]["member"]["user"]["id"] == world.ravi.pk
+    assert await close_code(member) == 4403
+
+
+async def test_project_deleted_closes_every_socket(world, run):
+    member = await joined(world.project.pk, world.ravi)
+    await next_event(member, "presence.joined")
+    project_id = world.project.pk
+
+    await run(project_services.project_delete, actor=world.maya, project=world.project)
+
+    message = await next_event(member, "project.deleted")
+    assert message == {"type": "project.deleted", "project": project_id, "actor": world.actor(world.maya),
+                       "data": {"id": project_id, "title": "The Lighthouse"}}
+    assert await close_code(member) == 4403
+
+
+async def test_nothing_is_published_when_the_write_rolls_back(world, run):
+    from django.db import transaction
+
+    def change_then_fail():
+        with transaction.atomic():
+            shot_services.shot_create(actor=world.maya, scene=world.scene)
+            raise RuntimeError("the caller's transaction fails after the service returned")
+
+    async with listening(world) as (member, _outsider):
+        with pytest.raises(RuntimeError):
+            await run(change_then_fail)
+        assert await member.receive_nothing(timeout=0.5)
