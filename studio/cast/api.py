@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from studio.core.api import DataSerializer, VersionedMixin, validated
+from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
 from studio.live.events import CharacterData, ReferenceData
 from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
@@ -40,7 +40,8 @@ class CharacterSerializer(DataSerializer):
     version = serializers.IntegerField(help_text="Send it back in If-Match when you write.")
 
 
-class CharacterInputSerializer(serializers.ModelSerializer):
+class CharacterInputSerializer(StrictInput, serializers.ModelSerializer):
+    also_accepted = VERSION_KEY
     aliases = serializers.ListField(child=serializers.CharField(max_length=120, allow_blank=True), required=False,
                                     max_length=40)
 
@@ -50,7 +51,7 @@ class CharacterInputSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class ReferenceInputSerializer(serializers.Serializer):
+class ReferenceInputSerializer(StrictInput, serializers.Serializer):
     image = serializers.FileField(help_text="PNG, JPEG or WebP.")
     caption = serializers.CharField(max_length=200, required=False, allow_blank=True)
 

@@ -68,7 +68,8 @@ def _check_names_free(character: Character) -> None:
             raise ValidationError({"aliases": [f"{taken[alias.casefold()]} already goes by '{alias}'."]})
 
 
-def _next_color(project: Project) -> str:
+def next_color(project: Project) -> str:
+    """The first palette colour no character of the project wears yet, so the cast stays tell-apart."""
     used = list(Character.objects.filter(project=project).values_list("color", flat=True))
     for color in CHARACTER_COLORS:
         if color not in used:
@@ -89,7 +90,7 @@ def character_create(*, actor, project: Project, name: str, aliases: list[str] |
     name = (name or "").strip()
     character = Character(
         project=project, name=name, aliases=_clean_aliases(aliases, name), description=description,
-        appearance_prompt=appearance_prompt, color=color or _next_color(project),
+        appearance_prompt=appearance_prompt, color=color or next_color(project),
     )
     if seed is not None:
         character.seed = seed

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import concurrency
@@ -16,9 +19,17 @@ from .errors import Conflict, StaleVersion, VersionRequired
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus the studio's domain errors and Django's ValidationError as field errors."""
+    """DRF's handler, plus the studio's domain errors and Django's ValidationError as field errors.
+
+    A 404 says only "Not found.": it must not tell a stranger what kind of thing is, or is not, there.
+    """
     if isinstance(exc, DjangoValidationError):
-        exc = ValidationError(detail=serializers.as_serializer_error(exc))
+        detail = serializers.as_serializer_error(exc)
+        if NON_FIELD_ERRORS in detail:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+        exc = ValidationError(detail=detail)
+    if isinstance(exc, Http404):
+        exc = NotFound()
     if isinstance(exc, StaleVersion):
         return Response(
             {"detail": str(exc), "current_version": exc.current},
@@ -36,6 +47,27 @@ class StudioPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class StrictInput:
+    """Mixin for input serializers: a field the endpoint does not know is an error, never silently dropped.
+
+    ``also_accepted`` names keys read elsewhere (``version`` instead of If-Match).
+    """
+
+    also_accepted: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            known = set(self.fields) | set(self.also_accepted)
+            unknown = sorted(set(data.keys()) - known)
+            if unknown:
+                fields = ", ".join(name for name, f in self.fields.items() if not f.read_only)
+                raise ValidationError({name: [f"Unknown field. This endpoint takes: {fields}."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+VERSION_KEY = frozenset({"version"})
 
 
 class DataSerializer(serializers.Serializer):

@@ -29,7 +29,8 @@ class CleanImage:
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
+    """Megabytes with as many decimals as it takes to tell the size from the limit: 10 MB, 10.5 MB."""
+    return f"{n / (1024 * 1024):.2f}".rstrip("0").rstrip(".") + " MB"
 
 
 def _megapixels(n: int) -> str:
@@ -48,7 +49,7 @@ def clean_image_upload(upload, *, max_bytes: int, max_pixels: int, field: str = 
     if size == 0:
         raise fail("The file is empty.")
     if size > max_bytes:
-        raise fail(f"The file is {_mb(size)}; the limit is {_mb(max_bytes)}.")
+        raise fail(f"The file is {_mb(size)} ({size:,} bytes); the limit is {_mb(max_bytes)}.")
 
     data = upload.read()
     try:

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from studio.core.api import DataSerializer, validated
+from studio.core.api import DataSerializer, StrictInput, validated
 from studio.live.events import MemberData, ProjectData, UserRef
 
 from . import permissions, selectors, services
@@ -70,7 +70,7 @@ class ProjectSerializer(DataSerializer):
         return {**asdict(ProjectData.of(instance)), "role": role, "capabilities": caps}
 
 
-class ProjectInputSerializer(serializers.ModelSerializer):
+class ProjectInputSerializer(StrictInput, serializers.ModelSerializer):
     frame_rate = serializers.DecimalField(max_digits=6, decimal_places=3, coerce_to_string=False, required=False,
                                           help_text="One of 23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60.")
 
@@ -93,12 +93,12 @@ class MemberSerializer(DataSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class MemberCreateSerializer(serializers.Serializer):
+class MemberCreateSerializer(StrictInput, serializers.Serializer):
     username = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class MemberUpdateSerializer(serializers.Serializer):
+class MemberUpdateSerializer(StrictInput, serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 

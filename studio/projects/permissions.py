@@ -67,5 +67,6 @@ def capabilities_of(role: str | None) -> frozenset[Capability]:
 def require(role: str | None, capability: Capability) -> None:
     """Raise PermissionDenied with a readable reason unless ``role`` holds ``capability``."""
     if not can(role, capability):
-        allowed = ", ".join(str(r.label).lower() for r in Role if r in CAPABILITIES[capability])
+        names = [str(r.label).lower() for r in Role if r in CAPABILITIES[capability]]
+        allowed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
         raise PermissionDenied(f"Only a project's {allowed} may {DESCRIPTIONS[capability]}.")

@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from studio.core.api import DataSerializer, VersionedMixin, validated
+from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
 from studio.live.events import SceneData
 from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
@@ -30,7 +30,7 @@ class ScriptSerializer(serializers.ModelSerializer):
         return script.scenes.count()
 
 
-class ScriptInputSerializer(serializers.ModelSerializer):
+class ScriptInputSerializer(StrictInput, serializers.ModelSerializer):
     class Meta:
         model = Script
         fields = ["title", "fountain"]
@@ -98,7 +98,7 @@ class IntExtField(serializers.ChoiceField):
         self.fail("invalid_choice", input=data)
 
 
-class SceneInputSerializer(serializers.ModelSerializer):
+class SceneInputSerializer(StrictInput, serializers.ModelSerializer):
     script = serializers.IntegerField(help_text="The script the scene belongs to (create only).")
     int_ext = IntExtField()
 
@@ -109,7 +109,8 @@ class SceneInputSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class SceneUpdateSerializer(serializers.ModelSerializer):
+class SceneUpdateSerializer(StrictInput, serializers.ModelSerializer):
+    also_accepted = VERSION_KEY
     int_ext = IntExtField()
 
     class Meta:
@@ -118,7 +119,7 @@ class SceneUpdateSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class ReorderScenesSerializer(serializers.Serializer):
+class ReorderScenesSerializer(StrictInput, serializers.Serializer):
     script = serializers.IntegerField()
     scenes = serializers.ListField(child=serializers.IntegerField(), allow_empty=True,
                                    help_text="Every scene id of the script, in the new order.")

@@ -48,6 +48,11 @@ class Scene(models.Model):
     synopsis = models.TextField(blank=True, max_length=4000)
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
+    shot_letters = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="How many shot letters this scene has handed out (A=1, Z=26, AA=27): a deleted shot's "
+                  "number is never given to another shot.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

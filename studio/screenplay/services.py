@@ -57,9 +57,13 @@ def script_update(*, actor, script: Script, changes: ScriptChanges) -> Script:
 
 @transaction.atomic
 def script_delete(*, actor, script: Script) -> None:
+    """Delete a script with its scenes; not one whose scenes have shots, nor the project's last script."""
     authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
     from studio.shots.models import Shot
 
+    Project.objects.select_for_update().get(pk=script.project_id)
+    if Script.objects.filter(project_id=script.project_id).count() == 1:
+        raise Conflict("A project keeps at least one script; this is its last.")
     shots = Shot.objects.filter(scene__script=script).count()
     if shots:
         raise Conflict(f"This script's scenes have {shots} shot(s); delete or move them before the script.")

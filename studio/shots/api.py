@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from studio.core.api import DataSerializer, VersionedMixin, validated
+from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
 from studio.live.events import ShotData
 from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
@@ -37,7 +37,7 @@ class ShotSerializer(DataSerializer):
     version = serializers.IntegerField(help_text="Send it back in If-Match when you write.")
 
 
-class _ShotFields(serializers.ModelSerializer):
+class _ShotFields(StrictInput, serializers.ModelSerializer):
     characters = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=200)
     scene = serializers.IntegerField()
 
@@ -58,10 +58,11 @@ class ShotCreateSerializer(_ShotFields):
 
 
 class ShotUpdateSerializer(_ShotFields):
+    also_accepted = VERSION_KEY
     scene = serializers.IntegerField(required=False, help_text="Move the shot to the end of this scene.")
 
 
-class ReorderShotsSerializer(serializers.Serializer):
+class ReorderShotsSerializer(StrictInput, serializers.Serializer):
     scene = serializers.IntegerField()
     shots = serializers.ListField(
         child=serializers.IntegerField(), allow_empty=True, max_length=2000,

@@ -8,9 +8,12 @@ from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.http import Http404
 
 from studio.cast.models import Character
 from studio.core.concurrency import lock_current
+from studio.core.errors import Conflict, StaleVersion
 from studio.core.ordering import check_complete_order
 from studio.core.services import apply_changes, validate
 from studio.live import events
@@ -82,16 +85,24 @@ def _letter_index(letters: str) -> int:
     return value
 
 
-def next_shot_number(scene: Scene, *, taken: set[str] | None = None) -> str:
-    """The scene number with the next letter after the highest used: 12A, 12B, … 12Z, 12AA."""
-    if taken is None:
-        taken = set(Shot.objects.filter(scene=scene).values_list("number", flat=True))
+def next_shot_number(scene: Scene, *, taken: set[str]) -> str:
+    """The scene number with the next letter never used in the scene: 12A, 12B, … 12Z, 12AA.
+
+    Records the letter on the scene (which the caller holds locked), so a deleted shot's number is not
+    handed to a new shot.
+    """
     pattern = re.compile(re.escape(scene.number) + r"([A-Z]+)$")
     used = [_letter_index(m.group(1)) for n in taken if (m := pattern.match(n))]
-    index = max(used, default=0) + 1
+    index = max([scene.shot_letters, *used]) + 1
     while f"{scene.number}{_letters(index)}" in taken:
         index += 1
+    scene.shot_letters = index
+    Scene.objects.filter(pk=scene.pk).update(shot_letters=index)
     return f"{scene.number}{_letters(index)}"
+
+
+def _numbers_in(scene_id: int) -> set[str]:
+    return set(Shot.objects.filter(scene_id=scene_id).values_list("number", flat=True))
 
 
 def _characters(project_id: int, ids) -> list[Character]:
@@ -116,9 +127,29 @@ def _scene_in_project(project_id: int, scene_id) -> Scene:
     return scene
 
 
-def _lock_scene(scene: Scene) -> Scene:
-    """Shots of a scene are numbered and ordered under the scene's row lock."""
-    return Scene.objects.select_for_update().get(pk=scene.pk)
+# Lock order, for every write to shots: the scenes involved by ascending id, then the shots by ascending
+# id. A scene's lock guards its shots' numbers and order; taking locks in one order means two writers
+# can wait for each other but never deadlock.
+
+
+def _lock_scenes(*scene_ids: int) -> dict[int, Scene]:
+    ids = sorted(set(scene_ids))
+    scenes = {s.pk: s for s in Scene.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    if len(scenes) != len(ids):
+        raise Http404("Not found.")
+    return scenes
+
+
+def _lock_shots(shot_ids) -> dict[int, Shot]:
+    return {s.pk: s for s in Shot.objects.select_for_update().filter(pk__in=sorted(set(shot_ids))).order_by("pk")}
+
+
+def _lock_shot(shot: Shot, *, scenes: set[int], expected: int | None) -> Shot:
+    """Lock the shot after its scenes; a shot that moved to another scene meanwhile is a stale edit."""
+    locked = lock_current(Shot.objects, pk=shot.pk, kind="shot", expected=expected)
+    if locked.scene_id not in scenes:
+        raise StaleVersion(kind="shot", expected=shot.version, current=locked.version)
+    return locked
 
 
 def _data(shot: Shot) -> ShotData:
@@ -134,6 +165,10 @@ def _write_order(scene_id: int, ids: list[int]) -> None:
         Shot.objects.filter(pk=pk).exclude(order=index, scene_id=scene_id).update(order=index, scene_id=scene_id)
 
 
+def _clean_number(value) -> str:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 @transaction.atomic
 def shot_create(*, actor, scene: Scene, number: str = "", size: str = Shot.Size.MS,
                 angle: str = Shot.Angle.EYE_LEVEL, movement: str = Shot.Movement.STATIC, lens_mm: int = 35,
@@ -144,12 +179,12 @@ def shot_create(*, actor, scene: Scene, number: str = "", size: str = Shot.Size.
     role = authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SHOTS)
     if status != Status.DRAFT:
         check_status_move(role, Status.DRAFT, status)
-    scene = _lock_scene(scene)
+    scene = _lock_scenes(scene.pk)[scene.pk]
     cast = _characters(scene.project_id, characters or [])
-    number = (number or "").strip() or next_shot_number(scene)
     ids = _shot_ids(scene.pk)
     if position is not None and not (isinstance(position, int) and 0 <= position <= len(ids)):
         raise ValidationError({"position": [f"Position must be between 0 and {len(ids)}."]})
+    number = _clean_number(number) or next_shot_number(scene, taken=_numbers_in(scene.pk))
     shot = Shot(
         project_id=scene.project_id, scene=scene, number=number, order=len(ids), size=size, angle=angle,
         movement=movement, lens_mm=lens_mm, duration=duration, description=description, dialogue=dialogue,
@@ -159,13 +194,13 @@ def shot_create(*, actor, scene: Scene, number: str = "", size: str = Shot.Size.
     _check_number_free(shot)
     shot.save()
     shot.characters.set(cast)
-    if position is not None and position < len(ids):
+    inserted = position is not None and position < len(ids)
+    if inserted:
         ids.insert(position, shot.pk)
         _write_order(scene.pk, ids)
         shot.refresh_from_db(fields=["order"])
-    data = _data(shot)
-    events.publish(events.ShotCreated(project_id=shot.project_id, actor=UserRef.of(actor), shot=data))
-    if position is not None and position < len(ids):
+    events.publish(events.ShotCreated(project_id=shot.project_id, actor=UserRef.of(actor), shot=_data(shot)))
+    if inserted:
         events.publish(events.ShotsReordered(
             project_id=shot.project_id, actor=UserRef.of(actor), scenes=[SceneOrder(scene=scene.pk, shots=ids)],
         ))
@@ -174,35 +209,43 @@ def shot_create(*, actor, scene: Scene, number: str = "", size: str = Shot.Size.
 
 @transaction.atomic
 def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: ShotChanges) -> Shot:
-    """Edit a shot's fields; ``scene`` moves it to the end of another scene (renumbered there)."""
+    """Edit a shot's fields; ``scene`` moves it to the end of another scene, renumbered there unless
+    ``number`` is given too.
+
+    What may change is judged on what actually changes: a reviewer may send the whole form back with
+    only the status changed.
+    """
     role = authorize(actor=actor, project=shot.project, capability=Capability.VIEW)
-    if set(changes) - {"status"}:
-        permissions.require(role, Capability.EDIT_SHOTS)
+    if not (permissions.can(role, Capability.EDIT_SHOTS) or permissions.can(role, Capability.REVIEW)):
+        approving = set(changes) == {"status"} and changes["status"] == Status.APPROVED
+        permissions.require(role, Capability.REVIEW if approving else Capability.EDIT_SHOTS)
     changes = dict(changes)
-    target = None
-    if "scene" in changes:
-        target = _scene_in_project(shot.project_id, changes.pop("scene"))
-        _lock_scene(target)
-    shot = lock_current(Shot.objects, pk=shot.pk, kind="shot", expected=expected_version)
-    if "status" in changes:
-        check_status_move(role, shot.status, changes["status"])
-    if isinstance(changes.get("number"), str):
-        changes["number"] = changes["number"].strip()
+    target_id = _scene_in_project(shot.project_id, changes.pop("scene")).pk if "scene" in changes else None
+    scenes = _lock_scenes(shot.scene_id, *([target_id] if target_id else []))
+    shot = _lock_shot(shot, scenes=set(scenes), expected=expected_version)
+    if "number" in changes:
+        changes["number"] = _clean_number(changes["number"])
     new_cast = _characters(shot.project_id, changes.pop("characters")) if "characters" in changes else None
-    source_scene = shot.scene_id
+    source_id = shot.scene_id
+    status_before = shot.status
     changed = apply_changes(shot, changes, allowed=SHOT_FIELDS)
-    if target is not None and target.pk != shot.scene_id:
-        _lock_scene(shot.scene)
+    if target_id is not None and target_id != source_id:
+        target = scenes[target_id]
         shot.scene = target
-        shot.order = len(_shot_ids(target.pk))
+        shot.order = len(_shot_ids(target_id))
+        if "number" not in changes:
+            shot.number = next_shot_number(target, taken=_numbers_in(target_id))
         if "number" not in changed:
-            shot.number = next_shot_number(target)
             changed.append("number")
         changed.append("scene")
     if new_cast is not None and {c.pk for c in new_cast} != set(shot.characters.values_list("pk", flat=True)):
         changed.append("characters")
     if not changed:
         return shot
+    if set(changed) - {"status"}:
+        permissions.require(role, Capability.EDIT_SHOTS)
+    if "status" in changed:
+        check_status_move(role, status_before, shot.status)
     validate(shot, exclude=["project", "scene", "created_by"])
     _check_number_free(shot)
     shot.version += 1
@@ -210,7 +253,7 @@ def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: Sho
     if "characters" in changed:
         shot.characters.set(new_cast)
     if "scene" in changed:
-        _write_order(source_scene, _shot_ids(source_scene))
+        _write_order(source_id, _shot_ids(source_id))
     events.publish(events.ShotUpdated(
         project_id=shot.project_id, actor=UserRef.of(actor), shot=_data(shot), changed=changed,
     ))
@@ -220,8 +263,8 @@ def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: Sho
 @transaction.atomic
 def shot_delete(*, actor, shot: Shot, expected_version: int | None) -> None:
     authorize(actor=actor, project=shot.project, capability=Capability.EDIT_SHOTS)
-    _lock_scene(shot.scene)
-    shot = lock_current(Shot.objects, pk=shot.pk, kind="shot", expected=expected_version)
+    _lock_scenes(shot.scene_id)
+    shot = _lock_shot(shot, scenes={shot.scene_id}, expected=expected_version)
     event = events.ShotDeleted(project_id=shot.project_id, actor=UserRef.of(actor), id=shot.pk,
                                scene=shot.scene_id, number=shot.number)
     scene_id = shot.scene_id
@@ -235,36 +278,36 @@ def shots_reorder(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
     """Make ``shot_ids`` the complete, ordered list of the scene's shots.
 
     The list must hold every shot the scene has now; it may also hold shots of
-    other scenes of the project, which move here (renumbered for this scene).
+    other scenes of the project, which move here (renumbered for this scene, in
+    the order they are placed).
     """
     authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SHOTS)
-    scene = _lock_scene(scene)
-    current = _shot_ids(scene.pk)
-    incoming_ids = [i for i in shot_ids if i not in set(current)] if isinstance(shot_ids, list) else []
-    incoming = list(
-        Shot.objects.select_related("scene").filter(project_id=scene.project_id, pk__in=incoming_ids)
-        if incoming_ids and all(isinstance(i, int) for i in incoming_ids) else []
-    )
-    if len(incoming) != len(set(incoming_ids)):
-        known = {s.pk for s in incoming}
-        stray = next(i for i in incoming_ids if i not in known)
+    if not isinstance(shot_ids, list) or not all(isinstance(i, int) for i in shot_ids):
+        raise ValidationError({"shots": ["Send a list of shot ids."]})
+    # where the shots are now, read before locking so the scenes can be locked first
+    located = dict(Shot.objects.filter(project_id=scene.project_id, pk__in=shot_ids).values_list("pk", "scene_id"))
+    stray = next((i for i in shot_ids if i not in located), None)
+    if stray is not None:
         raise ValidationError({"shots": [f"Shot {stray} is not in this project."]})
+    scenes = _lock_scenes(scene.pk, *located.values())
+    scene = scenes[scene.pk]
+    current = _shot_ids(scene.pk)
+    locked = _lock_shots([*current, *shot_ids])
+    if any(locked[pk].scene_id != located[pk] for pk in located):
+        raise Conflict("Some of these shots moved while you were reordering them; reload and try again.")
+    incoming = [locked[pk] for pk in shot_ids if located[pk] != scene.pk]
     check_complete_order(field="shots", proposed=shot_ids, current=current + [s.pk for s in incoming], kind="shots")
+    if shot_ids == current:
+        return list(shot_ids)
 
-    sources = sorted({s.scene_id for s in incoming})
-    for source in Scene.objects.filter(pk__in=sources).order_by("pk"):
-        _lock_scene(source)
-    taken = set(Shot.objects.filter(scene=scene).values_list("number", flat=True))
-    incoming.sort(key=lambda s: shot_ids.index(s.pk))  # lettered in the order they are placed
+    taken = _numbers_in(scene.pk)
     for shot in incoming:
         shot.number = next_shot_number(scene, taken=taken)
         taken.add(shot.number)
-        Shot.objects.filter(pk=shot.pk).update(number=shot.number, scene=scene, version=shot.version + 1)
-    if shot_ids == current:
-        return list(shot_ids)
+        Shot.objects.filter(pk=shot.pk).update(number=shot.number, scene=scene, version=F("version") + 1)
     _write_order(scene.pk, shot_ids)
     orders = [SceneOrder(scene=scene.pk, shots=list(shot_ids))]
-    for source in sources:
+    for source in sorted({s.scene_id for s in incoming}):
         remaining = _shot_ids(source)
         _write_order(source, remaining)
         orders.append(SceneOrder(scene=source, shots=remaining))

@@ -162,7 +162,7 @@ def member_change(request, project, pk):
 
 @project_page()
 def character_list(request, project):
-    form = CharacterForm(request.POST or None, prefix="new")
+    form = CharacterForm(request.POST or None, prefix="new", initial={"color": cast_services.next_color(project)})
     if request.method == "POST":
         permissions.require(request.membership.role, Capability.EDIT_CAST)
         if form.is_valid():

@@ -112,12 +112,16 @@ export class BoardState {
         break;
       case "script.created":
         this.scripts.push(d.script);
+        out.all = true;
         break;
       case "script.updated":
         this.scripts = this.scripts.map((s) => (s.id === d.script.id ? d.script : s));
+        out.all = true;
         break;
       case "script.deleted":
         this.scripts = this.scripts.filter((s) => s.id !== d.id);
+        for (const scene of [...this.scenes.values()]) if (scene.script === d.id) this.scenes.delete(scene.id);
+        out.all = true;
         break;
       case "project.updated":
         this.project = d.project;

@@ -29,7 +29,16 @@ export class BoardView {
         this.state.can("edit_script") ? "Add the first scene below, or write the script." : "Writers add scenes."
       }</div>`;
     } else {
-      this.main.innerHTML = scenes.map((scene) => this.sceneHtml(scene)).join("");
+      // with several scripts (episodes, versions), each script's scenes sit under its title
+      const titled = this.state.scripts.length > 1;
+      let script = null;
+      this.main.innerHTML = scenes
+        .map((scene) => {
+          const divider = titled && scene.script !== script ? this.scriptDividerHtml(scene.script) : "";
+          script = scene.script;
+          return divider + this.sceneHtml(scene);
+        })
+        .join("");
     }
     this.main.insertAdjacentHTML("beforeend", this.newSceneHtml());
     this.renderNav();
@@ -47,6 +56,11 @@ export class BoardView {
 
   visibleShots(sceneId) {
     return this.state.shotsOf(sceneId).filter((shot) => this.filters.accepts(shot));
+  }
+
+  scriptDividerHtml(scriptId) {
+    const script = this.state.scripts.find((s) => s.id === scriptId);
+    return `<h2 class="script-divider" data-script-divider="${scriptId}">${esc(script ? script.title : "Script")}</h2>`;
   }
 
   sceneHtml(scene) {
@@ -141,11 +155,16 @@ export class BoardView {
   }
 
   renderNav() {
+    const titled = this.state.scripts.length > 1;
+    let script = null;
     const items = this.state
       .orderedScenes()
       .map((scene) => {
         const shots = this.state.shotsOf(scene.id);
-        return `<a href="#scene-${scene.id}" data-nav-scene="${scene.id}"><span class="n">${esc(scene.number)}</span>
+        const title = this.state.scripts.find((s) => s.id === scene.script)?.title ?? "";
+        const head = titled && scene.script !== script ? `<div class="nav-script">${esc(title)}</div>` : "";
+        script = scene.script;
+        return `${head}<a href="#scene-${scene.id}" data-nav-scene="${scene.id}"><span class="n">${esc(scene.number)}</span>
           <span class="h" title="${esc(scene.heading)}">${esc(scene.heading)}</span><span class="c">${shots.length}</span></a>`;
       })
       .join("");

@@ -17,7 +17,7 @@ VERSION_REQUIRED = (
     "Send the character's version in an If-Match header (or a 'version' field) so a concurrent edit is never "
     "overwritten."
 )
-NOT_FOUND = {"detail": "No Character matches the given query."}
+NOT_FOUND = {"detail": "Not found."}
 
 
 def characters_url(project) -> str:
@@ -171,21 +171,23 @@ def test_the_name_is_stripped(api, team):
     assert Character.objects.get().name == "Elin Vik"
 
 
-def test_unknown_fields_are_ignored(api, team):
+TAKES = ("Unknown field. This endpoint takes: name, aliases, description, appearance_prompt, seed, color.",)
+
+
+def test_unknown_fields_are_refused_and_nothing_is_created(api, team, snapshot):
+    # given
+    client = api(team.owner)
+    before = snapshot()
+
     # when the body carries fields a character does not have, or may not set
-    response = api(team.owner).post(characters_url(team.project), {
-        "name": "Elin", "seed": 7, "mood": "stormy", "version": 9, "id": 999, "project": 12345,
+    response = client.post(characters_url(team.project), {
+        "name": "Elin", "seed": 7, "mood": "stormy", "id": 999, "project": 12345,
     }, format="json")
 
-    # then they are ignored: the character is created as if they were not there
-    character = Character.objects.get()
-    assert response.status_code == 201
-    assert response.json() == {
-        "id": character.pk, "name": "Elin", "aliases": [], "description": "", "appearance_prompt": "",
-        "seed": 7, "color": "#e4572e", "references": [], "version": 1,
-    }
-    assert character.project == team.project
-    assert character.pk != 999
+    # then each is named as unknown, and nothing is written
+    assert response.status_code == 400
+    assert response.json() == {"id": list(TAKES), "mood": list(TAKES), "project": list(TAKES)}
+    assert snapshot() == before
 
 
 def test_the_same_name_may_be_used_in_another_project(api, team):
@@ -462,19 +464,19 @@ def test_patch_that_changes_nothing_keeps_the_version(api, team):
     assert character.version == 1
 
 
-def test_patch_with_only_unknown_fields_changes_nothing(api, team, snapshot):
+def test_a_misspelt_field_in_a_patch_is_refused(api, team, snapshot):
     # given a character
     character = factories.make_character(team.project, name="Elin")
     client = api(team.owner)
     before = snapshot()
 
-    # when the body holds only fields that are not a character's
-    response = client.patch(character_url(character), {"mood": "stormy", "project": 999}, format="json",
-                            HTTP_IF_MATCH='"1"')
+    # when the body holds a misspelt field beside a good one
+    response = client.patch(character_url(character), {"colour": "#000000", "description": "Keeper"},
+                            format="json", HTTP_IF_MATCH='"1"')
 
-    # then they are ignored
-    assert response.status_code == 200
-    assert response.json()["version"] == 1
+    # then the whole write is refused, naming the unknown field
+    assert response.status_code == 400
+    assert response.json() == {"colour": list(TAKES)}
     assert snapshot() == before
 
 

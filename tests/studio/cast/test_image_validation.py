@@ -256,7 +256,7 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read():
     data += b"\0" * (3 * MB // 2 - len(data))
 
     # then
-    assert refusal(data, max_bytes=MB) == {"image": ["The file is 1.5 MB; the limit is 1.0 MB."]}
+    assert refusal(data, max_bytes=MB) == {"image": ["The file is 1.5 MB (1,572,864 bytes); the limit is 1 MB."]}
 
 
 def test_a_file_of_exactly_the_byte_limit_is_accepted():

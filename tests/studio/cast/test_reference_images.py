@@ -192,7 +192,7 @@ REFUSALS = [
                  {}, {"image": ["The submitted file is empty."]}, id="empty"),
     pytest.param(lambda: upload(_padded_png(3 * 1024 * 1024 // 2)),
                  {"STUDIO_MAX_REFERENCE_BYTES": 1024 * 1024},
-                 {"image": ["The file is 1.5 MB; the limit is 1.0 MB."]}, id="too many bytes"),
+                 {"image": ["The file is 1.5 MB (1,572,864 bytes); the limit is 1 MB."]}, id="too many bytes"),
     pytest.param(lambda: factories.image_upload(size=(101, 100)),
                  {"STUDIO_MAX_IMAGE_PIXELS": 10_000},
                  {"image": ["The image is 101×100 pixels; the limit is 0.01 megapixels."]}, id="too many pixels"),
@@ -335,7 +335,7 @@ def test_upload_to_a_character_of_another_project_is_not_found(api, team, snapsh
 
     # then
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Character matches the given query."}
+    assert response.json() == {"detail": "Not found."}
     assert snapshot() == before
     assert media_files() == []
 
@@ -388,8 +388,8 @@ def test_references_of_another_character_or_project_are_not_found(api, team, eli
 
     # then
     assert [a.status_code for a in answers] == [404, 404, 404]
-    assert answers[0].json() == {"detail": "No ReferenceImage matches the given query."}
-    assert answers[2].json() == {"detail": "No Character matches the given query."}
+    assert answers[0].json() == {"detail": "Not found."}
+    assert answers[2].json() == {"detail": "Not found."}
 
 
 # --- Delete -----------------------------------------------------------------
@@ -430,7 +430,7 @@ def test_delete_through_another_character_is_not_found(api, team, elin, snapshot
 
     # then
     assert response.status_code == 404
-    assert response.json() == {"detail": "No ReferenceImage matches the given query."}
+    assert response.json() == {"detail": "Not found."}
     assert snapshot() == before
     assert media_files() == files
 

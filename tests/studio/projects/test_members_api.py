@@ -362,4 +362,4 @@ def test_a_member_who_left_cannot_leave_again(api, team):
     response = client.delete(url(team, viewer))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No such project."}
+    assert response.json() == {"detail": "Not found."}

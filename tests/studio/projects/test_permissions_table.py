@@ -100,17 +100,17 @@ def test_require_passes_silently_when_the_role_holds_the_capability(role, capabi
 
 # The reason given for each capability, in full: who may, and what it is.
 MESSAGES = {
-    Capability.VIEW: "Only a project's owner, director, writer, artist, reviewer, viewer may see the project, "
+    Capability.VIEW: "Only a project's owner, director, writer, artist, reviewer or viewer may see the project, "
                      "its script, cast, board and outputs.",
-    Capability.EDIT_PROJECT: "Only a project's owner, director may change the project's title, logline, format "
+    Capability.EDIT_PROJECT: "Only a project's owner or director may change the project's title, logline, format "
                              "and look.",
     Capability.DELETE_PROJECT: "Only a project's owner may delete the project.",
     Capability.MANAGE_MEMBERS: "Only a project's owner may invite people, change their roles, remove them.",
-    Capability.EDIT_SCRIPT: "Only a project's owner, director, writer may write the script and edit scenes.",
-    Capability.EDIT_CAST: "Only a project's owner, director, writer, artist may create and edit characters and "
+    Capability.EDIT_SCRIPT: "Only a project's owner, director or writer may write the script and edit scenes.",
+    Capability.EDIT_CAST: "Only a project's owner, director, writer or artist may create and edit characters and "
                           "their reference images.",
-    Capability.EDIT_SHOTS: "Only a project's owner, director, artist may create, edit, reorder and delete shots.",
-    Capability.REVIEW: "Only a project's owner, director, reviewer may approve shots and outputs, or send them back.",
+    Capability.EDIT_SHOTS: "Only a project's owner, director or artist may create, edit, reorder and delete shots.",
+    Capability.REVIEW: "Only a project's owner, director or reviewer may approve shots and outputs, or send them back.",
 }
 
 

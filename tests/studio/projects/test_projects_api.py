@@ -270,7 +270,7 @@ def test_detail_of_a_project_that_does_not_exist_is_404(api, db):
     response = api(factories.make_user()).get("/api/v1/projects/999999/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No such project."}
+    assert response.json() == {"detail": "Not found."}
 
 
 # --- Me and tokens ---------------------------------------------------------------
@@ -430,7 +430,7 @@ def test_patch_by_a_writer_is_refused_with_the_reason(api, team, snapshot):
 
     assert response.status_code == 403
     assert response.json() == {
-        "detail": "Only a project's owner, director may change the project's title, logline, format and look."
+        "detail": "Only a project's owner or director may change the project's title, logline, format and look."
     }
     assert snapshot() == before
 

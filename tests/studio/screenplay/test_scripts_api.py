@@ -163,7 +163,7 @@ def test_a_script_of_another_project_is_not_found_under_this_one(team, api):
 
     # then
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Script matches the given query."}
+    assert response.json() == {"detail": "Not found."}
 
 
 # --- Edit ---------------------------------------------------------------------
@@ -312,4 +312,19 @@ def test_a_script_of_another_project_cannot_be_deleted_through_this_one(team, ap
 
     # then
     assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_the_last_script_of_a_project_cannot_be_deleted(team, api, snapshot):
+    # given the project's only script
+    script = team.project.scripts.get()
+    client = api(team.writer)
+    before = snapshot()
+
+    # when
+    response = client.delete(script_url(team.project, script))
+
+    # then
+    assert response.status_code == 409
+    assert response.json() == {"detail": "A project keeps at least one script; this is its last."}
     assert snapshot() == before

@@ -7,6 +7,7 @@ transactions begin IMMEDIATE, so they queue) and on PostgreSQL (the row is locke
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -297,7 +298,7 @@ def test_a_simultaneous_edit_and_delete_of_one_version_let_exactly_one_win(team,
     # then: the delete came first and the edit found nothing, or the edit came first and the delete was stale
     if deleted.status_code == 204:
         assert edited.status_code == 404
-        assert edited.json() == {"detail": "No Shot matches the given query."}
+        assert edited.json() == {"detail": "Not found."}
         assert not Shot.objects.filter(pk=shot.pk).exists()
     else:
         assert (edited.status_code, deleted.status_code) == (200, 412)
@@ -337,3 +338,52 @@ def test_simultaneous_new_shots_in_one_scene_get_distinct_numbers_and_places(tea
     assert [r.status_code for r in results] == [201, 201]
     assert sorted((r.json()["number"], r.json()["order"]) for r in results) == [("1A", 0), ("1B", 1)]
     assert sorted(Shot.objects.filter(scene=scene).values_list("number", "order")) == [("1A", 0), ("1B", 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_crossing_moves_between_two_scenes_both_succeed(team, api):
+    """Moving a shot from A to B while another moves from B to A locks the same two scenes in the same
+    order (ascending id) on both sides, so one waits for the other instead of deadlocking."""
+    # given two scenes with a shot each, and a second, untouched shot in each
+    a, b = factories.make_scene(team.project, location="A"), factories.make_scene(team.project, location="B")
+    from_a, _ = factories.make_shot(a), factories.make_shot(a)
+    from_b, _ = factories.make_shot(b), factories.make_shot(b)
+    owner, artist = api(team.owner), api(team.artist)
+
+    # when both move at once, again and again
+    for round_ in range(5):
+        versions = (Shot.objects.get(pk=from_a.pk).version, Shot.objects.get(pk=from_b.pk).version)
+        there, back = (b, a) if round_ % 2 == 0 else (a, b)
+        move_a = {"path": shot_url(from_a), "data": {"scene": there.pk}, "HTTP_IF_MATCH": f'"{versions[0]}"'}
+        move_b = {"path": shot_url(from_b), "data": {"scene": back.pk}, "HTTP_IF_MATCH": f'"{versions[1]}"'}
+        results = race(partial(owner.patch, format="json", **move_a), partial(artist.patch, format="json", **move_b))
+
+        # then neither failed, and both scenes still hold two shots numbered apart, in order 0, 1
+        assert [r.status_code for r in results] == [200, 200], [r.content for r in results]
+        for scene in (a, b):
+            rows = list(Shot.objects.filter(scene=scene).order_by("order").values_list("order", "number"))
+            assert [order for order, _ in rows] == [0, 1]
+            assert len({number for _, number in rows}) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reorder_racing_an_edit_of_a_shot_it_pulls_in_keeps_every_version_distinct(team, api):
+    # given a shot in scene A that a reorder of scene B will pull in while its owner edits it
+    a, b = factories.make_scene(team.project, location="A"), factories.make_scene(team.project, location="B")
+    moving = factories.make_shot(a)
+    staying = factories.make_shot(b)
+    owner, artist = api(team.owner), api(team.artist)
+
+    # when both happen at once
+    edit, reorder = race(
+        lambda: owner.patch(shot_url(moving), {"description": "Edited."}, format="json", HTTP_IF_MATCH='"1"'),
+        lambda: artist.post(f"/api/v1/projects/{team.project.pk}/shots/reorder/",
+                            {"scene": b.pk, "shots": [moving.pk, staying.pk]}, format="json"),
+    )
+
+    # then the result is one of the two serial orders, never a mix: edit then move (both land, version 3),
+    # or move then edit (the move bumped the version, so the edit from version 1 is refused)
+    moving.refresh_from_db()
+    outcome = (edit.status_code, reorder.status_code, moving.description, moving.scene_id, moving.number,
+               moving.version)
+    assert outcome in {(200, 200, "Edited.", b.pk, "2B", 3), (412, 200, "", b.pk, "2B", 2)}, outcome

@@ -9,8 +9,8 @@ import pytest
 from studio.shots.models import Shot
 from tests import factories
 
-MAY_EDIT_SHOTS = "Only a project's owner, director, artist may create, edit, reorder and delete shots."
-MAY_REVIEW = "Only a project's owner, director, reviewer may approve shots and outputs, or send them back."
+MAY_EDIT_SHOTS = "Only a project's owner, director or artist may create, edit, reorder and delete shots."
+MAY_REVIEW = "Only a project's owner, director or reviewer may approve shots and outputs, or send them back."
 REVIEW_MOVES_ONLY = "A reviewer approves a shot that is in review, or reopens an approved one."
 DEFAULTS = {"size": "MS", "angle": "eye_level", "movement": "static", "lens_mm": 35, "duration": 3.0,
             "description": "", "dialogue": "", "characters": [], "status": "draft"}
@@ -735,7 +735,7 @@ def test_a_reviewer_makes_no_other_status_move(team, api, scene, snapshot, old, 
 
 
 @pytest.mark.parametrize("changes", [{"description": "Tighter."}, {"status": "approved", "description": "Tighter."},
-                                     {"characters": []}])
+                                     {"size": "CU"}])
 def test_a_reviewer_may_not_edit_a_shot(team, api, scene, snapshot, changes):
     # given
     shot = factories.make_shot(scene, status="in_review")
@@ -749,6 +749,20 @@ def test_a_reviewer_may_not_edit_a_shot(team, api, scene, snapshot, changes):
     assert response.status_code == 403
     assert response.json() == {"detail": MAY_EDIT_SHOTS}
     assert snapshot() == before
+
+
+def test_a_reviewer_may_send_the_whole_form_back_with_only_the_status_changed(team, api, scene):
+    # given a shot in review, and the form as a reviewer's client holds it
+    shot = factories.make_shot(scene, status="in_review", description="Wide.", lens_mm=24)
+    form = {k: v for k, v in body(shot).items() if k not in {"id", "order", "version"}}
+
+    # when the reviewer approves, sending every field back unchanged but the status
+    response = patch(api(team.reviewer), team.project, shot, {**form, "status": "approved"}, 1)
+
+    # then only the status changed
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["description"], response.json()["lens_mm"],
+            response.json()["version"]) == ("approved", "Wide.", 24, 2)
 
 
 @pytest.mark.parametrize(("old", "new"), [("in_review", "approved"), ("draft", "approved"),
@@ -847,3 +861,52 @@ def test_deleting_a_shot_compacts_the_order_of_the_scene(team, api, scene, publi
         ("shot.deleted", {"id": a.pk, "scene": scene.pk, "number": "1A"}),
     ]
 
+
+
+# --- Numbers ------------------------------------------------------------------
+
+
+def test_a_deleted_shots_letter_is_not_given_to_the_next_shot(team, api, scene):
+    # given 1A and 1B, and 1B deleted
+    factories.make_shot(scene)
+    last = factories.make_shot(scene)
+    client = api(team.artist)
+    assert client.delete(shot_url(team.project, last), HTTP_IF_MATCH='"1"').status_code == 204
+
+    # when a new shot is added
+    response = client.post(shots_url(team.project), {"scene": scene.pk}, format="json")
+
+    # then it is 1C: "1B" stays the deleted shot's number
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == "1C"
+
+
+def test_shot_numbers_are_stored_upper_case_so_1a_clashes_with_1A(team, api, scene, snapshot):
+    # given 1A
+    factories.make_shot(scene)
+    client = api(team.artist)
+    before = snapshot()
+
+    # when someone types "1a"
+    clash = client.post(shots_url(team.project), {"scene": scene.pk, "number": " 1a "}, format="json")
+    fresh = client.post(shots_url(team.project), {"scene": scene.pk, "number": "1x"}, format="json")
+
+    # then
+    assert clash.status_code == 400
+    assert clash.json() == {"number": ["Shot 1A already exists in this scene."]}
+    assert fresh.status_code == 201
+    assert fresh.json()["number"] == "1X"
+    assert Shot.objects.filter(scene=scene).count() == len(before["shots.Shot"]) + 1
+
+
+def test_a_move_keeps_the_number_sent_with_it(team, api, scene):
+    # given a shot in scene 1 and a second scene
+    shot = factories.make_shot(scene)
+    other = factories.make_scene(team.project, location="Shore")
+
+    # when it moves with its number given explicitly
+    response = patch(api(team.artist), team.project, shot, {"scene": other.pk, "number": "1A"}, 1)
+
+    # then it keeps "1A" in scene 2
+    assert response.status_code == 200, response.content
+    assert (response.json()["scene"], response.json()["number"]) == (other.pk, "1A")

@@ -82,6 +82,17 @@ def test_a_writer_creates_a_character_through_the_page(browser, toasts, team):
     assert toasts(client.get(response.headers["Location"])) == [("success", "Tomas joined the cast.")]
 
 
+def test_the_new_character_form_offers_a_colour_no_one_in_the_cast_wears(browser, html, team):
+    # given Elin already wears the palette's first colour
+    factories.make_character(team.project, name="Elin")
+
+    # when a writer opens the cast page
+    page = html(browser(team.writer).get(cast_url(team)))
+
+    # then the form's colour is the next one of the palette
+    assert page.one("input", name="new-color").attrs["value"] == "#29a19c"
+
+
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
 def test_a_reviewer_or_viewer_cannot_create_a_character(role, browser, html, team, snapshot):
     client = browser(team.users[role])
@@ -91,7 +102,7 @@ def test_a_reviewer_or_viewer_cannot_create_a_character(role, browser, html, tea
 
     assert response.status_code == 403
     assert html(response).one("p", cls="muted").text == (
-        "Only a project's owner, director, writer, artist may create and edit characters and their reference images."
+        "Only a project's owner, director, writer or artist may create and edit characters and their reference images."
     )
     assert snapshot() == before
 

@@ -290,7 +290,7 @@ def test_settings_post_by_someone_who_cannot_edit_is_403_and_changes_nothing(rol
     page = html(response)
     assert page.one("h1").text == "Your role can't do that"
     assert page.one("p", cls="muted").text == (
-        "Only a project's owner, director may change the project's title, logline, format and look."
+        "Only a project's owner or director may change the project's title, logline, format and look."
     )
     assert snapshot() == before
 
