@@ -55,7 +55,7 @@ migrate: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput -v 0
 
 seed: $(VENV)/.runtime
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)/
 
 serve: $(VENV)/.runtime
 	@echo "Previz Studio on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"

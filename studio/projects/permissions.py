@@ -55,6 +55,18 @@ DESCRIPTIONS: dict[Capability, str] = {
     Capability.REVIEW: "approve shots and outputs, or send them back",
 }
 
+# Short names, for the matrix on the project overview.
+LABELS: dict[Capability, str] = {
+    Capability.VIEW: "See everything",
+    Capability.EDIT_PROJECT: "Project settings",
+    Capability.DELETE_PROJECT: "Delete the project",
+    Capability.MANAGE_MEMBERS: "Invite and manage people",
+    Capability.EDIT_SCRIPT: "Script and scenes",
+    Capability.EDIT_CAST: "Cast",
+    Capability.EDIT_SHOTS: "Shots",
+    Capability.REVIEW: "Review and approve",
+}
+
 
 def can(role: str | None, capability: Capability) -> bool:
     return role is not None and role in CAPABILITIES[capability]

@@ -81,10 +81,11 @@ def _stats(project: Project) -> dict:
 
 
 def _role_table() -> list[dict]:
+    """One row per capability: its short name, what it means, and which roles hold it."""
     return [
-        {"role": label, "can": [permissions.DESCRIPTIONS[c] for c in Capability
-                                if c != Capability.VIEW and permissions.can(value, c)]}
-        for value, label in Role.choices
+        {"label": permissions.LABELS[cap], "description": permissions.DESCRIPTIONS[cap],
+         "roles": [{"role": role, "allowed": permissions.can(role, cap)} for role in Role.values]}
+        for cap in Capability
     ]
 
 

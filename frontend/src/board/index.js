@@ -46,6 +46,17 @@ class BoardApp {
     main.addEventListener("click", (e) => {
       const add = e.target.closest("[data-add-shot]");
       if (add) return this.addShot(Number(add.dataset.addShot));
+      const edit = e.target.closest("[data-edit-scene]");
+      if (edit) return this.editScene(Number(edit.dataset.editScene));
+      const sceneForm = e.target.closest("[data-scene-form]");
+      if (sceneForm) {
+        const id = Number(sceneForm.dataset.sceneForm);
+        if (e.target.closest("[data-scene-cancel]")) return this.editScene(null);
+        if (e.target.closest("[data-scene-delete]")) return this.deleteScene(id);
+        const move = e.target.closest("[data-scene-move]");
+        if (move) return this.moveScene(id, Number(move.dataset.sceneMove));
+        return;
+      }
       const card = e.target.closest("[data-shot]");
       if (card) this.select(Number(card.dataset.shot));
     });
@@ -57,6 +68,10 @@ class BoardApp {
       if (e.target.matches("[data-new-scene]")) {
         e.preventDefault();
         this.addScene(e.target);
+      }
+      if (e.target.matches("[data-scene-form]")) {
+        e.preventDefault();
+        this.saveScene(e.target);
       }
     });
     document.addEventListener("keydown", (e) => {
@@ -75,7 +90,27 @@ class BoardApp {
     }
   }
 
+  /** Redraws replace a scene's markup; an open scene form (and what is typed in it) is carried over. */
+  keepSceneForm(draw) {
+    const form = this.editingScene ? this.view.main.querySelector(`[data-scene-form="${this.editingScene}"]`) : null;
+    form?.remove();
+    draw();
+    if (!this.editingScene) return;
+    const slot = this.view.main.querySelector(`[data-scene-form-slot="${this.editingScene}"]`);
+    const scene = this.state.scenes.get(this.editingScene);
+    if (!slot || !scene) {
+      this.editingScene = null;
+      return;
+    }
+    if (form) slot.replaceChildren(form);
+    else slot.innerHTML = this.view.sceneFormHtml(scene);
+  }
+
   redraw() {
+    this.keepSceneForm(() => this.redrawAll());
+  }
+
+  redrawAll() {
     const focused = document.activeElement?.closest?.("[data-shot]")?.dataset.shot;
     this.view.renderAll();
     this.view.select(this.inspector.shotId);
@@ -84,6 +119,10 @@ class BoardApp {
   }
 
   redrawScenes(sceneIds) {
+    this.keepSceneForm(() => this.redrawSome(sceneIds));
+  }
+
+  redrawSome(sceneIds) {
     const focused = document.activeElement?.closest?.("[data-shot]")?.dataset.shot;
     for (const id of sceneIds) this.view.renderScene(id);
     this.view.renderNav();
@@ -183,6 +222,83 @@ class BoardApp {
       document.getElementById(`scene-${scene.id}`)?.scrollIntoView({ block: "start" });
     } catch (error) {
       toast(error.message, "error");
+    }
+  }
+
+  editScene(sceneId) {
+    this.editingScene = null;
+    this.view.main.querySelector("[data-scene-form]")?.remove();
+    this.editingScene = sceneId;
+    if (!sceneId) return;
+    this.keepSceneForm(() => {});
+    this.view.main.querySelector(`[data-scene-form="${sceneId}"] [name="location"]`)?.focus();
+  }
+
+  /**
+   * Save what was changed in the scene form, against the version the form was opened at. If someone
+   * saved the scene meanwhile (412), fields you did not touch take their values, fields you both
+   * changed keep yours, and you are told which: nothing is overwritten without you seeing it.
+   */
+  async saveScene(form) {
+    const id = Number(form.dataset.sceneForm);
+    const base = JSON.parse(form.dataset.base);
+    const values = Object.fromEntries(new FormData(form));
+    const body = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== base[k]));
+    if (!Object.keys(body).length) return this.editScene(null);
+    try {
+      const saved = await api("PATCH", this.api(`scenes/${id}/`), { body, version: Number(form.dataset.version) });
+      this.state.scenes.set(id, saved);
+      this.editingScene = null;
+      this.redrawScenes(new Set([id]));
+    } catch (error) {
+      if (error.status !== 412) return toast(error.message, "error");
+      const fresh = await api("GET", this.api(`scenes/${id}/`));
+      this.state.scenes.set(id, fresh);
+      const both = Object.keys(body).filter((k) => fresh[k] !== base[k] && fresh[k] !== body[k]);
+      for (const [name, value] of Object.entries(base)) {
+        if (!(name in body)) form.elements[name].value = fresh[name];
+        base[name] = fresh[name];
+      }
+      form.dataset.base = JSON.stringify(base);
+      form.dataset.version = fresh.version;
+      this.redrawScenes(new Set([id]));
+      toast(
+        both.length
+          ? `Someone else also changed the ${both.join(", ").replace(/_/g, " ")} of this scene. Yours is still in the form; save again to keep it.`
+          : "Someone else changed this scene meanwhile; their changes are in the form now. Save again to add yours.",
+        "error",
+      );
+    }
+  }
+
+  async deleteScene(id) {
+    const scene = this.state.scenes.get(id);
+    if (!window.confirm(`Delete scene ${scene.number}, ${scene.heading}?`)) return;
+    try {
+      await api("DELETE", this.api(`scenes/${id}/`), { version: scene.version });
+      this.state.scenes.delete(id);
+      this.editingScene = null;
+      this.redraw();
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  }
+
+  async moveScene(id, step) {
+    const scene = this.state.scenes.get(id);
+    const order = this.state.orderedScenes().filter((s) => s.script === scene.script).map((s) => s.id);
+    const at = order.indexOf(id);
+    if (at + step < 0 || at + step >= order.length) return;
+    order.splice(at, 1);
+    order.splice(at + step, 0, id);
+    try {
+      await api("POST", this.api("scenes/reorder/"), { body: { script: scene.script, scenes: order } });
+      order.forEach((sceneId, index) => this.state.scenes.set(sceneId, { ...this.state.scenes.get(sceneId), order: index }));
+      this.redraw();
+      document.getElementById(`scene-${id}`)?.scrollIntoView({ block: "nearest" });
+    } catch (error) {
+      toast(error.message, "error");
+      if (error.status === 409) this.resync();
     }
   }
 

@@ -81,7 +81,12 @@ export class BoardView {
         <span class="scene-stats">${all.length} shot${all.length === 1 ? "" : "s"} · ${formatDuration(totalDuration(all))}${
           hidden ? ` · ${hidden} hidden by filters` : ""
         }</span>
+        ${this.state.can("edit_script")
+          ? `<button class="btn btn-ghost btn-sm" type="button" data-edit-scene="${scene.id}" aria-label="Edit scene ${esc(scene.number)}"
+               title="Edit the scene">Edit</button>`
+          : ""}
       </header>
+      <div data-scene-form-slot="${scene.id}"></div>
       <div class="shots" data-shots="${scene.id}">${cards}${empty}${add}</div>
     </section>`;
   }
@@ -113,6 +118,31 @@ export class BoardView {
         ${chips ? `<div class="who">${chips}</div>` : ""}
       </div>
     </article>`;
+  }
+
+  sceneFormHtml(scene) {
+    const opt = (value, label) => `<option value="${value}"${scene.int_ext === value ? " selected" : ""}>${label}</option>`;
+    const hasShots = this.state.shotsOf(scene.id).length > 0;
+    const base = { number: scene.number, int_ext: scene.int_ext, location: scene.location,
+      time_of_day: scene.time_of_day, synopsis: scene.synopsis };
+    return `<form class="card scene-form" data-scene-form="${scene.id}" data-version="${scene.version}"
+        data-base="${esc(JSON.stringify(base))}">
+      <div class="scene-form-grid">
+        <div class="field"><label>Number</label><input class="input" name="number" value="${esc(scene.number)}" maxlength="8" required></div>
+        <div class="field"><label>Int./Ext.</label><select class="input" name="int_ext">${opt("INT", "INT.")}${opt("EXT", "EXT.")}${opt("INT/EXT", "INT./EXT.")}${opt("", "—")}</select></div>
+        <div class="field"><label>Location</label><input class="input" name="location" value="${esc(scene.location)}" maxlength="200" required></div>
+        <div class="field"><label>Time of day</label><input class="input" name="time_of_day" value="${esc(scene.time_of_day)}" list="times" maxlength="40"></div>
+        <div class="field wide"><label>Synopsis</label><input class="input" name="synopsis" value="${esc(scene.synopsis)}" maxlength="4000"></div>
+      </div>
+      <div class="row">
+        <button class="btn btn-primary btn-sm" type="submit">Save scene</button>
+        <button class="btn btn-sm" type="button" data-scene-cancel>Cancel</button>
+        <span class="spacer"></span>
+        <button class="btn btn-ghost btn-sm" type="button" data-scene-move="-1" title="Move the scene earlier">↑ Earlier</button>
+        <button class="btn btn-ghost btn-sm" type="button" data-scene-move="1" title="Move the scene later">↓ Later</button>
+        <button class="btn btn-danger btn-sm" type="button" data-scene-delete${hasShots ? ' disabled title="Move or delete its shots first"' : ""}>Delete scene</button>
+      </div>
+    </form>`;
   }
 
   newSceneHtml() {

@@ -27,6 +27,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-login", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the studio is served, for the "
+                                                                          "login line.")
 
     def handle(self, *args, **options):
         users = self._users()
@@ -39,7 +41,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo project “{project.title}” is already there.")
         if not options["quiet_login"]:
             self.stdout.write(
-                "\n  Log in at http://127.0.0.1:8000/ as  maya / lighthouse  (owner, and admin at /admin/)\n"
+                f"\n  Log in at {options['url']} as  maya / lighthouse  (owner, and admin at /admin/)\n"
                 "  Teammates, same password: " + ", ".join(f"{u} ({role})" for u, _, role in lighthouse.PEOPLE[1:])
                 + "\n"
             )
