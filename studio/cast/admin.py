@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from studio.core.admin import VersionedAdmin
+
 from .models import Character, ReferenceImage
 
 
@@ -16,7 +18,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(VersionedAdmin):
     list_display = ["name", "project", "alias_list", "seed", "reference_count", "version", "updated_at"]
     list_filter = ["project"]
     search_fields = ["name", "description", "appearance_prompt", "project__title"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from studio.core.admin import VersionedAdmin
+
 from .models import Scene, Script
 
 
@@ -24,7 +26,7 @@ class ScriptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scene)
-class SceneAdmin(admin.ModelAdmin):
+class SceneAdmin(VersionedAdmin):
     list_display = ["number", "heading", "script", "project", "order", "version", "updated_at"]
     list_filter = ["int_ext", "time_of_day", "project"]
     search_fields = ["number", "location", "synopsis", "script__title"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from studio.core.admin import VersionedAdmin
+
 from .models import Shot
 
 
 @admin.register(Shot)
-class ShotAdmin(admin.ModelAdmin):
+class ShotAdmin(VersionedAdmin):
     list_display = ["number", "scene", "project", "size", "angle", "movement", "lens_mm", "duration", "status",
                     "version", "updated_at"]
     list_filter = ["status", "size", "angle", "movement", "project"]
