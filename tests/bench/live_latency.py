@@ -180,12 +180,20 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {system}, Python {platform.python_version()}"
 
 
+def configuration() -> tuple[str, str]:
+    """(slug, words) of the database and channel layer the server ran on."""
+    postgres = "postgres" in os.environ.get("DATABASE_URL", "")
+    redis = bool(os.environ.get("REDIS_URL"))
+    slug = f"{'postgres' if postgres else 'sqlite'}-{'redis' if redis else 'memory'}"
+    return slug, f"{'PostgreSQL' if postgres else 'SQLite'}, {'Redis' if redis else 'in-memory'} channel layer"
+
+
 def write_report(results: dict, env: dict) -> str:
-    backend = "PostgreSQL" if "postgres" in os.environ.get("DATABASE_URL", "") else "SQLite"
-    layer = "Redis channel layer" if os.environ.get("REDIS_URL") else "in-memory channel layer"
+    slug, words = configuration()
+    backend, layer = words.split(", ")
     lines = [
-        "<!-- bench:live -->",
-        "## Live updates and the shot board",
+        f"<!-- bench:live:{slug} -->",
+        f"## Live updates and the shot board ({words})",
         "",
         f"Run {date.today().isoformat()} with `make bench` on {machine()}; Chromium {results['chromium']} headless;"
         f" one Daphne process, {backend}, {layer}.",
@@ -202,7 +210,7 @@ def write_report(results: dict, env: dict) -> str:
         "Target: another user's change shows within a second. Board load runs from navigation start until the",
         "board module has drawn every card with its framing sketch (`data-ready`); Playwright's polling adds a few ms.",
         "DATABASE_URL and REDIS_URL, when set, make the server use PostgreSQL and Redis instead.",
-        "<!-- /bench:live -->",
+        f"<!-- /bench:live:{slug} -->",
     ]
     return "\n".join(lines)
 
@@ -211,7 +219,8 @@ def update_doc(section: str) -> Path:
     path = ROOT / "docs" / "benchmarks.md"
     intro = "# Benchmarks\n\nWritten by `make bench`; each section names the machine it ran on.\n"
     text = path.read_text() if path.exists() else intro
-    start, end = "<!-- bench:live -->", "<!-- /bench:live -->"
+    slug = configuration()[0]
+    start, end = f"<!-- bench:live:{slug} -->", f"<!-- /bench:live:{slug} -->"
     if start in text and end in text:
         text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
     else:
