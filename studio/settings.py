@@ -199,6 +199,14 @@ STUDIO_MAX_IMAGE_PIXELS = int(os.environ.get("STUDIO_MAX_IMAGE_PIXELS", 40_000_0
 STUDIO_MAX_REFERENCES_PER_CHARACTER = 12
 # Presence rows older than this are considered left (a process died without saying goodbye).
 STUDIO_PRESENCE_TIMEOUT_S = 75
+# The live script (Yjs): frame size cap, per-connection rate limit, when edits count as settled
+# (then the text is parsed into scenes), and how many logged updates a room folds into the snapshot.
+STUDIO_YJS_MAX_MESSAGE_BYTES = int(os.environ.get("STUDIO_YJS_MAX_MESSAGE_BYTES", 2 * 1024 * 1024))
+STUDIO_YJS_MAX_AWARENESS_BYTES = 4096
+STUDIO_YJS_RATE_PER_S = float(os.environ.get("STUDIO_YJS_RATE_PER_S", 60))
+STUDIO_YJS_BURST = float(os.environ.get("STUDIO_YJS_BURST", 240))
+STUDIO_SCRIPT_SETTLE_S = float(os.environ.get("STUDIO_SCRIPT_SETTLE_S", 1.5))
+STUDIO_YJS_COMPACT_EVERY = int(os.environ.get("STUDIO_YJS_COMPACT_EVERY", 500))
 
 # --- REST API -------------------------------------------------------------
 

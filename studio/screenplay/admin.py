@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from studio.core.admin import VersionedAdmin
 
-from .models import Scene, Script
+from .models import Scene, Script, ScriptUpdate
 
 
 class SceneInline(admin.TabularInline):
@@ -32,3 +32,25 @@ class SceneAdmin(VersionedAdmin):
     search_fields = ["number", "location", "synopsis", "script__title"]
     list_select_related = ["script", "project"]
     readonly_fields = ["version", "created_at", "updated_at"]
+
+
+@admin.register(ScriptUpdate)
+class ScriptUpdateAdmin(admin.ModelAdmin):
+    """The Yjs log, read-only: editing a CRDT update by hand would corrupt the document."""
+
+    list_display = ["id", "script", "size", "author", "created_at"]
+    list_filter = ["script__project"]
+    search_fields = ["script__title", "author__username"]
+    list_select_related = ["script", "author"]
+    readonly_fields = ["script", "size", "author", "created_at"]
+    exclude = ["data"]
+
+    @admin.display(description="Bytes")
+    def size(self, update):
+        return len(update.data)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -17,9 +17,14 @@ SCENE_NUMBER = RegexValidator(
 
 
 class Script(models.Model):
+    """A screenplay. Its text lives in a Yjs document: ``ystate`` (a compacted snapshot) plus the
+    ``updates`` log after it. ``fountain`` is the text as of the last settled edit, for readers that
+    are not collaborators (API, parser, exports)."""
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scripts")
     title = models.CharField(max_length=200)
-    fountain = models.TextField(blank=True, help_text="The screenplay in Fountain.")
+    fountain = models.TextField(blank=True, help_text="The screenplay in Fountain, as of the last settled edit.")
+    ystate = models.BinaryField(default=bytes, editable=False, help_text="Compacted Yjs state (an update).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -28,6 +33,23 @@ class Script(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScriptUpdate(models.Model):
+    """One Yjs update to a script, appended before it is relayed to anyone; compaction folds old ones
+    into ``Script.ystate``. Applying an update twice is harmless, so the log is replayed whole."""
+
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="updates")
+    data = models.BinaryField()
+    author = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["script", "id"])]
+
+    def __str__(self) -> str:
+        return f"update {self.pk} of script {self.script_id} ({len(self.data)} bytes)"
 
 
 class Scene(models.Model):

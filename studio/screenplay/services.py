@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TypedDict
 
 from django.core.exceptions import ValidationError
@@ -13,13 +14,14 @@ from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
 from studio.core.ordering import check_complete_order
 from studio.core.services import apply_changes, validate
-from studio.live import events
+from studio.live import events, yrooms
 from studio.live.events import SceneData, ScriptData, UserRef
 from studio.projects.access import authorize
 from studio.projects.models import Project
 from studio.projects.permissions import Capability
 
-from .models import Scene, Script
+from . import collab
+from .models import Scene, Script, ScriptUpdate
 
 # --- Scripts --------------------------------------------------------------
 
@@ -32,27 +34,76 @@ class ScriptChanges(TypedDict, total=False):
 @transaction.atomic
 def script_create(*, actor, project: Project, title: str, fountain: str = "") -> Script:
     authorize(actor=actor, project=project, capability=Capability.EDIT_SCRIPT)
-    script = Script(project=project, title=(title or "").strip(), fountain=fountain)
+    script = Script(project=project, title=(title or "").strip())
     validate(script)
     script.save()
     events.publish(events.ScriptCreated(project_id=project.pk, actor=UserRef.of(actor), script=ScriptData.of(script)))
+    if fountain:
+        _set_text(script, fountain, actor=actor)
     return script
 
 
 @transaction.atomic
 def script_update(*, actor, script: Script, changes: ScriptChanges) -> Script:
+    """Rename a script, or replace its text: a new text becomes an edit of the shared document that
+    every open editor receives, made of small changes so their cursors and concurrent edits survive."""
     authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
     script = Script.objects.select_for_update().get(pk=script.pk)
+    changes = dict(changes)
+    text = changes.pop("fountain", None)
     if isinstance(changes.get("title"), str):
-        changes = {**changes, "title": changes["title"].strip()}
-    changed = apply_changes(script, changes, allowed=("title", "fountain"))
+        changes["title"] = changes["title"].strip()
+    changed = apply_changes(script, changes, allowed=("title",))
     if changed:
         validate(script)
         script.save()
+    if text is not None and _set_text(script, text, actor=actor):
+        changed.append("fountain")
+    if changed:
         events.publish(events.ScriptUpdated(
             project_id=script.project_id, actor=UserRef.of(actor), script=ScriptData.of(script), changed=changed,
         ))
     return script
+
+
+def _set_text(script: Script, text: str, *, actor) -> bool:
+    """Make the script's document read ``text`` (in the caller's transaction, script row locked)."""
+    doc = collab.load_doc(script.pk)
+    update = collab.replace_text(doc, text)
+    if update is None:
+        return False
+    collab.append_update(script.pk, update, author_id=actor.pk if actor else None)
+    transaction.on_commit(partial(yrooms.relay_update, script.pk, update), robust=True)
+    _settle(script, text, actor=actor)
+    return True
+
+
+@transaction.atomic
+def script_text_settled(*, script_id: int) -> bool:
+    """Collaborators paused: bring ``Script.fountain`` (and what is parsed from it) up to the document.
+
+    Every process with the script open calls this; the row lock and the comparison make all but the
+    first do nothing.
+    """
+    script = Script.objects.select_for_update().filter(pk=script_id).first()
+    if script is None:
+        return False
+    text = collab.doc_text(collab.load_doc(script_id))
+    if text == script.fountain:
+        return False
+    last = ScriptUpdate.objects.filter(script_id=script_id).order_by("-id").select_related("author").first()
+    actor = last.author if last else None
+    _settle(script, text, actor=actor)
+    events.publish(events.ScriptUpdated(
+        project_id=script.project_id, actor=UserRef.of(actor) if actor else None, script=ScriptData.of(script),
+        changed=["fountain"],
+    ))
+    return True
+
+
+def _settle(script: Script, text: str, *, actor) -> None:
+    script.fountain = text
+    script.save(update_fields=["fountain", "updated_at"])
 
 
 @transaction.atomic

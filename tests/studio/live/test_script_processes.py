@@ -1,0 +1,121 @@
+"""The script socket across real server processes: two Daphnes on one Redis, and a Daphne killed mid-session."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+import websockets
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from studio.screenplay import collab
+from studio.screenplay import services as script_services
+from tests import factories
+from tests.servers import Daphne
+
+from .yclient import YClient
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+OPENING = "INT. LAMP ROOM - NIGHT\n\nElin trims the wick.\n"
+
+
+def cookie_for(user) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+@pytest.fixture
+def world(transactional_db):
+    class World:
+        june = factories.make_user("june", display_name="June Park")
+        theo = factories.make_user("theo", display_name="Theo Lindqvist")
+
+    w = World()
+    w.project = factories.make_project(owner=w.theo, title="The Lighthouse")
+    factories.add_member(w.project, "writer", w.june)
+    w.script = w.project.scripts.get()
+    script_services.script_update(actor=w.theo, script=w.script, changes={"fountain": OPENING})
+    w.cookies = {w.june.pk: cookie_for(w.june), w.theo.pk: cookie_for(w.theo)}
+    return w
+
+
+class WsTransport:
+    def __init__(self, ws):
+        self.ws = ws
+
+    async def send(self, data: bytes) -> None:
+        await self.ws.send(data)
+
+    async def receive(self, timeout: float = 2) -> bytes:
+        return await asyncio.wait_for(self.ws.recv(), timeout)
+
+
+async def join(server: Daphne, world, user, client: YClient | None = None):
+    ws = await websockets.connect(
+        f"{server.ws_url}/ws/scripts/{world.script.pk}",
+        additional_headers={"Cookie": world.cookies[user.pk]}, origin=server.url,
+    )
+    client = client or YClient()
+    await client.connect(WsTransport(ws))
+    await pump(client)
+    return client, ws
+
+
+async def pump(client: YClient, quiet: float = 0.2) -> None:
+    while True:
+        try:
+            frame = await client.transport.receive(timeout=quiet)
+        except TimeoutError:
+            return
+        await client.handle(frame)
+
+
+async def wait_for_text(client: YClient, expected: str, timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while client.value != expected and time.monotonic() < deadline:
+        await pump(client, quiet=0.1)
+    assert client.value == expected
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="two processes share live edits through Redis; "
+                                                           "set REDIS_URL")
+async def test_an_edit_through_one_process_reaches_a_client_of_another(world, tmp_path):
+    prefix = {"CHANNELS_PREFIX": f"t2p-{os.getpid()}-{world.script.pk}"}
+    with Daphne(tmp_path, env=prefix) as one, Daphne(tmp_path, env=prefix) as two:
+        june, june_ws = await join(one, world, world.june)
+        theo, theo_ws = await join(two, world, world.theo)
+
+        await june.insert(0, "FADE IN:\n\n")
+        await wait_for_text(theo, "FADE IN:\n\n" + OPENING)
+        await theo.insert(len(theo.value.encode()), "ELIN\nNobody swims here.\n")
+        await wait_for_text(june, "FADE IN:\n\n" + OPENING + "ELIN\nNobody swims here.\n")
+
+        await june_ws.close()
+        await theo_ws.close()
+
+
+async def test_an_edit_relayed_a_second_before_the_server_is_killed_is_there_after_a_restart(world, tmp_path, run):
+    with Daphne(tmp_path) as server:
+        june, _ = await join(server, world, world.june)
+        theo, _ = await join(server, world, world.theo)
+
+        await june.insert(0, "FADE IN:\n\n")
+        await wait_for_text(theo, "FADE IN:\n\n" + OPENING)  # relayed, so already stored
+        await asyncio.sleep(1)
+        server.kill()
+
+        server.start()
+        fresh, fresh_ws = await join(server, world, world.theo)
+        assert fresh.value == "FADE IN:\n\n" + OPENING
+        await fresh_ws.close()
+    assert await run(lambda: collab.doc_text(collab.load_doc(world.script.pk))) == (
+        "FADE IN:\n\n" + OPENING)

@@ -1,0 +1,377 @@
+"""The script socket: the y-websocket protocol on a script's shared document, through the real ASGI stack."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from pycrdt import Doc
+
+from studio.asgi import application
+from studio.live import yrooms
+from studio.projects import services as project_services
+from studio.projects.models import Membership
+from studio.screenplay import collab
+from studio.screenplay import services as script_services
+from studio.screenplay.models import Script, ScriptUpdate
+from tests import factories
+
+from .conftest import ORIGIN, close_code, session_cookie
+from .yclient import CommunicatorTransport, YClient
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+OPENING = "INT. LAMP ROOM - NIGHT\n\nElin trims the wick.\n"
+
+
+@pytest.fixture
+def world(transactional_db, settings):
+    settings.STUDIO_SCRIPT_SETTLE_S = 0.05
+
+    class World:
+        june = factories.make_user("june", display_name="June Park")
+        theo = factories.make_user("theo", display_name="Theo Lindqvist")
+        sam = factories.make_user("sam", display_name="Sam Ortiz")
+        otto = factories.make_user("otto", display_name="Otto Outsider")
+
+    w = World()
+    w.project = factories.make_project(owner=w.theo, title="The Lighthouse")
+    factories.add_member(w.project, "writer", w.june)
+    factories.add_member(w.project, "viewer", w.sam)
+    w.script = w.project.scripts.get()
+    script_services.script_update(actor=w.theo, script=w.script, changes={"fountain": OPENING})
+    return w
+
+
+async def socket(script_id, user, *, origin=ORIGIN):
+    headers = [(b"origin", origin)] if origin else []
+    if user is not None:
+        headers.append((b"cookie", await session_cookie(user)))
+    communicator = WebsocketCommunicator(application, f"/ws/scripts/{script_id}", headers=headers)
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def pump(client: YClient, communicator, quiet: float = 0.1) -> None:
+    """Handle what arrives until the socket has been quiet for ``quiet`` seconds."""
+    while not await communicator.receive_nothing(timeout=quiet):
+        await client.handle(await client.transport.receive())
+
+
+async def join(world, user, client: YClient | None = None):
+    communicator, connected, code = await socket(world.script.pk, user)
+    assert connected, code
+    client = client or YClient()
+    await client.connect(CommunicatorTransport(communicator))
+    await pump(client, communicator)
+    return client, communicator
+
+
+async def pump_all(*pairs, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        for client, communicator in pairs:
+            await pump(client, communicator, quiet=0.05)
+
+
+def log_count(script) -> int:
+    return ScriptUpdate.objects.filter(script=script).count()
+
+
+# --- Getting in ---------------------------------------------------------------------------
+
+
+async def test_a_writer_gets_the_document_and_edits_flow_both_ways(world, run):
+    june, june_socket = await join(world, world.june)
+    theo, theo_socket = await join(world, world.theo)
+    logged = await run(log_count, world.script)
+
+    await june.insert(len(OPENING.encode()), "ELIN\nNobody swims here.\n")
+    await pump_all((june, june_socket), (theo, theo_socket))
+
+    expected = OPENING + "ELIN\nNobody swims here.\n"
+    assert june.value == theo.value == expected
+    assert await run(log_count, world.script) == logged + 1
+    assert await run(lambda: collab.doc_text(collab.load_doc(world.script.pk))) == expected
+    await june_socket.disconnect()
+    await theo_socket.disconnect()
+
+
+async def test_anonymous_non_member_missing_script_and_foreign_origin_are_refused(world):
+    assert (await socket(world.script.pk, None))[1:] == (False, 4401)
+    assert (await socket(world.script.pk, world.otto))[1:] == (False, 4404)
+    assert (await socket(987654, world.june))[1:] == (False, 4404)
+    assert (await socket(world.script.pk, world.june, origin=b"https://evil.example"))[1] is False
+
+
+# --- Convergence ----------------------------------------------------------------------------
+
+
+async def random_edit(client: YClient, rng: random.Random) -> None:
+    value = client.value
+    size = len(value.encode())
+    if value and rng.random() < 0.35:
+        # delete a whole character range (in bytes, on character boundaries)
+        start = rng.randrange(len(value))
+        end = min(len(value), start + rng.randint(1, 6))
+        offsets = [len(value[:i].encode()) for i in (start, end)]
+        await client.edit(lambda text: text.__delitem__(slice(offsets[0], offsets[1])))
+    else:
+        cut = rng.randint(0, len(value))
+        await client.insert(len(value[:cut].encode()) if size else 0, rng.choice(["a", "é", " — ", "\n", "ELIN", "😀"]))
+
+
+async def test_three_clients_editing_at_once_some_offline_converge_to_what_the_server_stored(world, run):
+    rng = random.Random(20261122)
+    a = await join(world, world.june)
+    b = await join(world, world.theo)
+    c = await join(world, world.june)
+    clients = [a, b, c]
+
+    for step in range(60):
+        client, communicator = rng.choice(clients)
+        await random_edit(client, rng)
+        if step % 7 == 0:
+            await pump_all(*clients, rounds=1)
+        if step == 20:  # c drops off the network and keeps typing
+            await c[1].disconnect()
+            clients = [a, b]
+            offline = c[0]
+            for _ in range(8):
+                await random_edit(offline, rng)
+        if step == 45:  # and comes back: its sync step 2 carries the offline edits
+            clients.append(await join(world, world.june, client=offline))
+
+    await pump_all(*clients, rounds=4)
+    values = {client.value for client, _ in clients}
+    assert len(values) == 1, values
+    for _, communicator in clients:
+        await communicator.disconnect()
+    assert yrooms.open_room(world.script.pk) is None  # the room closed with its last client
+
+    fresh, fresh_socket = await join(world, world.theo)  # a new room, rebuilt from the database
+    assert fresh.value == values.pop()
+    assert await run(lambda: collab.doc_text(collab.load_doc(world.script.pk))) == fresh.value
+    await fresh_socket.disconnect()
+
+
+# --- Read-only, size, rate, malformed --------------------------------------------------------
+
+
+async def test_a_viewers_edits_are_dropped_counted_and_never_relayed(world, run):
+    june, june_socket = await join(world, world.june)
+    sam, sam_socket = await join(world, world.sam)
+    logged = await run(log_count, world.script)
+
+    await sam.insert(0, "VIEWER WAS HERE ")
+    await pump(june, june_socket, quiet=0.3)
+
+    assert june.value == OPENING
+    assert await run(log_count, world.script) == logged
+    assert yrooms.open_room(world.script.pk).stats.dropped_read_only == 1
+    # the viewer still receives the writers' edits
+    await june.insert(0, "FADE IN:\n\n")
+    await pump(sam, sam_socket)
+    assert sam.value.startswith("VIEWER WAS HERE FADE IN:") or sam.value.startswith("FADE IN:\n\nVIEWER WAS HERE ")
+    assert june.value == "FADE IN:\n\n" + OPENING
+    for communicator in (june_socket, sam_socket):
+        await communicator.disconnect()
+
+
+async def test_an_oversized_frame_closes_only_that_connection(world, settings):
+    settings.STUDIO_YJS_MAX_MESSAGE_BYTES = 1000
+    june, june_socket = await join(world, world.june)
+    theo, theo_socket = await join(world, world.theo)
+
+    await theo.insert(0, "x" * 2000)
+
+    assert await close_code(theo_socket) == 4413
+    await june.insert(0, "still here ")
+    await pump(june, june_socket)
+    assert june.value == "still here " + OPENING
+    await june_socket.disconnect()
+
+
+@pytest.mark.parametrize("frame", [
+    pytest.param(b"\x00\x02\x05abc", id="update that is not a Yjs update"),
+    pytest.param(b"\x00\x00\x03\xff\xff\xff", id="state vector that is not one"),
+    pytest.param(b"\x00\x07\x00", id="unknown sync message"),
+    pytest.param(b"\x09\x01\x00", id="unknown message type"),
+    pytest.param(b"\x00\x02\x7f", id="length prefix longer than the frame"),
+    pytest.param(b"\x01\x05\x01\x01\x01\x01x", id="awareness that is not JSON"),
+    pytest.param(b"\x00", id="too short"),
+])
+async def test_a_malformed_frame_closes_that_connection_and_harms_nobody_else(world, run, frame):
+    june, june_socket = await join(world, world.june)
+    _theo, theo_socket = await join(world, world.theo)
+    logged = await run(log_count, world.script)
+
+    await theo_socket.send_to(bytes_data=frame)
+
+    assert await close_code(theo_socket) == 4400
+    assert await run(log_count, world.script) == logged
+    await june.insert(0, "ok ")
+    await pump(june, june_socket)
+    assert june.value == "ok " + OPENING
+    await june_socket.disconnect()
+
+
+async def test_a_text_frame_is_refused(world):
+    _, june_socket = await join(world, world.june)
+
+    await june_socket.send_to(text_data="hello")
+
+    assert await close_code(june_socket) == 4400
+
+
+async def test_too_many_messages_close_the_connection(world, settings):
+    settings.STUDIO_YJS_RATE_PER_S = 1
+    settings.STUDIO_YJS_BURST = 5
+    theo, theo_socket = await join(world, world.theo)  # the handshake used one token
+
+    for i in range(5):
+        await theo.insert(0, str(i))
+
+    assert await close_code(theo_socket) == 4429
+
+
+# --- Awareness --------------------------------------------------------------------------------
+
+
+async def test_cursors_carry_the_logged_in_user_and_vanish_when_they_leave(world):
+    june, june_socket = await join(world, world.june)
+    theo, theo_socket = await join(world, world.theo)
+
+    await theo.set_awareness({"user": {"name": "Mallory"}, "cursor": {"anchor": 1, "head": 4}})
+    await pump(june, june_socket)
+    theo_state = june.awareness[theo.doc.client_id]
+    await theo_socket.disconnect()
+    await pump(june, june_socket)
+
+    assert theo_state == {
+        "user": {"id": world.theo.pk, "name": "Theo Lindqvist", "color": "#ff7f50", "colorLight": "#ff7f5033"},
+        "cursor": {"anchor": 1, "head": 4},
+    }
+    assert june.awareness[theo.doc.client_id] is None
+    await june_socket.disconnect()
+
+
+async def test_a_client_cannot_move_another_clients_cursor(world):
+    june, june_socket = await join(world, world.june)
+    theo, theo_socket = await join(world, world.theo)
+    await theo.set_awareness({"cursor": 1})
+    await pump(june, june_socket)
+
+    impostor = YClient(Doc(client_id=theo.doc.client_id))
+    impostor.transport = CommunicatorTransport(june_socket)
+    impostor.clock = 50
+    await impostor.set_awareness({"cursor": 999})
+    await pump(theo, theo_socket)
+
+    assert june.awareness[theo.doc.client_id]["cursor"] == 1
+    assert theo.doc.client_id not in theo.awareness or theo.awareness[theo.doc.client_id] is None
+    for communicator in (june_socket, theo_socket):
+        await communicator.disconnect()
+
+
+async def test_a_newcomer_is_told_who_is_already_there(world):
+    june, june_socket = await join(world, world.june)
+    await june.set_awareness({"cursor": 3})
+    await asyncio.sleep(0.05)
+
+    theo, theo_socket = await join(world, world.theo)
+
+    assert theo.awareness[june.doc.client_id] == {
+        "user": {"id": world.june.pk, "name": "June Park", "color": "#2bb673", "colorLight": "#2bb67333"},
+        "cursor": 3,
+    }
+    for communicator in (june_socket, theo_socket):
+        await communicator.disconnect()
+
+
+# --- The server's own edits, settling, compaction ----------------------------------------------
+
+
+async def test_a_text_written_through_the_api_reaches_open_editors_live(world, run):
+    june, june_socket = await join(world, world.june)
+    new_text = OPENING.replace("trims the wick", "lights the lamp") + "\nEXT. SHORE - DAWN\n"
+
+    await run(script_services.script_update, actor=world.theo, script=world.script, changes={"fountain": new_text})
+    await pump(june, june_socket)
+
+    assert june.value == new_text
+    await june_socket.disconnect()
+
+
+async def test_when_edits_settle_the_scripts_text_is_brought_up_to_date(world, run):
+    june, june_socket = await join(world, world.june)
+
+    await june.insert(0, "Title: The Lighthouse\n\n")
+    await asyncio.sleep(0.3)
+
+    script = await run(Script.objects.get, pk=world.script.pk)
+    assert script.fountain == "Title: The Lighthouse\n\n" + OPENING
+    await june_socket.disconnect()
+
+
+async def test_the_log_is_compacted_into_the_snapshot_and_nothing_is_lost(world, run, settings):
+    settings.STUDIO_YJS_COMPACT_EVERY = 3
+    june, june_socket = await join(world, world.june)
+
+    for word in ("one ", "two ", "three "):
+        await june.insert(0, word)
+    await pump(june, june_socket, quiet=0.3)
+
+    assert await run(log_count, world.script) == 0
+    assert yrooms.open_room(world.script.pk).stats.compactions == 1
+    await june.insert(0, "four ")
+    await june_socket.disconnect()
+    assert await run(lambda: collab.doc_text(collab.load_doc(world.script.pk))) == "four three two one " + OPENING
+
+
+async def test_an_update_stored_while_a_room_loads_is_not_lost(world, run, monkeypatch):
+    """A room subscribes to the relay before it reads the database (y-crdt #632): an update that lands
+    between the two reaches it through the relay."""
+    real_load = collab.load_state
+
+    def load_then_someone_edits(script_id):
+        state = real_load(script_id)  # the room has read the database …
+        script = Script.objects.get(pk=script_id)
+        script_services.script_update(actor=world.theo, script=script,
+                                      changes={"fountain": "LATE EDIT\n" + OPENING})  # … and then this lands
+        return state
+
+    monkeypatch.setattr(collab, "load_state", load_then_someone_edits)
+    june, june_socket = await join(world, world.june)
+    await pump(june, june_socket, quiet=0.3)
+
+    assert june.value == "LATE EDIT\n" + OPENING
+    await june_socket.disconnect()
+
+
+# --- Roles changing while connected ------------------------------------------------------------
+
+
+async def test_a_writer_made_viewer_while_typing_is_read_only_from_then_on(world, run):
+    june, june_socket = await join(world, world.june)
+    theo, theo_socket = await join(world, world.theo)
+    membership = await run(Membership.objects.get, project=world.project, user=world.june)
+
+    await run(project_services.member_update, actor=world.theo, membership=membership, role="viewer")
+    await asyncio.sleep(0.1)
+    await june.insert(0, "too late ")
+    await pump(theo, theo_socket, quiet=0.3)
+
+    assert theo.value == OPENING
+    for communicator in (june_socket, theo_socket):
+        await communicator.disconnect()
+
+
+async def test_a_member_removed_while_connected_is_disconnected(world, run):
+    _june, june_socket = await join(world, world.june)
+    membership = await run(Membership.objects.get, project=world.project, user=world.june)
+
+    await run(project_services.member_remove, actor=world.theo, membership=membership)
+
+    assert await close_code(june_socket) == 4403
