@@ -9,6 +9,7 @@ const options = {
   entryPoints: {
     "js/shell": "src/shell.js",
     "js/board": "src/board/index.js",
+    "js/script": "src/script/index.js",
     "css/studio": "src/styles/studio.css",
   },
   outdir: "dist",

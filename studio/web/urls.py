@@ -23,4 +23,6 @@ urlpatterns = [
     path(P + "media/references/<int:pk>/thumb/", views.reference_file, {"thumbnail": True},
          name="reference-thumbnail"),
     path(P + "board/", views.board, name="board"),
+    path(P + "script/", views.script_home, name="script-home"),
+    path(P + "scripts/<int:script_id>/", views.script_page, name="script"),
 ]

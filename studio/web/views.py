@@ -21,6 +21,7 @@ from studio.projects import permissions, selectors, services
 from studio.projects.models import Membership, Project
 from studio.projects.permissions import Capability, Role
 from studio.screenplay import selectors as screenplay_selectors
+from studio.screenplay.models import Script
 from studio.shots import selectors as shot_selectors
 from studio.shots.models import Shot
 
@@ -270,6 +271,31 @@ def reference_file(request, project, pk, thumbnail=False):
     response["Cache-Control"] = "private, max-age=86400, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Script ---------------------------------------------------------------
+
+
+@project_page()
+def script_home(request, project):
+    """The project's script: its first one (most projects have one)."""
+    script = screenplay_selectors.scripts_of(project=project).first()
+    if script is None:
+        raise Http404("This project has no script.")
+    return redirect("web:script", project_id=project.pk, script_id=script.pk)
+
+
+@project_page()
+def script_page(request, project, script_id):
+    """The live screenplay editor; the text arrives over the script socket, not in the page."""
+    script = get_object_or_404(Script, project=project, pk=script_id)
+    data = {
+        "script": {"id": script.pk, "title": script.title},
+        "scripts": [{"id": s.pk, "title": s.title} for s in screenplay_selectors.scripts_of(project=project)],
+        "can_edit": permissions.can(request.membership.role, Capability.EDIT_SCRIPT),
+        "me": asdict(UserRef.of(request.user)),
+    }
+    return render(request, "web/script.html", page_context(request, script=script, script_data=data, tab="script"))
 
 
 # --- Board ----------------------------------------------------------------
