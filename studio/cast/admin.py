@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from studio.core.admin import VersionedAdmin
 
-from .models import Character, ReferenceImage
+from .models import Character, DismissedCue, ReferenceImage
 
 
 class ReferenceInline(admin.TabularInline):
@@ -19,8 +19,8 @@ class ReferenceInline(admin.TabularInline):
 
 @admin.register(Character)
 class CharacterAdmin(VersionedAdmin):
-    list_display = ["name", "project", "alias_list", "seed", "reference_count", "version", "updated_at"]
-    list_filter = ["project"]
+    list_display = ["name", "project", "alias_list", "seed", "reference_count", "suggested", "version", "updated_at"]
+    list_filter = ["suggested", "project"]
     search_fields = ["name", "description", "appearance_prompt", "project__title"]
     list_select_related = ["project"]
     readonly_fields = ["version", "created_at", "updated_at"]
@@ -46,3 +46,11 @@ class ReferenceImageAdmin(admin.ModelAdmin):
     @admin.display(description="Image")
     def preview(self, ref):
         return format_html('<img src="{}" style="height:40px;border-radius:3px">', ref.thumbnail_url)
+
+
+@admin.register(DismissedCue)
+class DismissedCueAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "created_at", "id"]
+    list_filter = ["project"]
+    search_fields = ["name", "project__title"]
+    list_select_related = ["project"]

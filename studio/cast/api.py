@@ -37,6 +37,7 @@ class CharacterSerializer(DataSerializer):
     seed = serializers.IntegerField(help_text="Fixed seed, so the character renders alike from shot to shot.")
     color = serializers.CharField()
     references = ReferenceSerializer(many=True)
+    suggested = serializers.BooleanField(help_text="Found as a cue in the script; not yet confirmed.")
     version = serializers.IntegerField(help_text="Send it back in If-Match when you write.")
 
 

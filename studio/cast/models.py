@@ -32,6 +32,8 @@ class Character(models.Model):
     )
     seed = models.BigIntegerField(default=random_seed, validators=[MinValueValidator(0), MaxValueValidator(MAX_SEED)])
     color = models.CharField(max_length=7, validators=[HEX_COLOR], default="#4f86f7")
+    suggested = models.BooleanField(
+        default=False, help_text="Found as a cue in the script and not yet confirmed by anyone.")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,6 +51,20 @@ class Character(models.Model):
     @property
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
+
+
+class DismissedCue(models.Model):
+    """A cue name someone said is not a character (a crowd, a radio): it is not suggested again."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dismissed_cues")
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="cue_dismissed_once")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def reference_path(instance: ReferenceImage, filename: str) -> str:

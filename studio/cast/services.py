@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from studio.core.concurrency import lock_current
+from studio.core.errors import Conflict
 from studio.core.images import clean_image_upload
 from studio.core.services import apply_changes, validate
 from studio.live import events
@@ -19,7 +20,7 @@ from studio.projects.access import authorize
 from studio.projects.models import Project
 from studio.projects.permissions import Capability
 
-from .models import CHARACTER_COLORS, Character, ReferenceImage
+from .models import CHARACTER_COLORS, Character, DismissedCue, ReferenceImage
 
 MAX_ALIASES = 20
 
@@ -70,7 +71,10 @@ def _check_names_free(character: Character) -> None:
 
 def next_color(project: Project) -> str:
     """The first palette colour no character of the project wears yet, so the cast stays tell-apart."""
-    used = list(Character.objects.filter(project=project).values_list("color", flat=True))
+    return next_color_after(list(Character.objects.filter(project=project).values_list("color", flat=True)))
+
+
+def next_color_after(used: list[str]) -> str:
     for color in CHARACTER_COLORS:
         if color not in used:
             return color
@@ -116,6 +120,9 @@ def character_update(*, actor, character: Character, expected_version: int | Non
         name = changes["name"] if isinstance(changes.get("name"), str) else character.name
         changes["aliases"] = _clean_aliases(changes.get("aliases", character.aliases), name)
     changed = apply_changes(character, changes, allowed=CHARACTER_FIELDS)
+    if changed and character.suggested:  # someone worked on it: it is one of the cast
+        character.suggested = False
+        changed.append("suggested")
     if changed:
         validate(character, exclude=["project"])
         _check_names_free(character)
@@ -203,3 +210,35 @@ def delete_files_on_commit(names: list[str]) -> None:
 def _delete_files(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+@transaction.atomic
+def character_confirm(*, actor, character: Character) -> Character:
+    """A character suggested by a cue in the script is one of the cast now."""
+    authorize(actor=actor, project=character.project, capability=Capability.EDIT_CAST)
+    character = Character.objects.select_for_update().get(pk=character.pk)
+    if character.suggested:
+        character.suggested = False
+        character.version += 1
+        character.save(update_fields=["suggested", "version", "updated_at"])
+        events.publish(events.CharacterUpdated(
+            project_id=character.project_id, actor=UserRef.of(actor), character=_character_data(character),
+            changed=["suggested"],
+        ))
+    return character
+
+
+@transaction.atomic
+def character_dismiss(*, actor, character: Character) -> None:
+    """A suggested character is not one (a crowd, a radio): it goes, and its cue is not suggested again."""
+    authorize(actor=actor, project=character.project, capability=Capability.EDIT_CAST)
+    character = Character.objects.select_for_update().get(pk=character.pk)
+    if not character.suggested:
+        raise Conflict(f"{character.name} is in the cast; remove them from the cast instead.")
+    DismissedCue.objects.get_or_create(project_id=character.project_id, name=character.name.upper())
+    files = reference_files(ReferenceImage.objects.filter(character=character))
+    event = events.CharacterDeleted(project_id=character.project_id, actor=UserRef.of(actor), id=character.pk,
+                                    name=character.name)
+    character.delete()
+    delete_files_on_commit(files)
+    events.publish(event)

@@ -98,6 +98,7 @@ class CharacterData:
     seed: int
     color: str
     references: list[ReferenceData]
+    suggested: bool
     version: int
 
     @classmethod
@@ -107,7 +108,7 @@ class CharacterData:
             description=character.description, appearance_prompt=character.appearance_prompt,
             seed=character.seed, color=character.color,
             references=[ReferenceData.of(ref) for ref in character.references.all()],
-            version=character.version,
+            suggested=character.suggested, version=character.version,
         )
 
 
@@ -132,6 +133,9 @@ class SceneData:
     heading: str
     synopsis: str
     order: int
+    in_script: bool
+    omitted: bool
+    line: int | None
     version: int
 
     @classmethod
@@ -139,7 +143,8 @@ class SceneData:
         return cls(
             id=scene.pk, script=scene.script_id, number=scene.number, int_ext=scene.int_ext,
             location=scene.location, time_of_day=scene.time_of_day, heading=scene.heading,
-            synopsis=scene.synopsis, order=scene.order, version=scene.version,
+            synopsis=scene.synopsis, order=scene.order, in_script=scene.in_script, omitted=scene.omitted,
+            line=scene.line, version=scene.version,
         )
 
 

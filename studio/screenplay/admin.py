@@ -27,8 +27,8 @@ class ScriptAdmin(admin.ModelAdmin):
 
 @admin.register(Scene)
 class SceneAdmin(VersionedAdmin):
-    list_display = ["number", "heading", "script", "project", "order", "version", "updated_at"]
-    list_filter = ["int_ext", "time_of_day", "project"]
+    list_display = ["number", "heading", "script", "project", "order", "in_script", "omitted", "version", "updated_at"]
+    list_filter = ["in_script", "omitted", "int_ext", "time_of_day", "project"]
     search_fields = ["number", "location", "synopsis", "script__title"]
     list_select_related = ["script", "project"]
     readonly_fields = ["version", "created_at", "updated_at"]

@@ -82,6 +82,9 @@ class SceneSerializer(DataSerializer):
     heading = serializers.CharField(help_text="The heading as the script writes it: INT. LIGHTHOUSE - NIGHT.")
     synopsis = serializers.CharField()
     order = serializers.IntegerField()
+    in_script = serializers.BooleanField(help_text="Parsed from the script; its heading and order follow the script.")
+    omitted = serializers.BooleanField(help_text="Taken out of the script while it had shots; they are orphaned.")
+    line = serializers.IntegerField(allow_null=True, help_text="Line of its heading in the script (0-based).")
     version = serializers.IntegerField(help_text="Send it back in If-Match when you write.")
 
 

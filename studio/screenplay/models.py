@@ -69,6 +69,13 @@ class Scene(models.Model):
     time_of_day = models.CharField(max_length=40, blank=True)
     synopsis = models.TextField(blank=True, max_length=4000)
     order = models.PositiveIntegerField(default=0)
+    in_script = models.BooleanField(
+        default=False, help_text="Parsed from the script's text (kept in step with it); otherwise added on the board.")
+    omitted = models.BooleanField(
+        default=False, help_text="Taken out of the script while it still had shots: kept, with its shots orphaned.")
+    source = models.TextField(blank=True, editable=False,
+                              help_text="The scene's text in the script at the last reconcile, to recognise it.")
+    line = models.PositiveIntegerField(null=True, blank=True, help_text="Line of its heading in the script (0-based).")
     version = models.PositiveIntegerField(default=1)
     shot_letters = models.PositiveIntegerField(
         default=0, editable=False,
@@ -80,10 +87,9 @@ class Scene(models.Model):
 
     class Meta:
         ordering = ["script_id", "order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["script", "number"], name="scene_number_unique_in_script"),
-        ]
-        indexes = [models.Index(fields=["project", "order"])]
+        # Numbers are labels: the script numbers its scenes, and an omitted scene keeps its old number
+        # beside a new scene of the same number. Numbers typed by people are checked by the services.
+        indexes = [models.Index(fields=["project", "order"]), models.Index(fields=["script", "number"])]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.heading}"

@@ -102,8 +102,15 @@ def script_text_settled(*, script_id: int) -> bool:
 
 
 def _settle(script: Script, text: str, *, actor) -> None:
+    """The text is the script's now: store it, and bring its scenes and suggested characters in step."""
+    from .fountain import parse
+    from .sync import sync_characters, sync_scenes
+
     script.fountain = text
     script.save(update_fields=["fountain", "updated_at"])
+    screenplay = parse(text)
+    sync_scenes(script, screenplay, actor=actor)
+    sync_characters(script, screenplay, actor=actor)
 
 
 @transaction.atomic
@@ -184,14 +191,31 @@ def scene_create(*, actor, script: Script, location: str, number: str = "", int_
     return scene
 
 
+HEADING_FIELDS = ("number", "int_ext", "location", "time_of_day")
+
+
 @transaction.atomic
 def scene_update(*, actor, scene: Scene, expected_version: int | None, changes: SceneChanges) -> Scene:
+    """Edit a scene. A scene from the script keeps its heading in the script: a new heading rewrites
+    that line of the script (which every open editor receives), and the scene follows from it."""
     authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SCRIPT)
+    if scene.in_script:  # lock order, as when the script settles: script, then its scenes
+        script = Script.objects.select_for_update().get(pk=scene.script_id)
     scene = lock_current(Scene.objects, pk=scene.pk, kind="scene", expected=expected_version)
-    changed = apply_changes(scene, _normalise_scene(changes), allowed=SCENE_FIELDS)
+    changes = _normalise_scene(changes)
+    heading_changes = {k: v for k, v in changes.items() if k in HEADING_FIELDS and getattr(scene, k) != v}
+    if scene.in_script and heading_changes:
+        if scene.omitted:
+            raise Conflict(f"Scene {scene.number} is no longer in the script; its heading can't change.")
+        _rewrite_heading(script, scene, {**{k: getattr(scene, k) for k in HEADING_FIELDS}, **heading_changes},
+                         actor=actor)
+        scene.refresh_from_db()
+        changes = {k: v for k, v in changes.items() if k not in HEADING_FIELDS}
+    changed = apply_changes(scene, changes, allowed=SCENE_FIELDS)
     if changed:
         validate(scene, exclude=["project", "script"])
-        _check_scene_number_free(scene)
+        if not scene.in_script:
+            _check_scene_number_free(scene)
         scene.version += 1
         scene.save()
         events.publish(events.SceneUpdated(
@@ -200,10 +224,27 @@ def scene_update(*, actor, scene: Scene, expected_version: int | None, changes: 
     return scene
 
 
+def _rewrite_heading(script: Script, scene: Scene, parts: dict, *, actor) -> None:
+    probe = Scene(int_ext=parts["int_ext"], location=parts["location"], time_of_day=parts["time_of_day"])
+    heading = probe.heading or parts["location"].upper()
+    if parts["number"] != scene.number:
+        heading += f" #{parts['number']}#"
+    lines = script.fountain.split("\n")
+    recorded = scene.source.partition("\n")[0]
+    if scene.line is None or scene.line >= len(lines) or recorded not in lines[scene.line]:
+        raise Conflict("The script changed under this scene; reload and edit its heading again.")
+    if not re.match(r"(?i)(int|ext|est|i/e)[. /]", heading):
+        heading = "." + heading  # a heading without INT./EXT. is forced with a leading dot
+    lines[scene.line] = heading
+    _set_text(script, "\n".join(lines), actor=actor)
+
+
 @transaction.atomic
 def scene_delete(*, actor, scene: Scene, expected_version: int | None) -> None:
     authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SCRIPT)
     scene = lock_current(Scene.objects, pk=scene.pk, kind="scene", expected=expected_version)
+    if scene.in_script and not scene.omitted:
+        raise Conflict(f"Scene {scene.number} is in the script: take it out of the script and it leaves the board.")
     shots = scene.shots.count()
     if shots:
         raise Conflict(f"Scene {scene.number} has {shots} shot(s); delete or move them before the scene.")
@@ -228,6 +269,9 @@ def scenes_reorder(*, actor, script: Script, scene_ids: list[int]) -> list[int]:
     Script.objects.select_for_update().get(pk=script.pk)
     current = list(Scene.objects.filter(script=script).order_by("order", "id").values_list("pk", flat=True))
     check_complete_order(field="scenes", proposed=scene_ids, current=current, kind="scenes")
+    scripted = set(Scene.objects.filter(script=script, in_script=True, omitted=False).values_list("pk", flat=True))
+    if [pk for pk in scene_ids if pk in scripted] != [pk for pk in current if pk in scripted]:
+        raise Conflict("Scenes from the script follow the script's order: move the scene in the script.")
     if scene_ids != current:
         for index, pk in enumerate(scene_ids):
             Scene.objects.filter(pk=pk).update(order=index)

@@ -282,6 +282,12 @@ def shots_reorder(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
     the order they are placed).
     """
     authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SHOTS)
+    return reorder_shots(actor=actor, scene=scene, shot_ids=shot_ids)
+
+
+def reorder_shots(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
+    """``shots_reorder`` without the permission check, for moves that follow from another authorized
+    write (a scene merged into another in the script carries its shots along). ``actor`` may be None."""
     if not isinstance(shot_ids, list) or not all(isinstance(i, int) for i in shot_ids):
         raise ValidationError({"shots": ["Send a list of shot ids."]})
     # where the shots are now, read before locking so the scenes can be locked first
@@ -313,6 +319,7 @@ def shots_reorder(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
         orders.append(SceneOrder(scene=source, shots=remaining))
     moved = Shot.objects.prefetch_related("characters").filter(pk__in=[s.pk for s in incoming]).order_by("pk")
     events.publish(events.ShotsReordered(
-        project_id=scene.project_id, actor=UserRef.of(actor), scenes=orders, moved=[ShotData.of(s) for s in moved],
+        project_id=scene.project_id, actor=UserRef.of(actor) if actor else None, scenes=orders,
+        moved=[ShotData.of(s) for s in moved],
     ))
     return list(shot_ids)

@@ -53,7 +53,7 @@ export function classify(lines) {
     else if (line.startsWith("!")) kinds[i] = "action";
     else if (line.startsWith(">") && line.endsWith("<")) kinds[i] = "centered";
     else if (line.startsWith(">")) kinds[i] = "transition";
-    else if (blankBefore && HEADING.test(line)) kinds[i] = "heading";
+    else if (blankBefore && next === "" && HEADING.test(line)) kinds[i] = "heading"; // blank lines around it
     else if (blankBefore && next === "" && TRANSITION.test(line)) kinds[i] = "transition";
     else if (line.startsWith("@") || (blankBefore && next !== "" && CUE.test(line.replace(SCENE_NUMBER, "")))) {
       kinds[i] = "character";

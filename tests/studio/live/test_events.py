@@ -188,7 +188,7 @@ async def test_scene_created(world, run):
         "data": {"scene": {
             "id": made["scene"].pk, "script": world.script.pk, "number": "2", "int_ext": "INT",
             "location": "Kitchen", "time_of_day": "DAY", "heading": "INT. KITCHEN - DAY",
-            "synopsis": "Tomas arrives.", "order": 1, "version": 1,
+            "synopsis": "Tomas arrives.", "order": 1, "in_script": False, "omitted": False, "line": None, "version": 1,
         }},
     }
 
@@ -205,7 +205,7 @@ async def test_scene_updated(world, run):
         "data": {"scene": {
             "id": world.scene.pk, "script": world.script.pk, "number": "1", "int_ext": "EXT",
             "location": "Lamp room", "time_of_day": "DAWN", "heading": "EXT. LAMP ROOM - DAWN", "synopsis": "",
-            "order": 0, "version": 2,
+            "order": 0, "in_script": False, "omitted": False, "line": None, "version": 2,
         }, "changed": ["int_ext", "time_of_day"]},
     }
 
@@ -252,7 +252,8 @@ async def test_character_created(world, run):
         "type": "character.created", "project": world.project.pk, "actor": world.actor(world.ravi),
         "data": {"character": {
             "id": made["character"].pk, "name": "Tomas", "aliases": ["THE PILOT"], "description": "",
-            "appearance_prompt": "red beard", "seed": 48213, "color": "#29a19c", "references": [], "version": 1,
+            "appearance_prompt": "red beard", "seed": 48213, "color": "#29a19c", "references": [], "suggested": False,
+            "version": 1,
         }},
     }
 
@@ -268,7 +269,8 @@ async def test_character_updated(world, run):
         "type": "character.updated", "project": world.project.pk, "actor": world.actor(world.ravi),
         "data": {"character": {
             "id": world.character.pk, "name": "Elin", "aliases": [], "description": "Keeper",
-            "appearance_prompt": "", "seed": 1207, "color": "#e4572e", "references": [], "version": 2,
+            "appearance_prompt": "", "seed": 1207, "color": "#e4572e", "references": [], "suggested": False,
+            "version": 2,
         }, "changed": ["description"]},
     }
 
@@ -286,7 +288,7 @@ async def test_character_updated_when_a_reference_is_added(world, run):
     assert message["data"] == {
         "character": {
             "id": world.character.pk, "name": "Elin", "aliases": [], "description": "", "appearance_prompt": "",
-            "seed": 1207, "color": "#e4572e", "version": 1,
+            "seed": 1207, "color": "#e4572e", "suggested": False, "version": 1,
             "references": [{
                 "id": ref.pk, "width": 40, "height": 50, "caption": "Look",
                 "url": f"/projects/{world.project.pk}/media/references/{ref.pk}/",

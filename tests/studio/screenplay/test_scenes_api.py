@@ -31,7 +31,9 @@ def body(scene: Scene) -> dict:
     return {
         "id": scene.pk, "script": scene.script_id, "number": scene.number, "int_ext": scene.int_ext,
         "location": scene.location, "time_of_day": scene.time_of_day, "heading": scene.heading,
-        "synopsis": scene.synopsis, "order": scene.order, "version": scene.version,
+        "synopsis": scene.synopsis, "order": scene.order, "in_script": scene.in_script, "omitted": scene.omitted,
+        "line": scene.line,
+        "version": scene.version,
     }
 
 
@@ -58,7 +60,7 @@ def test_a_writer_creates_a_scene_with_its_heading_composed(team, api):
     assert response.json() == {
         "id": scene.pk, "script": script.pk, "number": "1", "int_ext": "INT", "location": "Lamp room",
         "time_of_day": "NIGHT", "heading": "INT. LAMP ROOM - NIGHT", "synopsis": "Elin trims the wick.",
-        "order": 0, "version": 1,
+        "order": 0, "in_script": False, "omitted": False, "line": None, "version": 1,
     }
     assert response.headers["ETag"] == '"1"'
     assert (scene.project_id, scene.script_id, scene.number, scene.order) == (team.project.pk, script.pk, "1", 0)
@@ -382,7 +384,8 @@ def test_editing_a_scene_bumps_its_version_and_names_what_changed(team, api, pub
     assert response.status_code == 200, response.content
     assert response.json() == {
         "id": scene.pk, "script": scene.script_id, "number": "1", "int_ext": "EXT", "location": "Lamp room",
-        "time_of_day": "DAWN", "heading": "EXT. LAMP ROOM - DAWN", "synopsis": "Dark.", "order": 0, "version": 2,
+        "time_of_day": "DAWN", "heading": "EXT. LAMP ROOM - DAWN", "synopsis": "Dark.", "order": 0,
+        "in_script": False, "omitted": False, "line": None, "version": 2,
     }
     assert response.headers["ETag"] == '"2"'
     assert body(scene) == response.json()

@@ -65,7 +65,8 @@ def test_a_writer_creates_a_script_with_its_title_trimmed(team, api):
     assert response.status_code == 201, response.content
     script = Script.objects.get(pk=response.json()["id"])
     assert (script.project_id, script.title, script.fountain) == (team.project.pk, "Episode 2", "INT. HOUSE - DAY\n")
-    assert response.json() == body(script, 0)
+    assert response.json() == body(script, 1)  # its text has a scene, parsed into a Scene
+    assert list(script.scenes.values_list("in_script", "location")) == [(True, "HOUSE")]
     assert team.project.scripts.count() == 2
 
 
@@ -120,7 +121,7 @@ def test_the_list_holds_every_script_in_creation_order_with_its_scene_count(team
     assert response.status_code == 200
     assert response.json() == {
         "count": 3, "next": None, "previous": None,
-        "results": [body(first, 2), body(second, 0), body(third, 1)],
+        "results": [body(first, 2), body(second, 0), body(third, 2)],  # third: one parsed, one made on the board
     }
 
 
@@ -184,8 +185,14 @@ def test_a_writer_renames_a_script_and_rewrites_its_fountain(team, api, publishe
     assert response.status_code == 200, response.content
     script.refresh_from_db()
     assert (script.title, script.fountain) == ("Draft Two", fountain)
-    assert response.json() == body(script, 1)
+    assert response.json() == body(script, 2)  # the board-made scene, and the one the text now has
+    parsed = script.scenes.get(in_script=True)
     assert [(e["type"], e["data"]) for e in sent] == [
+        ("scene.created", {"scene": {
+            "id": parsed.pk, "script": script.pk, "number": "1", "int_ext": "INT", "location": "LAMP ROOM",
+            "time_of_day": "NIGHT", "heading": "INT. LAMP ROOM - NIGHT", "synopsis": "", "order": 0,
+            "in_script": True, "omitted": False, "line": 0, "version": 1}}),
+        ("scenes.reordered", {"script": script.pk, "scenes": [parsed.pk, script.scenes.get(in_script=False).pk]}),
         ("script.updated", {"script": {"id": script.pk, "title": "Draft Two"}, "changed": ["title", "fountain"]}),
     ]
 

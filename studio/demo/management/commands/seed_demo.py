@@ -73,11 +73,14 @@ class Command(BaseCommand):
                                upload=portrait(color=character.color, name=character.name, seed=character.seed))
             cast_by_name[character.name] = character
 
+        # the scenes come from the script, as they do for a writer
         script = project.scripts.get()
         screenplay.script_update(actor=owner, script=script, changes={"fountain": lighthouse.FOUNTAIN})
-        for int_ext, location, time, synopsis, shot_specs in lighthouse.SCENES:
-            scene = screenplay.scene_create(actor=owner, script=script, int_ext=int_ext, location=location,
-                                            time_of_day=time, synopsis=synopsis)
+        scenes = list(script.scenes.order_by("order"))
+        assert len(scenes) == len(lighthouse.SCENES), "the demo script and its shot list disagree"
+        for scene, (_ie, _loc, _time, synopsis, shot_specs) in zip(scenes, lighthouse.SCENES, strict=True):
+            scene = screenplay.scene_update(actor=owner, scene=scene, expected_version=scene.version,
+                                            changes={"synopsis": synopsis})
             for size, angle, movement, lens, duration, description, dialogue, names, status in shot_specs:
                 shots.shot_create(
                     actor=owner, scene=scene, size=size, angle=angle, movement=movement, lens_mm=lens,

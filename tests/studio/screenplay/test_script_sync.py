@@ -1,0 +1,178 @@
+"""The script's text drives its scenes and suggests its characters: identities, omissions, shots kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.cast import services as cast_services
+from studio.cast.models import Character, DismissedCue
+from studio.screenplay import services as script_services
+from studio.screenplay.models import Scene
+from studio.shots.models import Shot
+from tests import factories
+
+ROCK = "EXT. SKARV ROCK - NIGHT\n\nA storm hammers a lone lighthouse.\n"
+LAMP = "INT. LAMP ROOM - NIGHT\n\nElin trims the wick, then freezes.\n\nELIN\nNobody swims here.\n"
+SHORE = "EXT. SHORE - DAWN\n\nElin drags THE STRANGER out of the surf.\n\nTHE STRANGER\nIs the light still burning?\n"
+KITCHEN = "INT. KITCHEN - DAY\n\nTomas unloads supplies.\n"
+
+
+def script_text(*scenes: str) -> str:
+    return "\n".join(scenes)
+
+
+def write(project, text: str):
+    script = project.scripts.get()
+    script_services.script_update(actor=factories.owner_of(project), script=script, changes={"fountain": text})
+    return script
+
+
+def scenes_now(project) -> list[tuple[int, str, str, bool]]:
+    return list(Scene.objects.filter(project=project).order_by("order")
+                .values_list("pk", "number", "location", "omitted"))
+
+
+@pytest.fixture
+def lighthouse(db):
+    """Three scenes from the script, each with a shot; ids by name."""
+    owner = factories.make_user("theo")
+    project = factories.make_project(owner=owner, title="The Lighthouse")
+    factories.make_character(project, name="Elin")
+    factories.make_character(project, name="The Stranger")
+    write(project, script_text(ROCK, LAMP, SHORE))
+    ids = dict(Scene.objects.filter(project=project).values_list("location", "pk"))
+    shots = {name: factories.make_shot(Scene.objects.get(pk=pk)).pk for name, pk in ids.items()}
+    return project, {"ROCK": ids["SKARV ROCK"], "LAMP": ids["LAMP ROOM"], "SHORE": ids["SHORE"]}, shots
+
+
+def test_the_script_makes_numbered_scenes_with_their_lines(lighthouse):
+    project, _ids, _ = lighthouse
+
+    rows = list(Scene.objects.filter(project=project).order_by("order").values_list(
+        "number", "int_ext", "location", "time_of_day", "line", "in_script", "omitted"))
+
+    assert rows == [
+        ("1", "EXT", "SKARV ROCK", "NIGHT", 0, True, False),
+        ("2", "INT", "LAMP ROOM", "NIGHT", 4, True, False),
+        ("3", "EXT", "SHORE", "DAWN", 11, True, False),
+    ]
+
+
+EDITS = {
+    "rename a heading": (
+        lambda: script_text(ROCK, LAMP.replace("LAMP ROOM", "LANTERN GALLERY"), SHORE),
+        [("ROCK", "1", "SKARV ROCK", False), ("LAMP", "2", "LANTERN GALLERY", False), ("SHORE", "3", "SHORE", False)],
+        {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "SHORE"}),
+    "insert a scene before": (
+        lambda: script_text(KITCHEN, ROCK, LAMP, SHORE),
+        [(None, "1", "KITCHEN", False), ("ROCK", "2", "SKARV ROCK", False), ("LAMP", "3", "LAMP ROOM", False),
+         ("SHORE", "4", "SHORE", False)],
+        {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "SHORE"}),
+    "swap two scenes": (
+        lambda: script_text(ROCK, SHORE, LAMP),
+        [("ROCK", "1", "SKARV ROCK", False), ("SHORE", "2", "SHORE", False), ("LAMP", "3", "LAMP ROOM", False)],
+        {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "SHORE"}),
+    "delete a scene (its shot is kept, orphaned)": (
+        lambda: script_text(ROCK, SHORE),
+        [("ROCK", "1", "SKARV ROCK", False), ("SHORE", "2", "SHORE", False), ("LAMP", "2", "LAMP ROOM", True)],
+        {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "SHORE"}),
+    "merge two scenes (the second's shot follows its text)": (
+        lambda: script_text(ROCK, LAMP + "\n" + SHORE.split("\n", 2)[2]),
+        [("ROCK", "1", "SKARV ROCK", False), ("LAMP", "2", "LAMP ROOM", False)],
+        {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "LAMP"}),
+}
+
+
+@pytest.mark.parametrize(("edit", "expected_scenes", "shot_homes"), EDITS.values(), ids=EDITS.keys())
+def test_scenes_keep_their_identity_and_their_shots_through_script_edits(lighthouse, edit, expected_scenes,
+                                                                           shot_homes):
+    project, ids, shots = lighthouse
+
+    write(project, edit())
+
+    rows = scenes_now(project)
+    assert [(next((k for k, v in ids.items() if v == pk), None), number, location, omitted)
+            for pk, number, location, omitted in rows] == expected_scenes
+    homes = {name: Shot.objects.get(pk=shot).scene_id for name, shot in
+             {"ROCK": shots["SKARV ROCK"], "LAMP": shots["LAMP ROOM"], "SHORE": shots["SHORE"]}.items()}
+    assert homes == {name: ids[home] for name, home in shot_homes.items()}
+    assert Shot.objects.filter(project=project).count() == 3
+
+
+def test_an_omitted_scene_comes_back_with_its_shots_when_the_text_returns(lighthouse):
+    project, ids, _ = lighthouse
+    write(project, script_text(ROCK, SHORE))
+
+    write(project, script_text(ROCK, LAMP, SHORE))
+
+    assert [(pk, omitted) for pk, _, _, omitted in scenes_now(project)] == [
+        (ids["ROCK"], False), (ids["LAMP"], False), (ids["SHORE"], False)]
+
+
+def test_a_deleted_scene_without_shots_is_deleted(db):
+    project = factories.make_project(owner=factories.make_user("theo"))
+    write(project, script_text(ROCK, LAMP))
+    lamp = Scene.objects.get(project=project, location="LAMP ROOM").pk
+
+    write(project, script_text(ROCK))
+
+    assert not Scene.objects.filter(pk=lamp).exists()
+    assert [location for _, _, location, _ in scenes_now(project)] == ["SKARV ROCK"]
+
+
+def test_scenes_made_on_the_board_are_left_alone_and_follow_the_scripted_ones(lighthouse):
+    project, _ids, _ = lighthouse
+    planned = factories.make_scene(project, location="Drone plate")
+
+    write(project, script_text(KITCHEN, ROCK, LAMP, SHORE))
+
+    assert [location for _, _, location, _ in scenes_now(project)] == [
+        "KITCHEN", "SKARV ROCK", "LAMP ROOM", "SHORE", "Drone plate"]
+    assert Scene.objects.get(pk=planned.pk).in_script is False
+
+
+def test_a_forced_scene_number_is_kept(db):
+    project = factories.make_project(owner=factories.make_user("theo"))
+
+    write(project, script_text(ROCK.replace("NIGHT", "NIGHT #12A#"), LAMP))
+
+    assert [number for _, number, _, _ in scenes_now(project)] == ["12A", "2"]
+
+
+# --- Characters -------------------------------------------------------------------------------
+
+
+def test_cues_that_name_nobody_become_suggested_characters(lighthouse):
+    project, _, _ = lighthouse
+
+    write(project, script_text(ROCK, LAMP, SHORE, "INT. KITCHEN - DAY\n\nTOMAS (V.O.)\nWho is he?\n\n"
+                                                   "ELIN (CONT'D)\nI don't know.\n\n@McCLANE\nYippee.\n"))
+
+    cast = list(Character.objects.filter(project=project).order_by("name").values_list("name", "suggested"))
+    assert cast == [("Elin", False), ("McCLANE", True), ("The Stranger", False), ("Tomas", True)]
+
+
+def test_a_cue_matching_an_alias_is_that_character(lighthouse):
+    project, _, _ = lighthouse
+    elin = Character.objects.get(project=project, name="Elin")
+    cast_services.character_update(actor=factories.owner_of(project), character=elin, expected_version=1,
+                                   changes={"aliases": ["THE KEEPER"]})
+
+    write(project, script_text(ROCK, "INT. STAIRS - NIGHT\n\nTHE KEEPER\nWho's there?\n"))
+
+    assert list(Character.objects.filter(project=project, suggested=True)) == []
+
+
+def test_a_suggestion_whose_cue_is_gone_goes_but_a_dismissed_cue_is_not_suggested_again(lighthouse):
+    project, _, _ = lighthouse
+    with_tomas = script_text(ROCK, "INT. KITCHEN - DAY\n\nTOMAS\nWho is he?\n\nCROWD\nWho!\n")
+    write(project, with_tomas)
+    crowd = Character.objects.get(project=project, name="Crowd")
+    cast_services.character_dismiss(actor=factories.owner_of(project), character=crowd)
+
+    write(project, script_text(ROCK))
+    write(project, with_tomas + "\n")
+
+    assert DismissedCue.objects.filter(project=project).values_list("name", flat=True).get() == "CROWD"
+    assert list(Character.objects.filter(project=project, suggested=True).values_list("name", flat=True)) == [
+        "Tomas"]
