@@ -22,6 +22,8 @@ urlpatterns = [
     path(P + "members/<int:pk>/", MemberViewSet.as_view(DETAIL), name="member-detail"),
     path(P + "characters/", CharacterViewSet.as_view(LIST), name="character-list"),
     path(P + "characters/<int:pk>/", CharacterViewSet.as_view(DETAIL), name="character-detail"),
+    path(P + "characters/<int:pk>/confirm/", CharacterViewSet.as_view({"post": "confirm"}), name="character-confirm"),
+    path(P + "characters/<int:pk>/dismiss/", CharacterViewSet.as_view({"post": "dismiss"}), name="character-dismiss"),
     path(P + "characters/<int:character_id>/references/", ReferenceViewSet.as_view(LIST), name="reference-list"),
     path(P + "characters/<int:character_id>/references/<int:pk>/", ReferenceViewSet.as_view(READ_DELETE),
          name="reference-detail"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -63,7 +64,7 @@ class CharacterViewSet(VersionedMixin, ProjectScopedViewSet):
     queryset = Character.objects.none()
     serializer_class = CharacterSerializer
     version_kind = "character"
-    capabilities = {a: Capability.EDIT_CAST for a in ("create", "partial_update", "destroy")}
+    capabilities = {a: Capability.EDIT_CAST for a in ("create", "partial_update", "destroy", "confirm", "dismiss")}
 
     def get_queryset(self):
         return selectors.characters_of(project=self.project)
@@ -99,6 +100,19 @@ class CharacterViewSet(VersionedMixin, ProjectScopedViewSet):
         character = self.get_object()
         services.character_delete(actor=request.user, character=character,
                                   expected_version=self.expected_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: CharacterSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, project_id=None, pk=None):
+        """A character suggested by a cue in the script joins the cast."""
+        return self._response(services.character_confirm(actor=request.user, character=self.get_object()))
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, project_id=None, pk=None):
+        """A suggested character is not one: it goes, and its cue is not suggested again."""
+        services.character_dismiss(actor=request.user, character=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

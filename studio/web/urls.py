@@ -17,6 +17,7 @@ urlpatterns = [
     path(P + "cast/", views.character_list, name="character-list"),
     path(P + "cast/<int:pk>/", views.character_detail, name="character-detail"),
     path(P + "cast/<int:pk>/delete/", views.character_delete, name="character-delete"),
+    path(P + "cast/<int:pk>/suggestion/", views.character_suggestion, name="character-suggestion"),
     path(P + "cast/<int:pk>/references/", views.reference_upload, name="reference-upload"),
     path(P + "cast/<int:pk>/references/<int:ref>/delete/", views.reference_delete, name="reference-delete"),
     path(P + "media/references/<int:pk>/", views.reference_file, name="reference-image"),

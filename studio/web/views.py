@@ -176,9 +176,10 @@ def character_list(request, project):
             else:
                 messages.success(request, f"{character.name} joined the cast.")
                 return redirect("web:character-detail", project_id=project.pk, pk=character.pk)
-    characters = list(cast_selectors.characters_of(project=project))
+    everyone = list(cast_selectors.characters_of(project=project))
     return render(request, "web/character_list.html", page_context(
-        request, characters=characters, form=form, tab="cast", open_new=request.method == "POST",
+        request, characters=[c for c in everyone if not c.suggested], suggested=[c for c in everyone if c.suggested],
+        form=form, tab="cast", open_new=request.method == "POST",
     ), status=400 if form.errors else 200)
 
 
@@ -226,6 +227,23 @@ def character_delete(request, project, pk):
         messages.error(request, str(exc))
         return redirect("web:character-detail", project_id=project.pk, pk=pk)
     messages.success(request, f"{character.name} was removed from the cast.")
+    return redirect("web:character-list", project_id=project.pk)
+
+
+@require_POST
+@project_page(Capability.EDIT_CAST)
+def character_suggestion(request, project, pk):
+    """Add a character the script suggested to the cast, or say it is not one."""
+    character = get_object_or_404(Character, project=project, pk=pk)
+    try:
+        if request.POST.get("action") == "dismiss":
+            cast_services.character_dismiss(actor=request.user, character=character)
+            messages.success(request, f"{character.name.upper()} won't be suggested again.")
+        else:
+            cast_services.character_confirm(actor=request.user, character=character)
+            messages.success(request, f"{character.name} joined the cast.")
+    except Conflict as exc:
+        messages.error(request, str(exc))
     return redirect("web:character-list", project_id=project.pk)
 
 

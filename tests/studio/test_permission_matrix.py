@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from studio.cast.models import Character
 from studio.projects.permissions import CAPABILITIES, Capability, Role
+from studio.screenplay import services as script_services
 from studio.shots.models import Shot
 from tests import factories
 from tests.conftest import db_state
@@ -41,6 +43,10 @@ class World:
         self.second_shot = factories.make_shot(self.scene)
         self.review_shot = factories.make_shot(self.scene, status=Shot.Status.IN_REVIEW)
         self.invitee = factories.make_user(f"{title}_invitee")
+        # a cue in the script that names no one: a suggested character
+        script_services.script_update(actor=self.owner, script=self.spare_script,
+                                      changes={"fountain": "INT. BOAT - DAY\n\nTOMAS\nAhoy.\n"})
+        self.suggested = Character.objects.get(project=self.project, suggested=True)
 
     @property
     def p(self) -> str:
@@ -83,12 +89,14 @@ ENDPOINTS = [
     Endpoint("member remove", "delete", lambda w: w.p + f"members/{w.extra_membership.pk}/", V.MANAGE_MEMBERS, 204),
     Endpoint("character list", "get", lambda w: w.p + "characters/", V.VIEW, 200),
     Endpoint("character create", "post", lambda w: w.p + "characters/", V.EDIT_CAST, 201,
-             body=lambda w: {"name": "Tomas"}),
+             body=lambda w: {"name": "Vik"}),
     Endpoint("character detail", "get", lambda w: w.p + f"characters/{w.character.pk}/", V.VIEW, 200),
     Endpoint("character edit", "patch", lambda w: w.p + f"characters/{w.character.pk}/", V.EDIT_CAST, 200,
              body=lambda w: {"description": "Keeper"}, version=lambda w: w.character.version),
     Endpoint("character delete", "delete", lambda w: w.p + f"characters/{w.character.pk}/", V.EDIT_CAST, 204,
              version=lambda w: w.character.version),
+    Endpoint("character confirm", "post", lambda w: w.p + f"characters/{w.suggested.pk}/confirm/", V.EDIT_CAST, 200),
+    Endpoint("character dismiss", "post", lambda w: w.p + f"characters/{w.suggested.pk}/dismiss/", V.EDIT_CAST, 204),
     Endpoint("reference list", "get", lambda w: w.p + f"characters/{w.character.pk}/references/", V.VIEW, 200),
     Endpoint("reference upload", "post", lambda w: w.p + f"characters/{w.character.pk}/references/", V.EDIT_CAST,
              201, body=lambda w: {"image": factories.image_upload()}, multipart=True),
@@ -197,6 +205,8 @@ def test_every_api_route_is_in_the_matrix():
         "projects/<int:project_id>/members/<int:pk>/": {"member detail", "member role", "member remove"},
         "projects/<int:project_id>/characters/": {"character list", "character create"},
         "projects/<int:project_id>/characters/<int:pk>/": {"character detail", "character edit", "character delete"},
+        "projects/<int:project_id>/characters/<int:pk>/confirm/": {"character confirm"},
+        "projects/<int:project_id>/characters/<int:pk>/dismiss/": {"character dismiss"},
         "projects/<int:project_id>/characters/<int:character_id>/references/": {"reference list", "reference upload"},
         "projects/<int:project_id>/characters/<int:character_id>/references/<int:pk>/": {
             "reference detail", "reference delete"},

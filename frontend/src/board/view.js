@@ -32,10 +32,17 @@ export class BoardView {
       // with several scripts (episodes, versions), each script's scenes sit under its title
       const titled = this.state.scripts.length > 1;
       let script = null;
+      let omittedShown = false;
       this.main.innerHTML = scenes
         .map((scene) => {
-          const divider = titled && scene.script !== script ? this.scriptDividerHtml(scene.script) : "";
+          let divider = titled && scene.script !== script ? this.scriptDividerHtml(scene.script) : "";
+          if (scene.script !== script) omittedShown = false;
           script = scene.script;
+          if (scene.omitted && !omittedShown) {
+            omittedShown = true;
+            divider += `<h2 class="script-divider omitted-divider">Omitted from the script
+              <span class="faint">their shots are kept: move them to a scene, or delete them</span></h2>`;
+          }
           return divider + this.sceneHtml(scene);
         })
         .join("");
@@ -73,15 +80,22 @@ export class BoardView {
     const add = canAdd
       ? `<button class="add-shot" data-add-shot="${scene.id}" type="button"><span class="plus">+</span>Add shot</button>`
       : "";
-    return `<section class="scene" data-scene="${scene.id}" id="scene-${scene.id}" aria-label="Scene ${esc(scene.number)}">
+    const inScript = scene.in_script && !scene.omitted && scene.line !== null
+      ? `<a class="btn btn-ghost btn-sm" href="/projects/${this.state.project.id}/scripts/${scene.script}/#line=${scene.line + 1}"
+           title="Open this scene in the script">Script ↗</a>`
+      : "";
+    return `<section class="scene${scene.omitted ? " omitted" : ""}" data-scene="${scene.id}" id="scene-${scene.id}"
+        aria-label="Scene ${esc(scene.number)}${scene.omitted ? ", omitted" : ""}">
       <header class="scene-head">
         <span class="scene-num">${esc(scene.number)}</span>
         <h2 class="scene-heading">${esc(scene.heading)}</h2>
+        ${scene.omitted ? '<span class="pill plain omitted-pill">Omitted</span>' : ""}
         <span class="scene-synopsis">${esc(scene.synopsis)}</span>
         <span class="scene-stats">${all.length} shot${all.length === 1 ? "" : "s"} · ${formatDuration(totalDuration(all))}${
           hidden ? ` · ${hidden} hidden by filters` : ""
         }</span>
-        ${this.state.can("edit_script")
+        ${inScript}
+        ${this.state.can("edit_script") && !scene.omitted
           ? `<button class="btn btn-ghost btn-sm" type="button" data-edit-scene="${scene.id}" aria-label="Edit scene ${esc(scene.number)}"
                title="Edit the scene">Edit</button>`
           : ""}
@@ -111,6 +125,7 @@ export class BoardView {
       </div>
       <div class="body">
         <div class="top"><span class="num">${esc(shot.number)}</span>
+          ${s.scenes.get(shot.scene)?.omitted ? '<span class="pill plain orphan-pill" title="Its scene was taken out of the script">orphaned</span>' : ""}
           <span class="faint small">${esc(s.label("angle", shot.angle))}</span>
           <span class="pill status-${esc(shot.status)}">${esc(s.label("status", shot.status))}</span></div>
         <div class="desc${shot.description ? "" : " none"}">${esc(shot.description || "No description yet")}</div>
@@ -138,9 +153,11 @@ export class BoardView {
         <button class="btn btn-primary btn-sm" type="submit">Save scene</button>
         <button class="btn btn-sm" type="button" data-scene-cancel>Cancel</button>
         <span class="spacer"></span>
-        <button class="btn btn-ghost btn-sm" type="button" data-scene-move="-1" title="Move the scene earlier">↑ Earlier</button>
+        ${scene.in_script
+          ? '<span class="faint small">This scene comes from the script: a new heading is written into the script; move or delete it there.</span>'
+          : `<button class="btn btn-ghost btn-sm" type="button" data-scene-move="-1" title="Move the scene earlier">↑ Earlier</button>
         <button class="btn btn-ghost btn-sm" type="button" data-scene-move="1" title="Move the scene later">↓ Later</button>
-        <button class="btn btn-danger btn-sm" type="button" data-scene-delete${hasShots ? ' disabled title="Move or delete its shots first"' : ""}>Delete scene</button>
+        <button class="btn btn-danger btn-sm" type="button" data-scene-delete${hasShots ? ' disabled title="Move or delete its shots first"' : ""}>Delete scene</button>`}
       </div>
     </form>`;
   }

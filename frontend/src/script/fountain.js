@@ -16,9 +16,15 @@ const TITLE_KEY = /^[A-Za-z][A-Za-z ]*:/;
 export function classify(lines) {
   const kinds = new Array(lines.length).fill("action");
   let i = 0;
-  // title page: key/value lines at the very top, up to the first blank line
-  if (lines.length && TITLE_KEY.test(lines[0])) {
-    while (i < lines.length && lines[i].trim() !== "") kinds[i++] = "title";
+  // title page: the first paragraph, when every line is "Key: value" (or an indented continuation)
+  // and some key has a value ("FADE IN:" alone is not a title page)
+  let end = 0;
+  while (end < lines.length && lines[end].trim() !== "") end += 1;
+  const first = lines.slice(0, end);
+  const keyed = first.every((l) => TITLE_KEY.test(l) || /^( {3,}|\t)/.test(l));
+  const valued = first.some((l) => /^[^:]+:\s*\S/.test(l) || /^( {3,}|\t)\S/.test(l));
+  if (first.length && TITLE_KEY.test(first[0]) && keyed && valued) {
+    for (; i < end; i++) kinds[i] = "title";
   }
   let inBoneyard = false;
   let inDialogue = false;

@@ -77,11 +77,19 @@ function boot() {
     if (s === "connected") status(statusNode, "connecting", "Syncing…");
     if (s === "disconnected") status(statusNode, "closed", "Offline: edits are kept and sent when you are back");
   });
+  let jumped = false;
   provider.on("sync", (synced) => {
     if (!synced) return;
     status(statusNode, "open", data.can_edit ? "Live" : "Live · read-only");
     root.dataset.synced = "true";
     counts();
+    const wanted = Number(new URLSearchParams(location.hash.slice(1)).get("line"));
+    if (!jumped && wanted >= 1 && wanted <= view.state.doc.lines) {
+      jumped = true;
+      const line = view.state.doc.line(wanted);
+      view.dispatch({ selection: { anchor: line.from }, effects: EditorView.scrollIntoView(line.from, { y: "start", yMargin: 60 }) });
+      view.focus();
+    }
   });
   provider.on("connection-close", (event) => {
     const reason = event && FINAL[event.code];
