@@ -26,6 +26,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev frontend
 	$(PY) -m tests.bench.live_latency
+	$(PY) -m tests.bench.yjs_fanout
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Previz Studio needs Python 3.11 or newer"' \

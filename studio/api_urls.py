@@ -5,7 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from studio.cast.api import CharacterViewSet, ReferenceViewSet
 from studio.projects.api import MemberViewSet, MeView, ProjectViewSet
-from studio.screenplay.api import SceneViewSet, ScriptViewSet
+from studio.screenplay.api import RevisionViewSet, SceneViewSet, ScriptFilesViewSet, ScriptViewSet
 from studio.shots.api import ShotViewSet
 
 LIST = {"get": "list", "post": "create"}
@@ -29,6 +29,15 @@ urlpatterns = [
          name="reference-detail"),
     path(P + "scripts/", ScriptViewSet.as_view(LIST), name="script-list"),
     path(P + "scripts/<int:pk>/", ScriptViewSet.as_view(DETAIL), name="script-detail"),
+    path(P + "scripts/import/", ScriptFilesViewSet.as_view({"post": "import_file"}), name="script-import"),
+    path(P + "scripts/<int:script_id>/compare/", ScriptFilesViewSet.as_view({"get": "compare"}),
+         name="script-compare"),
+    path(P + "scripts/<int:script_id>/export/", ScriptFilesViewSet.as_view({"get": "export"}), name="script-export"),
+    path(P + "scripts/<int:script_id>/revisions/", RevisionViewSet.as_view(LIST), name="revision-list"),
+    path(P + "scripts/<int:script_id>/revisions/<int:pk>/", RevisionViewSet.as_view(READ_DELETE),
+         name="revision-detail"),
+    path(P + "scripts/<int:script_id>/revisions/<int:pk>/restore/", RevisionViewSet.as_view({"post": "restore"}),
+         name="revision-restore"),
     path(P + "scenes/", SceneViewSet.as_view(LIST), name="scene-list"),
     path(P + "scenes/reorder/", SceneViewSet.as_view({"post": "reorder"}), name="scene-reorder"),
     path(P + "scenes/<int:pk>/", SceneViewSet.as_view(DETAIL), name="scene-detail"),

@@ -123,6 +123,24 @@ class ScriptData:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RevisionData:
+    id: int
+    script: int
+    name: str
+    color: str
+    created_by: UserRef | None
+    created_at: str
+
+    @classmethod
+    def of(cls, revision) -> RevisionData:
+        return cls(
+            id=revision.pk, script=revision.script_id, name=revision.name, color=revision.color,
+            created_by=UserRef.of(revision.created_by) if revision.created_by else None,
+            created_at=revision.created_at.isoformat(),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class SceneData:
     id: int
     script: int
@@ -281,6 +299,25 @@ class ScriptUpdated(Event):
 class ScriptDeleted(Event):
     type = "script.deleted"
     id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevisionCreated(Event):
+    type = "revision.created"
+    revision: RevisionData
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevisionDeleted(Event):
+    type = "revision.deleted"
+    id: int
+    script: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevisionRestored(Event):
+    type = "revision.restored"
+    revision: RevisionData
 
 
 @dataclass(frozen=True, kw_only=True)

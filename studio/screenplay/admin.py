@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from studio.core.admin import VersionedAdmin
 
-from .models import Scene, Script, ScriptUpdate
+from .models import Scene, Script, ScriptRevision, ScriptUpdate
 
 
 class SceneInline(admin.TabularInline):
@@ -54,3 +54,12 @@ class ScriptUpdateAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ScriptRevision)
+class ScriptRevisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "script", "color", "created_by", "created_at"]
+    list_filter = ["color", "script__project"]
+    search_fields = ["name", "script__title", "text"]
+    list_select_related = ["script", "created_by"]
+    readonly_fields = ["created_by", "created_at"]

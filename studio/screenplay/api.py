@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import django_filters
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
-from studio.live.events import SceneData
-from studio.projects.api import ProjectScopedViewSet
+from studio.live.events import RevisionData, SceneData
+from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
 
 from . import selectors, services
-from .models import Scene, Script
+from .compare import compare
+from .models import Scene, Script, ScriptRevision
 
 
 class ScriptSerializer(serializers.ModelSerializer):
@@ -189,3 +196,134 @@ class SceneViewSet(VersionedMixin, ProjectScopedViewSet):
         script = self._script(data["script"])
         order = services.scenes_reorder(actor=request.user, script=script, scene_ids=data["scenes"])
         return Response({"script": script.pk, "scenes": order})
+
+
+# --- Revisions, comparison, import and export ----------------------------------------------
+
+
+class RevisionSerializer(DataSerializer):
+    data_class = RevisionData
+    id = serializers.IntegerField()
+    script = serializers.IntegerField()
+    name = serializers.CharField()
+    color = serializers.ChoiceField(choices=ScriptRevision.Color.choices, allow_blank=True)
+    created_by = UserRefSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    text = serializers.CharField(help_text="The script's Fountain text as the revision kept it.")
+
+    def to_representation(self, instance):
+        return {**super().to_representation(instance), "text": instance.text}
+
+
+class RevisionInputSerializer(StrictInput, serializers.ModelSerializer):
+    class Meta:
+        model = ScriptRevision
+        fields = ["name", "color"]
+
+
+class ScriptImportSerializer(StrictInput, serializers.Serializer):
+    file = serializers.FileField(help_text="A Fountain (.fountain) or Final Draft (.fdx) file.")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  help_text="By default, the file's Title or its name.")
+
+
+class RevisionViewSet(ProjectScopedViewSet):
+    """Named snapshots of a script: keep one, compare, restore (as a new edit, live for everyone)."""
+
+    queryset = ScriptRevision.objects.none()
+    serializer_class = RevisionSerializer
+    capabilities = {a: Capability.EDIT_SCRIPT for a in ("create", "destroy", "restore")}
+
+    def _script(self) -> Script:
+        return get_object_or_404(Script, project=self.project, pk=self.kwargs["script_id"])
+
+    def get_queryset(self):
+        return ScriptRevision.objects.filter(script__project=self.project, script_id=self.kwargs["script_id"]) \
+            .select_related("created_by", "script")
+
+    def list(self, request, project_id=None, script_id=None):
+        self._script()
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
+
+    @extend_schema(request=RevisionInputSerializer, responses={201: RevisionDetailSerializer})
+    def create(self, request, project_id=None, script_id=None):
+        data = validated(RevisionInputSerializer, request.data)
+        revision = services.revision_create(actor=request.user, script=self._script(), **data)
+        return Response(RevisionDetailSerializer(revision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=RevisionDetailSerializer)
+    def retrieve(self, request, project_id=None, script_id=None, pk=None):
+        return Response(RevisionDetailSerializer(self.get_object()).data)
+
+    def destroy(self, request, project_id=None, script_id=None, pk=None):
+        services.revision_delete(actor=request.user, revision=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: RevisionSerializer})
+    @action(detail=True, methods=["post"])
+    def restore(self, request, project_id=None, script_id=None, pk=None):
+        revision = services.revision_restore(actor=request.user, revision=self.get_object())
+        return Response(RevisionSerializer(revision).data)
+
+
+def _version_text(script: Script, ref: str | None) -> str:
+    """``now`` (or nothing) → the script now; a revision id → its text."""
+    if ref in (None, "", "now"):
+        return services.current_text(script)
+    if not str(ref).isdigit():
+        raise serializers.ValidationError({"from": ["Name a revision id or now."]})
+    revision = ScriptRevision.objects.filter(script=script, pk=int(ref)).first()
+    if revision is None:
+        raise serializers.ValidationError({"from": [f"Revision {ref} is not a revision of this script."]})
+    return revision.text
+
+
+def comparison_data(comparison) -> dict:
+    return asdict(comparison)
+
+
+class ScriptFilesViewSet(ProjectScopedViewSet):
+    """A script compared between two versions, exported, or a new one imported from a file."""
+
+    queryset = Script.objects.none()
+    capabilities = {"import_file": Capability.EDIT_SCRIPT}
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def _script(self) -> Script:
+        return get_object_or_404(Script, project=self.project, pk=self.kwargs["script_id"])
+
+    @extend_schema(parameters=[
+        OpenApiParameter("from", str, description="A revision id, or now (the default)."),
+        OpenApiParameter("to", str, description="A revision id, or now (the default)."),
+    ], responses={200: OpenApiTypes.OBJECT})
+    def compare(self, request, project_id=None, script_id=None):
+        script = self._script()
+        old = _version_text(script, request.query_params.get("from"))
+        new = _version_text(script, request.query_params.get("to"))
+        return Response(comparison_data(compare(old, new)))
+
+    @extend_schema(parameters=[
+        OpenApiParameter("as", str, enum=["fountain", "fdx", "pdf"], description="The file format (?format= is "
+                         "DRF's own, for JSON/browsable output)."),
+        OpenApiParameter("scene_numbers", bool, description="PDF: print scene numbers in the margins."),
+    ], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def export(self, request, project_id=None, script_id=None):
+        content, media_type, filename = services.script_export(
+            script=self._script(), fmt=request.query_params.get("as", "fountain"),
+            scene_numbers=request.query_params.get("scene_numbers") in ("1", "true", "yes"),
+        )
+        response = HttpResponse(content, content_type=media_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @extend_schema(request={"multipart/form-data": ScriptImportSerializer}, responses={201: ScriptSerializer})
+    def import_file(self, request, project_id=None):
+        data = validated(ScriptImportSerializer, request.data)
+        script = services.script_import(actor=request.user, project=self.project, upload=data["file"],
+                                        title=data.get("title", ""))
+        return Response(ScriptSerializer(selectors.scripts_of(project=self.project).get(pk=script.pk)).data,
+                        status=status.HTTP_201_CREATED)

@@ -52,6 +52,35 @@ class ScriptUpdate(models.Model):
         return f"update {self.pk} of script {self.script_id} ({len(self.data)} bytes)"
 
 
+class ScriptRevision(models.Model):
+    """A named snapshot of a script's text ("First draft", "Blue revision"), to compare and restore."""
+
+    class Color(models.TextChoices):
+        # the production revision colours, in their usual order
+        WHITE = "white", "White"
+        BLUE = "blue", "Blue"
+        PINK = "pink", "Pink"
+        YELLOW = "yellow", "Yellow"
+        GREEN = "green", "Green"
+        GOLDENROD = "goldenrod", "Goldenrod"
+        BUFF = "buff", "Buff"
+        SALMON = "salmon", "Salmon"
+        CHERRY = "cherry", "Cherry"
+
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="revisions")
+    name = models.CharField(max_length=120)
+    color = models.CharField(max_length=12, choices=Color.choices, blank=True)
+    text = models.TextField(blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.script}: {self.name}"
+
+
 class Scene(models.Model):
     class IntExt(models.TextChoices):
         INT = "INT", "INT."

@@ -15,13 +15,13 @@ from studio.core.errors import Conflict
 from studio.core.ordering import check_complete_order
 from studio.core.services import apply_changes, validate
 from studio.live import events, yrooms
-from studio.live.events import SceneData, ScriptData, UserRef
+from studio.live.events import RevisionData, SceneData, ScriptData, UserRef
 from studio.projects.access import authorize
 from studio.projects.models import Project
 from studio.projects.permissions import Capability
 
 from . import collab
-from .models import Scene, Script, ScriptUpdate
+from .models import Scene, Script, ScriptRevision, ScriptUpdate
 
 # --- Scripts --------------------------------------------------------------
 
@@ -279,3 +279,122 @@ def scenes_reorder(*, actor, script: Script, scene_ids: list[int]) -> list[int]:
             project_id=script.project_id, actor=UserRef.of(actor), script=script.pk, scenes=list(scene_ids),
         ))
     return list(scene_ids)
+
+
+# --- Revisions ------------------------------------------------------------
+
+
+def current_text(script: Script) -> str:
+    """The script's text as of its last stored edit (fresher than ``fountain`` while edits settle)."""
+    return collab.doc_text(collab.load_doc(script.pk))
+
+
+@transaction.atomic
+def revision_create(*, actor, script: Script, name: str, color: str = "") -> ScriptRevision:
+    """Keep the script as it is now under a name."""
+    authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
+    revision = ScriptRevision(script=script, name=(name or "").strip(), color=color, created_by=actor)
+    validate(revision, exclude=["script", "created_by", "text"])
+    revision.text = current_text(script)
+    revision.save()
+    events.publish(events.RevisionCreated(project_id=script.project_id, actor=UserRef.of(actor),
+                                          revision=RevisionData.of(revision)))
+    return revision
+
+
+@transaction.atomic
+def revision_restore(*, actor, revision: ScriptRevision) -> ScriptRevision:
+    """Make the script read as the revision again, as a new edit that every open editor receives.
+
+    What the script said just before is kept as a revision of its own, so a restore loses nothing.
+    """
+    script = revision.script
+    authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
+    script = Script.objects.select_for_update().get(pk=script.pk)
+    before = current_text(script)
+    if before == revision.text:
+        return revision
+    saved = ScriptRevision.objects.create(script=script, name=f"Before restoring “{revision.name}”"[:120],
+                                          text=before, created_by=actor)
+    events.publish(events.RevisionCreated(project_id=script.project_id, actor=UserRef.of(actor),
+                                          revision=RevisionData.of(saved)))
+    _set_text(script, revision.text, actor=actor)
+    events.publish(events.RevisionRestored(project_id=script.project_id, actor=UserRef.of(actor),
+                                           revision=RevisionData.of(revision)))
+    events.publish(events.ScriptUpdated(project_id=script.project_id, actor=UserRef.of(actor),
+                                        script=ScriptData.of(script), changed=["fountain"]))
+    return revision
+
+
+@transaction.atomic
+def revision_delete(*, actor, revision: ScriptRevision) -> None:
+    authorize(actor=actor, project=revision.script.project, capability=Capability.EDIT_SCRIPT)
+    event = events.RevisionDeleted(project_id=revision.script.project_id, actor=UserRef.of(actor),
+                                   id=revision.pk, script=revision.script_id)
+    revision.delete()
+    events.publish(event)
+
+
+# --- Import and export ------------------------------------------------------
+
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def _read_upload(upload) -> tuple[str, str]:
+    """(Fountain text, suggested title) from an uploaded .fountain or .fdx file."""
+    from .fountain import read_fdx
+
+    name = getattr(upload, "name", "") or "script"
+    size = getattr(upload, "size", 0) or 0
+    if size == 0:
+        raise ValidationError({"file": ["The file is empty."]})
+    if size > MAX_IMPORT_BYTES:
+        raise ValidationError({"file": [f"The file is {size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}."]})
+    data = upload.read()
+    stem, _, extension = name.rpartition(".")
+    extension = extension.lower()
+    if extension == "fdx" or data.lstrip()[:5] in (b"<?xml", b"<Fina"):
+        try:
+            from .fountain import write_fountain
+
+            screenplay = read_fdx(data)
+        except ValueError as exc:
+            raise ValidationError({"file": [f"This is not a Final Draft file Previz Studio can read: {exc}"]}) from None
+        text = write_fountain(screenplay)
+    elif extension in ("fountain", "spmd", "txt", "md"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": ["The file is not UTF-8 text."]}) from None
+        if "\x00" in text:
+            raise ValidationError({"file": ["The file is not a text file."]})
+    else:
+        raise ValidationError({"file": ["Import a Fountain (.fountain) or Final Draft (.fdx) file."]})
+    from .fountain import parse
+
+    title = " ".join(parse(text).title_page.get("Title", [])).strip().strip("_*") or (stem or name)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), title[:200]
+
+
+@transaction.atomic
+def script_import(*, actor, project: Project, upload, title: str = "") -> Script:
+    """A Fountain or Final Draft file becomes a new script of the project, parsed into scenes."""
+    authorize(actor=actor, project=project, capability=Capability.EDIT_SCRIPT)
+    text, found_title = _read_upload(upload)
+    return script_create(actor=actor, project=project, title=(title or "").strip() or found_title, fountain=text)
+
+
+def script_export(*, script: Script, fmt: str, scene_numbers: bool = False) -> tuple[bytes, str, str]:
+    """(content, media type, file name) of the script as it is now, in ``fmt``: fountain, fdx or pdf."""
+    from .fountain import parse, render_pdf, write_fdx
+
+    text = current_text(script)
+    stem = re.sub(r"[^\w\- ]+", "", script.title).strip().replace(" ", "-") or "script"
+    if fmt == "fountain":
+        return text.encode(), "text/plain; charset=utf-8", f"{stem}.fountain"
+    if fmt == "fdx":
+        return write_fdx(parse(text)), "application/xml", f"{stem}.fdx"
+    if fmt == "pdf":
+        return render_pdf(parse(text), scene_numbers=scene_numbers), "application/pdf", f"{stem}.pdf"
+    raise ValidationError({"as": ["Choose fountain, fdx or pdf."]})

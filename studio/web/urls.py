@@ -26,4 +26,8 @@ urlpatterns = [
     path(P + "board/", views.board, name="board"),
     path(P + "script/", views.script_home, name="script-home"),
     path(P + "scripts/<int:script_id>/", views.script_page, name="script"),
+    path(P + "scripts/<int:script_id>/revisions/", views.revision_save, name="revision-save"),
+    path(P + "scripts/<int:script_id>/revisions/<int:pk>/", views.revision_action, name="revision-action"),
+    path(P + "scripts/<int:script_id>/compare/", views.script_compare, name="script-compare"),
+    path(P + "scripts/import/", views.script_import, name="script-import"),
 ]

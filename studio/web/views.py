@@ -9,6 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -21,7 +24,9 @@ from studio.projects import permissions, selectors, services
 from studio.projects.models import Membership, Project
 from studio.projects.permissions import Capability, Role
 from studio.screenplay import selectors as screenplay_selectors
-from studio.screenplay.models import Script
+from studio.screenplay import services as script_services
+from studio.screenplay.compare import compare
+from studio.screenplay.models import Script, ScriptRevision
 from studio.shots import selectors as shot_selectors
 from studio.shots.models import Shot
 
@@ -313,7 +318,98 @@ def script_page(request, project, script_id):
         "can_edit": permissions.can(request.membership.role, Capability.EDIT_SCRIPT),
         "me": asdict(UserRef.of(request.user)),
     }
-    return render(request, "web/script.html", page_context(request, script=script, script_data=data, tab="script"))
+    revisions = list(script.revisions.select_related("created_by"))
+    return render(request, "web/script.html", page_context(
+        request, script=script, script_data=data, revisions=revisions, colors=ScriptRevision.Color.choices,
+        tab="script",
+    ))
+
+
+@require_POST
+@project_page(Capability.EDIT_SCRIPT)
+def revision_save(request, project, script_id):
+    script = get_object_or_404(Script, project=project, pk=script_id)
+    try:
+        revision = script_services.revision_create(actor=request.user, script=script,
+                                                   name=request.POST.get("name", ""),
+                                                   color=request.POST.get("color", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Kept the script as “{revision.name}”.")
+    return redirect(f"{reverse('web:script', args=[project.pk, script.pk])}?revisions=1")
+
+
+@require_POST
+@project_page(Capability.EDIT_SCRIPT)
+def revision_action(request, project, script_id, pk):
+    revision = get_object_or_404(ScriptRevision.objects.select_related("script"), script__project=project,
+                                 script_id=script_id, pk=pk)
+    if request.POST.get("action") == "delete":
+        script_services.revision_delete(actor=request.user, revision=revision)
+        messages.success(request, f"Deleted the revision “{revision.name}”.")
+    else:
+        script_services.revision_restore(actor=request.user, revision=revision)
+        messages.success(request, f"The script reads as “{revision.name}” again; what it said before is kept "
+                                  "as a revision.")
+    return redirect(f"{reverse('web:script', args=[project.pk, script_id])}?revisions=1")
+
+
+@project_page()
+def script_compare(request, project, script_id):
+    """Two versions of the script side by side, scene by scene."""
+    script = get_object_or_404(Script, project=project, pk=script_id)
+    revisions = list(script.revisions.select_related("created_by"))
+    by_id = {str(r.pk): r for r in revisions}
+    left, right = request.GET.get("from") or (str(revisions[0].pk) if revisions else "now"), \
+        request.GET.get("to") or "now"
+
+    def text_of(ref):
+        if ref == "now" or ref not in by_id:
+            return "now", script_services.current_text(script)
+        return ref, by_id[ref].text
+
+    left, old = text_of(left)
+    right, new = text_of(right)
+    comparison = compare(old, new)
+    scenes = [{"change": change, "rows": [_marked_row(line) for line in change.lines]} for change in comparison.scenes]
+    return render(request, "web/script_compare.html", page_context(
+        request, script=script, revisions=revisions, left=left, right=right, scenes=scenes,
+        counts=comparison.counts, front=[_marked_row(line) for line in comparison.front_matter
+                                          if line.kind not in ("same", "blank")],
+        tab="script",
+    ))
+
+
+def _marked(text: str, marks: list[tuple[int, int]]) -> str:
+    """The text as HTML, with its changed spans in <mark>."""
+    out, last = [], 0
+    for start, end in marks:
+        out += [escape(text[last:start]), f"<mark>{escape(text[start:end])}</mark>"]
+        last = end
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def _marked_row(line) -> dict:
+    return {"kind": line.kind, "old": _marked(line.old, line.old_marks), "new": _marked(line.new, line.new_marks)}
+
+
+@require_POST
+@project_page(Capability.EDIT_SCRIPT)
+def script_import(request, project):
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a Fountain or Final Draft file to import.")
+        return redirect("web:script-home", project_id=project.pk)
+    try:
+        script = script_services.script_import(actor=request.user, project=project, upload=upload,
+                                               title=request.POST.get("title", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("web:script-home", project_id=project.pk)
+    messages.success(request, f"Imported “{script.title}” with {script.scenes.count()} scenes.")
+    return redirect("web:script", project_id=project.pk, script_id=script.pk)
 
 
 # --- Board ----------------------------------------------------------------

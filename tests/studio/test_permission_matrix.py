@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from studio.cast.models import Character
 from studio.projects.permissions import CAPABILITIES, Capability, Role
@@ -47,6 +48,7 @@ class World:
         script_services.script_update(actor=self.owner, script=self.spare_script,
                                       changes={"fountain": "INT. BOAT - DAY\n\nTOMAS\nAhoy.\n"})
         self.suggested = Character.objects.get(project=self.project, suggested=True)
+        self.revision = script_services.revision_create(actor=self.owner, script=self.script, name="First draft")
 
     @property
     def p(self) -> str:
@@ -113,6 +115,20 @@ ENDPOINTS = [
     Endpoint("script edit", "patch", lambda w: w.p + f"scripts/{w.script.pk}/", V.EDIT_SCRIPT, 200,
              body=lambda w: {"fountain": "INT. HOUSE - DAY"}),
     Endpoint("script delete", "delete", lambda w: w.p + f"scripts/{w.spare_script.pk}/", V.EDIT_SCRIPT, 204),
+    Endpoint("revision list", "get", lambda w: w.p + f"scripts/{w.script.pk}/revisions/", V.VIEW, 200),
+    Endpoint("revision create", "post", lambda w: w.p + f"scripts/{w.script.pk}/revisions/", V.EDIT_SCRIPT, 201,
+             body=lambda w: {"name": "Blue revision", "color": "blue"}),
+    Endpoint("revision detail", "get", lambda w: w.p + f"scripts/{w.script.pk}/revisions/{w.revision.pk}/", V.VIEW,
+             200),
+    Endpoint("revision delete", "delete", lambda w: w.p + f"scripts/{w.script.pk}/revisions/{w.revision.pk}/",
+             V.EDIT_SCRIPT, 204),
+    Endpoint("revision restore", "post",
+             lambda w: w.p + f"scripts/{w.script.pk}/revisions/{w.revision.pk}/restore/", V.EDIT_SCRIPT, 200),
+    Endpoint("script compare", "get",
+             lambda w: w.p + f"scripts/{w.script.pk}/compare/?from={w.revision.pk}&to=now", V.VIEW, 200),
+    Endpoint("script export", "get", lambda w: w.p + f"scripts/{w.spare_script.pk}/export/?as=fdx", V.VIEW, 200),
+    Endpoint("script import", "post", lambda w: w.p + "scripts/import/", V.EDIT_SCRIPT, 201, multipart=True,
+             body=lambda w: {"file": SimpleUploadedFile("pilot.fountain", b"INT. DINER - NIGHT\n\nRain.\n")}),
     Endpoint("scene list", "get", lambda w: w.p + "scenes/", V.VIEW, 200),
     Endpoint("scene create", "post", lambda w: w.p + "scenes/", V.EDIT_SCRIPT, 201,
              body=lambda w: {"script": w.script.pk, "location": "Boat"}),
@@ -212,6 +228,13 @@ def test_every_api_route_is_in_the_matrix():
             "reference detail", "reference delete"},
         "projects/<int:project_id>/scripts/": {"script list", "script create"},
         "projects/<int:project_id>/scripts/<int:pk>/": {"script detail", "script edit", "script delete"},
+        "projects/<int:project_id>/scripts/import/": {"script import"},
+        "projects/<int:project_id>/scripts/<int:script_id>/compare/": {"script compare"},
+        "projects/<int:project_id>/scripts/<int:script_id>/export/": {"script export"},
+        "projects/<int:project_id>/scripts/<int:script_id>/revisions/": {"revision list", "revision create"},
+        "projects/<int:project_id>/scripts/<int:script_id>/revisions/<int:pk>/": {"revision detail",
+                                                                                   "revision delete"},
+        "projects/<int:project_id>/scripts/<int:script_id>/revisions/<int:pk>/restore/": {"revision restore"},
         "projects/<int:project_id>/scenes/": {"scene list", "scene create"},
         "projects/<int:project_id>/scenes/reorder/": {"scene reorder"},
         "projects/<int:project_id>/scenes/<int:pk>/": {"scene detail", "scene edit", "scene delete"},

@@ -113,6 +113,16 @@ function boot() {
   };
   provider.awareness.on("change", drawPeople);
 
+  // the revisions drawer
+  const drawer = root.querySelector("[data-revisions]");
+  const showRevisions = (open) => {
+    drawer.hidden = !open;
+    root.classList.toggle("with-revisions", open);
+    root.querySelectorAll("[data-toggle-revisions]").forEach((b) => b.setAttribute("aria-expanded", String(open)));
+  };
+  showRevisions(!drawer.hidden);
+  root.querySelectorAll("[data-toggle-revisions]").forEach((b) => b.addEventListener("click", () => showRevisions(drawer.hidden)));
+
   window.studio = { ...(window.studio || {}), script: { doc, ytext, provider, view, undoManager } };
   root.dataset.ready = "true";
 }

@@ -157,5 +157,7 @@ def toasts():
 
 @pytest.fixture
 def board_state():
-    """``board_state(response)`` → the JSON the board page embeds for its script."""
-    return lambda response: json.loads(parse(response.content).one("script", id="board-state").raw_text)
+    """``board_state(response)`` → the JSON the board page embeds for its script (``board_state(r, id)`` for
+    another page's JSON)."""
+    return lambda response, element_id="board-state": json.loads(
+        parse(response.content).one("script", id=element_id).raw_text)
