@@ -48,8 +48,11 @@ VISIBLE = ("number", "int_ext", "location", "time_of_day", "omitted")
 def sync_scenes(script: Script, screenplay: Screenplay, *, actor) -> None:
     blocks = screenplay.scenes()
     ref = UserRef.of(actor) if actor else None
-    existing = list(Scene.objects.select_for_update().filter(script=script, in_script=True)
-                    .annotate(shot_count=Count("shots")).order_by("order", "id"))
+    existing = list(Scene.objects.select_for_update().filter(script=script, in_script=True).order_by("order", "id"))
+    shot_counts = dict(Scene.objects.filter(script=script, in_script=True).annotate(n=Count("shots"))
+                       .values_list("pk", "n"))  # PostgreSQL allows no GROUP BY in a FOR UPDATE query
+    for scene in existing:
+        scene.shot_count = shot_counts.get(scene.pk, 0)
     by_id = {s.pk: s for s in existing}
     old = [reconcile.Old(id=s.pk, heading=_split(s.source)[0] if s.source else s.heading,
                          body=_split(s.source)[1], position=i) for i, s in enumerate(existing)]

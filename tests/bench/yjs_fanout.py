@@ -52,6 +52,9 @@ RATE = 5  # edits a second, per client
 DRAIN_S = 30  # how long deliveries may still arrive after the last edit before they count as lost
 TARGET_P99_MS, TARGET_AT = 50.0, 50
 COMPARE_AT = 200
+QUIET_CORES = 0.15  # before each run, wait until the rest of the machine is at most this busy...
+QUIET_WAIT_S = float(os.environ.get("BENCH_QUIET_WAIT", "900"))  # ...for at most this long
+BUSY_WARNING = 15.0  # % of a core: over this, the report says other work shared the machine
 # Far above the load (5 edits/s a client), so the rate limit never closes a benchmark socket.
 STUDIO_ENV = {"STUDIO_YJS_RATE_PER_S": "1000", "STUDIO_YJS_BURST": "1000"}
 
@@ -123,9 +126,35 @@ def start_node_server(port: int, logs: Path) -> subprocess.Popen:
     return process
 
 
+def machine_busy(seconds: float = 2.0) -> float:
+    """How busy the whole machine is, in cores (1.0 = one core), over the next ``seconds``."""
+    def ticks():
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        return values[0] + values[1] + values[2] + values[7], sum(values)  # user, nice, system, steal
+
+    busy0, all0 = ticks()
+    time.sleep(seconds)
+    busy1, all1 = ticks()
+    return (os.cpu_count() or 1) * (busy1 - busy0) / max(1, all1 - all0)
+
+
+def wait_for_quiet_machine() -> None:
+    """Other work on this machine (a test run, a build) would take cores from the servers: wait for it to end."""
+    deadline = time.monotonic() + QUIET_WAIT_S
+    while (busy := machine_busy()) > QUIET_CORES:
+        if time.monotonic() > deadline:
+            print(f"the machine is still busy ({busy:.0%} of a core); measuring anyway", file=sys.stderr)
+            return
+        print(f"waiting for a quiet machine ({busy:.0%} of a core busy elsewhere)", file=sys.stderr, flush=True)
+        time.sleep(10)
+
+
 def run_load(*, url: str, origin: str, cookie: str, clients: int, server: subprocess.Popen) -> dict:
+    wait_for_quiet_machine()
     config = {"url": url, "origin": origin, "cookie": cookie, "clients": clients, "seconds": SECONDS,
               "rate": RATE, "serverPid": server.pid, "clockTicks": os.sysconf("SC_CLK_TCK"), "drainSeconds": DRAIN_S}
+    if os.environ.get("BENCH_TRACE"):  # a folder: each run writes when each edit was sent and its slowest delivery
+        config["trace"] = str(Path(os.environ["BENCH_TRACE"]) / f"{url.split('//')[1].replace('/', '_')}.txt")
     done = subprocess.run(["node", "load.mjs", json.dumps(config)], cwd=YJS, capture_output=True, text=True,
                           timeout=SECONDS + DRAIN_S + 180)
     if done.returncode != 0:
@@ -180,7 +209,8 @@ def measure(env: dict, logs: Path) -> dict:
 def progress(server: str, r: dict) -> None:
     print(f"{server}, {r['clients']} clients: p50 {ms(r['p50_ms'])}, p99 {ms(r['p99_ms'])}, max {ms(r['max_ms'])},"
           f" lost {r['lost']}, server CPU {r['server_cpu_pct']:.0f} %, peak RSS {mib(r['server_rss_peak_kib'])},"
-          f" load client CPU {r['client_cpu_pct']:.0f} %", file=sys.stderr, flush=True)
+          f" load client CPU {r['client_cpu_pct']:.0f} %, rest of the machine {r['others_cpu_pct']:.0f} %",
+          file=sys.stderr, flush=True)
 
 
 # --- the report ------------------------------------------------------------------------------------
@@ -203,7 +233,8 @@ def row(server: str, r: dict) -> str:
     lost = f"{r['lost']:,}" + (f" (closed: {r['closes']})" if r["closes"] else "")
     return (f"| {r['clients']} | {server} | {r['delivered']:,} | {lost} | {ms(r['p50_ms'])} | {ms(r['p99_ms'])} |"
             f" {ms(r['max_ms'])} | {r['server_cpu_pct']:.0f} % | {mib(r['server_rss_idle_kib'])} →"
-            f" {mib(r['server_rss_peak_kib'])} | {r['client_cpu_pct']:.0f} %, {ms(r['client_send_lag_p99_ms'])} |")
+            f" {mib(r['server_rss_peak_kib'])} | {r['client_cpu_pct']:.0f} %, {ms(r['client_send_lag_p99_ms'])} |"
+            f" {r['others_cpu_pct']:.0f} % |")
 
 
 def verdict(studio: dict, node: dict) -> str:
@@ -232,6 +263,14 @@ def verdict(studio: dict, node: dict) -> str:
     return " ".join(sentences)
 
 
+def shared_machine(studio: dict, node: dict) -> str:
+    busiest = max([*studio.values(), *node.values()], key=lambda r: r["others_cpu_pct"])
+    if busiest["others_cpu_pct"] <= BUSY_WARNING:
+        return ""
+    return (f" Other work shared the machine during some runs (up to {busiest['others_cpu_pct']:.0f} % of a core),"
+            " so those figures are pessimistic.")
+
+
 def versions() -> str:
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
 
@@ -253,8 +292,8 @@ def write_report(slug: str, words: str, studio: dict, node: dict) -> str:
         " load client (one Node process) runs on the same machine.",
         "",
         "| clients | server | deliveries | lost | p50 | p99 | max | server CPU | server RSS idle → peak"
-        " | load client CPU, send lag p99 |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        " | load client CPU, send lag p99 | rest of the machine |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for clients in CLIENTS:
         if clients in studio:
@@ -273,7 +312,7 @@ def write_report(slug: str, words: str, studio: dict, node: dict) -> str:
     lines += [
         "",
         f"Targets: p99 under {TARGET_P99_MS:.0f} ms at {TARGET_AT} clients, and no worse than the Node server's p99"
-        f" at {COMPARE_AT}. {verdict(studio, node)}",
+        f" at {COMPARE_AT}. {verdict(studio, node)}{shared_machine(studio, node)}",
         "",
         "Latency runs from just before the sender's write to the arrival, at each other client, of the TCP chunk"
         " that carries the update (one clock); every (edit, receiver) pair counts, and one that has not arrived"
@@ -282,7 +321,9 @@ def write_report(slug: str, words: str, studio: dict, node: dict) -> str:
         " clients connect and VmHWM at the end. The studio logs every update to the database before relaying it"
         " and compacts the log every 500 updates; the Node server keeps the document in memory only. The load"
         " client's CPU and how late it sent its edits show whether it, rather than the server, was the limit"
-        " (it shares the machine's cores with the server). `BENCH_SECONDS` and `BENCH_CLIENTS=10,50` shorten a"
+        " (it shares the machine's cores with the server); \"rest of the machine\" is the CPU that other processes"
+        " took meanwhile (user + system + steal time of every core, less the server's and the load client's; the"
+        " benchmark waits for a quiet machine before each run). `BENCH_SECONDS` and `BENCH_CLIENTS=10,50` shorten a"
         " run; REDIS_URL adds the Redis channel layer configuration.",
         f"<!-- /bench:yjs:{slug} -->",
     ]

@@ -41,6 +41,7 @@ const DOT = 0x2e
 const sentAt = new Float64Array(N * PER) // edit e = client * PER + seq
 const got = new Uint8Array(N * PER * N) // [e * N + receiver]
 const latencies = new Float64Array(N * PER * (N - 1))
+const slowest = new Float32Array(N * PER) // per edit, its slowest delivery so far (for cfg.trace)
 let delivered = 0
 let duplicates = 0
 let sent = 0
@@ -85,7 +86,9 @@ function record (edit, receiver, now) {
     return
   }
   got[k] = 1
-  latencies[delivered++] = now - sentAt[edit]
+  const latency = now - sentAt[edit]
+  latencies[delivered++] = latency
+  if (latency > slowest[edit]) slowest[edit] = latency
   lastDelivery = now
 }
 
@@ -266,6 +269,14 @@ function cpuSeconds (pid) {
   return (Number(fields[11]) + Number(fields[12])) / cfg.clockTicks // utime + stime, all threads
 }
 
+/** [busy, all] CPU seconds of the whole machine, every core: to tell whether other processes took a share.
+ * Busy is user + nice + system + steal: interrupt time (loopback TCP's softirqs, the benchmark's own) is left out. */
+function machineSeconds () {
+  const ticks = fs.readFileSync('/proc/stat', 'latin1').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number)
+  const all = ticks.reduce((a, b) => a + b, 0)
+  return [(ticks[0] + ticks[1] + ticks[2] + ticks[7]) / cfg.clockTicks, all / cfg.clockTicks]
+}
+
 function memoryKiB (pid, name) {
   const match = fs.readFileSync(`/proc/${pid}/status`, 'latin1').match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))
   return match ? Number(match[1]) : null
@@ -291,6 +302,7 @@ async function main () {
   const sampler = setInterval(() => { rssMax = Math.max(rssMax, memoryKiB(pid, 'VmRSS')) }, 200)
   const cpu0 = cpuSeconds(pid)
   const ownCpu0 = process.cpuUsage()
+  const machine0 = machineSeconds()
   const t0 = performance.now() + 50
   await new Promise(resolve => {
     for (const client of clients) {
@@ -310,6 +322,7 @@ async function main () {
   const end = delivered === expected ? lastDelivery : performance.now()
   const cpu1 = cpuSeconds(pid)
   const ownCpu = process.cpuUsage(ownCpu0)
+  const machine1 = machineSeconds()
   clearInterval(sampler)
   rssMax = Math.max(rssMax, memoryKiB(pid, 'VmRSS'))
   const rssPeak = memoryKiB(pid, 'VmHWM')
@@ -351,8 +364,14 @@ async function main () {
     connect_s: connectSeconds,
     client_cpu_pct: 100 * (ownCpu.user + ownCpu.system) / 1e6 / wall,
     client_cpu_system_pct: 100 * ownCpu.system / 1e6 / wall,
+    // the machine's busy time less the server's and ours: other processes (and the hypervisor's steal); 100 = a core
+    others_cpu_pct: 100 * ((machine1[0] - machine0[0]) - (cpu1 - cpu0) - (ownCpu.user + ownCpu.system) / 1e6) / wall,
     client_send_lag_p99_ms: pct(99, lags),
     client_send_lag_max_ms: lags.length ? lags[lags.length - 1] : null
+  }
+  if (cfg.trace) { // one line an edit, in the order they were sent: when (ms after the start), slowest delivery
+    const order = Array.from(sentAt.keys()).sort((a, b) => sentAt[a] - sentAt[b])
+    fs.writeFileSync(cfg.trace, order.map(e => `${(sentAt[e] - t0).toFixed(1)} ${slowest[e].toFixed(1)}`).join('\n'))
   }
   await sleep(200)
   process.stdout.write(JSON.stringify(result) + '\n')
