@@ -1,11 +1,14 @@
 """Yjs rooms: one shared document per script per process.
 
 A room holds the script's document for the sockets of this process. An update from a client is
-applied, appended to the database log, and only then relayed: to the other sockets here directly,
-and to the rooms of other processes through the channel layer (one message per process, not per
-client). A room subscribes to that relay before it loads the document from the database, so no
-update can fall between its load and its first relayed message; updates are idempotent, so one that
-arrives both ways is harmless.
+applied, appended to the database log, and only then relayed: to the sockets here directly, and to
+the rooms of other processes through the channel layer (one message per process, not per client).
+Updates are stored and relayed in batches (group commit): what arrives while one batch is being stored
+goes in the next, merged into one update.
+
+A room subscribes to that relay before it loads the document from the database, so no update can
+fall between its load and its first relayed message; updates are idempotent, so one that arrives
+both ways is harmless.
 
 Rooms live in process memory but are never the truth: a room that cannot persist an update closes
 itself, its clients reconnect, and the new room is rebuilt from the database (clients resend what
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from pycrdt import Decoder, Doc, Encoder, create_awareness_message, create_update_message
+from pycrdt import Decoder, Doc, Encoder, create_awareness_message, create_update_message, merge_updates
 
 from studio.screenplay import collab
 
@@ -45,6 +48,7 @@ class FrameError(Exception):
 @dataclass
 class RoomStats:
     updates: int = 0
+    batches: int = 0
     relayed_in: int = 0
     dropped_read_only: int = 0
     compactions: int = 0
@@ -95,6 +99,8 @@ class ScriptRoom:
         self._settle: asyncio.TimerHandle | None = None
         self._since_compaction = 0
         self._background: set[asyncio.Task] = set()
+        self._pending: list[tuple[bytes, int]] = []
+        self._writer: asyncio.Task | None = None
         self.closed = False
 
     # --- life ------------------------------------------------------------------
@@ -114,6 +120,8 @@ class ScriptRoom:
         if self.closed:
             return
         self.closed = True
+        if self._writer is not None and not self._writer.done():
+            await self._writer  # what clients sent is stored before the room goes
         if self._settle is not None:
             self._settle.cancel()
             await self.settle()
@@ -135,26 +143,42 @@ class ScriptRoom:
             raise FrameError(f"malformed state vector ({exc})") from None
 
     async def receive_update(self, connection, update: bytes) -> None:
+        """Apply a client's update now (so a malformed one is refused at once) and queue it: the writer
+        stores it, then relays it."""
         if update == collab.EMPTY_UPDATE:
             return
         try:
             self.doc.apply_update(update)
         except ValueError as exc:
             raise FrameError(f"malformed update ({exc})") from None
-        try:
-            await database_sync_to_async(collab.append_update)(self.script_id, update,
-                                                               author_id=connection.user.pk)
-        except Exception:
-            log.exception("could not store an update of script %s; closing its room", self.script_id)
-            await self.evict()
-            raise
-        self.stats.updates += 1
-        message = create_update_message(update)
-        await self._to_local(message, skip=connection)
-        if self.layer is not None:
-            await self.layer.group_send(room_group(self.script_id),
-                                        {"type": "yroom.update", "update": update, "origin": self.channel})
-        self._edited()
+        self._pending.append((update, connection.user.pk))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        """Group commit: store everything waiting in one transaction, then relay it as one update.
+
+        Under load the batches grow by themselves (what arrives while a batch is stored waits for the
+        next), so the database sees one write and each client one frame per batch, not per keystroke.
+        Each client gets the whole batch, its own updates included: Yjs ignores what it already has.
+        """
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await database_sync_to_async(collab.append_updates)(self.script_id, batch)
+            except Exception:
+                log.exception("could not store updates of script %s; closing its room", self.script_id)
+                await self.evict()
+                return
+            updates = [update for update, _ in batch]
+            merged = updates[0] if len(updates) == 1 else merge_updates(*updates)
+            self.stats.updates += len(updates)
+            self.stats.batches += 1
+            await self._to_local(create_update_message(merged))
+            if self.layer is not None:
+                await self.layer.group_send(room_group(self.script_id),
+                                            {"type": "yroom.update", "update": merged, "origin": self.channel})
+            self._edited(count=len(updates))
 
     async def receive_awareness(self, connection, payload: bytes) -> None:
         kept = []
@@ -255,13 +279,13 @@ class ScriptRoom:
 
     # --- after edits -------------------------------------------------------------
 
-    def _edited(self, *, compact: bool = True) -> None:
+    def _edited(self, *, count: int = 1, compact: bool = True) -> None:
         loop = asyncio.get_running_loop()
         if self._settle is not None:
             self._settle.cancel()
         self._settle = loop.call_later(settings.STUDIO_SCRIPT_SETTLE_S, self._spawn, self.settle)
         if compact:
-            self._since_compaction += 1
+            self._since_compaction += count
             if self._since_compaction >= settings.STUDIO_YJS_COMPACT_EVERY:
                 self._spawn(self._compact)
 

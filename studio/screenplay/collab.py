@@ -53,6 +53,13 @@ def append_update(script_id: int, data: bytes, *, author_id: int | None) -> int:
     return ScriptUpdate.objects.create(script_id=script_id, data=data, author_id=author_id).pk
 
 
+def append_updates(script_id: int, updates: list[tuple[bytes, int | None]]) -> None:
+    """Store several updates in one transaction (a room's group commit)."""
+    ScriptUpdate.objects.bulk_create(
+        [ScriptUpdate(script_id=script_id, data=data, author_id=author_id) for data, author_id in updates]
+    )
+
+
 @transaction.atomic
 def compact(script_id: int) -> int:
     """Fold every logged update into the snapshot; return how many rows were folded.

@@ -2,6 +2,7 @@
 
     make bench            (or: .venv/bin/python -m tests.bench.yjs_fanout)
     BENCH_SECONDS=5 BENCH_CLIENTS=10,50 .venv/bin/python -m tests.bench.yjs_fanout    # a quick run
+    BENCH_TRACE=/tmp/trace ...    # also write, per run, when each edit was sent and its slowest delivery
 
 One room, 10, 50 and 200 clients (BENCH_CLIENTS) each typing 5 edits a second for 30 s (BENCH_SECONDS)
 over loopback, against two servers in turn, each started fresh for each client count:
@@ -20,7 +21,11 @@ the update bytes, so the load client stays light. Measured per configuration and
 - lost deliveries: pairs never received, up to 30 s after the last edit (must be 0);
 - the server's CPU (utime + stime of its process, every thread, from /proc/<pid>/stat) over the edits
   and their delivery, and its memory (VmRSS before any client connects, VmHWM at the end);
-- the load client's own CPU and how late it sent edits, to show that it was not the bottleneck.
+- the load client's own CPU and how late it sent edits, to show that it was not the bottleneck;
+- the CPU that other processes took meanwhile: the benchmark waits (BENCH_QUIET_WAIT, 900 s) for a quiet
+  machine before each run, and runs again (BENCH_RETRIES, 2) one that other work disturbed anyway.
+
+The Node packages (tests/bench/yjs/package.json, package-lock.json) are installed with ``npm ci`` on first use.
 
 Results replace the "yjs" section of docs/benchmarks.md for each configuration.
 """
@@ -39,6 +44,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import date
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -52,9 +58,11 @@ RATE = 5  # edits a second, per client
 DRAIN_S = 30  # how long deliveries may still arrive after the last edit before they count as lost
 TARGET_P99_MS, TARGET_AT = 50.0, 50
 COMPARE_AT = 200
+NEAR_LIMIT = 60.0  # % of a core: a server process this busy is close to saturation (queues, wide p99 spread)
 QUIET_CORES = 0.15  # before each run, wait until the rest of the machine is at most this busy...
 QUIET_WAIT_S = float(os.environ.get("BENCH_QUIET_WAIT", "900"))  # ...for at most this long
-BUSY_WARNING = 15.0  # % of a core: over this, the report says other work shared the machine
+BUSY_WARNING = 25.0  # % of a core: over this, a run is done again, and the report says other work shared the machine
+RETRIES = int(os.environ.get("BENCH_RETRIES", "2"))
 # Far above the load (5 edits/s a client), so the rate limit never closes a benchmark socket.
 STUDIO_ENV = {"STUDIO_YJS_RATE_PER_S": "1000", "STUDIO_YJS_BURST": "1000"}
 
@@ -130,7 +138,7 @@ def machine_busy(seconds: float = 2.0) -> float:
     """How busy the whole machine is, in cores (1.0 = one core), over the next ``seconds``."""
     def ticks():
         values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-        return values[0] + values[1] + values[2] + values[7], sum(values)  # user, nice, system, steal
+        return sum(values) - values[3] - values[4], sum(values)  # all but idle and iowait
 
     busy0, all0 = ticks()
     time.sleep(seconds)
@@ -181,35 +189,52 @@ def measure(env: dict, logs: Path) -> dict:
     user = factories.make_user(f"yjs_bench_{secrets.token_hex(3)}", display_name="Bench Writer")
     project = factories.make_project(owner=user, title="Yjs fan-out bench")
     cookie = f"{settings.SESSION_COOKIE_NAME}={session_cookie(user)}"
-    results: dict = {"node": {}}
-    for clients in CLIENTS:
-        for slug, _, redis in configurations():
-            script = factories.make_script(project, title=f"Fan-out {slug} {clients}")
-            port = free_port()
-            server = start_studio(env, port, logs, redis)
-            try:
-                result = run_load(url=f"ws://127.0.0.1:{port}/ws/scripts/{script.pk}",
-                                  origin=f"http://127.0.0.1:{port}", cookie=cookie, clients=clients, server=server)
-            finally:
-                stop(server)
-            results.setdefault(slug, {})[clients] = result
-            progress(f"studio ({slug})", result)
+
+    def studio(slug: str, redis: bool, clients: int) -> dict:
+        script = factories.make_script(project, title=f"Fan-out {slug} {clients}")  # a fresh room each time
+        port = free_port()
+        server = start_studio(env, port, logs, redis)
+        try:
+            return run_load(url=f"ws://127.0.0.1:{port}/ws/scripts/{script.pk}", origin=f"http://127.0.0.1:{port}",
+                            cookie=cookie, clients=clients, server=server)
+        finally:
+            stop(server)
+
+    def node(clients: int) -> dict:
         port = free_port()
         server = start_node_server(port, logs)
         try:
-            result = run_load(url=f"ws://127.0.0.1:{port}/ws/scripts/{clients}", origin=f"http://127.0.0.1:{port}",
-                              cookie=cookie, clients=clients, server=server)
+            return run_load(url=f"ws://127.0.0.1:{port}/ws/scripts/{clients}", origin=f"http://127.0.0.1:{port}",
+                            cookie=cookie, clients=clients, server=server)
         finally:
             stop(server)
-        results["node"][clients] = result
-        progress("@y/websocket-server", result)
+
+    results: dict = {"node": {}}
+    for clients in CLIENTS:
+        for slug, _, redis in configurations():
+            results.setdefault(slug, {})[clients] = alone(f"studio ({slug})", partial(studio, slug, redis, clients))
+        results["node"][clients] = alone("@y/websocket-server", partial(node, clients))
     return results
+
+
+def alone(server: str, run) -> dict:
+    """``run()``, again (up to BENCH_RETRIES times) while other work took a share of the machine meanwhile;
+    the least disturbed result."""
+    results = []
+    for _ in range(1 + RETRIES):
+        result = run()
+        progress(server, result)
+        results.append(result)
+        if result["others_cpu_pct"] <= BUSY_WARNING:
+            break
+        print("  other work shared the machine: once more", file=sys.stderr, flush=True)
+    return min(results, key=lambda r: r["others_cpu_pct"])
 
 
 def progress(server: str, r: dict) -> None:
     print(f"{server}, {r['clients']} clients: p50 {ms(r['p50_ms'])}, p99 {ms(r['p99_ms'])}, max {ms(r['max_ms'])},"
           f" lost {r['lost']}, server CPU {r['server_cpu_pct']:.0f} %, peak RSS {mib(r['server_rss_peak_kib'])},"
-          f" load client CPU {r['client_cpu_pct']:.0f} %, rest of the machine {r['others_cpu_pct']:.0f} %",
+          f" load client CPU {r['client_cpu_pct']:.0f} %, rest of the machine {max(0, r['others_cpu_pct']):.0f} %",
           file=sys.stderr, flush=True)
 
 
@@ -234,7 +259,7 @@ def row(server: str, r: dict) -> str:
     return (f"| {r['clients']} | {server} | {r['delivered']:,} | {lost} | {ms(r['p50_ms'])} | {ms(r['p99_ms'])} |"
             f" {ms(r['max_ms'])} | {r['server_cpu_pct']:.0f} % | {mib(r['server_rss_idle_kib'])} →"
             f" {mib(r['server_rss_peak_kib'])} | {r['client_cpu_pct']:.0f} %, {ms(r['client_send_lag_p99_ms'])} |"
-            f" {r['others_cpu_pct']:.0f} % |")
+            f" {max(0, r['others_cpu_pct']):.0f} % |")
 
 
 def verdict(studio: dict, node: dict) -> str:
@@ -246,6 +271,9 @@ def verdict(studio: dict, node: dict) -> str:
         met = at["p99_ms"] is not None and at["p99_ms"] < TARGET_P99_MS and at["lost"] == 0
         sentences.append(f"p99 under {TARGET_P99_MS:.0f} ms at {TARGET_AT} clients: **{'met' if met else 'missed'}**"
                          f" ({ms(at['p99_ms'])}, {at['lost']:,} lost).")
+        if at["server_cpu_pct"] >= NEAR_LIMIT:
+            sentences.append(f"At that load the studio's process used {at['server_cpu_pct']:.0f} % of a core, close to"
+                             " what one Python process (one GIL) can give, so its p99 varies widely from run to run.")
     ours, theirs = studio.get(COMPARE_AT), node.get(COMPARE_AT)
     if ours is None or theirs is None:
         sentences.append(f"No worse than the Node server's p99 at {COMPARE_AT} clients: not measured in this run.")
@@ -253,10 +281,9 @@ def verdict(studio: dict, node: dict) -> str:
         met = (ours["p99_ms"] is not None and theirs["p99_ms"] is not None and ours["p99_ms"] <= theirs["p99_ms"]
                and ours["lost"] <= theirs["lost"])
         word = "met" if met else "missed"
-        sentences.append(f"No worse than the Node server's p99 at {COMPARE_AT} clients: **{word}**"
-                         f" ({ms(ours['p99_ms'])} against {ms(theirs['p99_ms'])},"
-                         f" {ratio(ours['p99_ms'], theirs['p99_ms'])}; lost {ours['lost']:,} against"
-                         f" {theirs['lost']:,}).")
+        sentences.append(f"No worse than the Node server's p99 at {COMPARE_AT} clients: **{word}** (p99"
+                         f" {ms(ours['p99_ms'])} against {ms(theirs['p99_ms'])}; lost deliveries {ours['lost']:,}"
+                         f" against {theirs['lost']:,}).")
     lost = sum(r["lost"] for r in [*studio.values(), *node.values()])
     sentences.append("No delivery was lost." if lost == 0 else f"**{lost:,} deliveries were lost** (never arrived"
                      f" within {DRAIN_S} s of the last edit).")
@@ -319,11 +346,14 @@ def write_report(slug: str, words: str, studio: dict, node: dict) -> str:
         f" {DRAIN_S} s after the last edit is lost. Server CPU is the process's utime + stime (all threads) over"
         " the edits and their delivery, divided by that wall time (100 % = one core); RSS is VmRSS before the"
         " clients connect and VmHWM at the end. The studio logs every update to the database before relaying it"
-        " and compacts the log every 500 updates; the Node server keeps the document in memory only. The load"
+        " and compacts the log every 500 updates; the Node server keeps the document in memory only, and also sends"
+        " each update back to its sender (the load client ignores those). @y/websocket-server 0.1.1 is its release"
+        " for yjs 13, the version the studio's browsers run (0.1.5 moved to a yjs 14 pre-release). The load"
         " client's CPU and how late it sent its edits show whether it, rather than the server, was the limit"
         " (it shares the machine's cores with the server); \"rest of the machine\" is the CPU that other processes"
-        " took meanwhile (user + system + steal time of every core, less the server's and the load client's; the"
-        " benchmark waits for a quiet machine before each run). `BENCH_SECONDS` and `BENCH_CLIENTS=10,50` shorten a"
+        " took meanwhile (roughly: the busy time of every core, less the server's and the load client's); the benchmark"
+        " waits for a quiet machine before each run, and runs again one that other work disturbed."
+        " `BENCH_SECONDS` and `BENCH_CLIENTS=10,50` shorten a"
         " run; REDIS_URL adds the Redis channel layer configuration.",
         f"<!-- /bench:yjs:{slug} -->",
     ]

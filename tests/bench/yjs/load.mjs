@@ -270,11 +270,11 @@ function cpuSeconds (pid) {
 }
 
 /** [busy, all] CPU seconds of the whole machine, every core: to tell whether other processes took a share.
- * Busy is user + nice + system + steal: interrupt time (loopback TCP's softirqs, the benchmark's own) is left out. */
+ * Busy is all but idle and iowait (a process's stime includes the interrupt time spent on its watch). */
 function machineSeconds () {
   const ticks = fs.readFileSync('/proc/stat', 'latin1').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number)
   const all = ticks.reduce((a, b) => a + b, 0)
-  return [(ticks[0] + ticks[1] + ticks[2] + ticks[7]) / cfg.clockTicks, all / cfg.clockTicks]
+  return [(all - ticks[3] - ticks[4]) / cfg.clockTicks, all / cfg.clockTicks]
 }
 
 function memoryKiB (pid, name) {
