@@ -251,7 +251,10 @@ def mib(kib: int | None) -> str:
 
 
 def ratio(a: float | None, b: float | None) -> str:
-    return "–" if not a or not b else f"{a / b:.1f}×"
+    if not a or not b:
+        return "–"
+    r = a / b
+    return f"{r:.1f}×" if r >= 0.1 else f"{r:.2g}× (1/{b / a:.0f})"
 
 
 def row(server: str, r: dict) -> str:
