@@ -1,0 +1,108 @@
+"""Stable Diffusion 1.x / 2.x: text-to-image, image-to-image, depth ControlNet (with or without an init image) and
+IP-Adapter character references.
+
+One `StableDiffusionPipeline` is loaded per model; every other mode is derived from it with ``from_pipe``, which
+shares the UNet, VAE and text encoder instead of loading them again. Each run gets its own scheduler instance
+(schedulers keep per-run state and are not thread-safe) and passes the base dtype to ``from_pipe``, which would
+otherwise cast the shared modules to float32.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from diffusers import (
+    ControlNetModel,
+    StableDiffusionControlNetImg2ImgPipeline,
+    StableDiffusionControlNetPipeline,
+    StableDiffusionImg2ImgPipeline,
+    StableDiffusionPipeline,
+)
+from PIL import Image
+
+from ..errors import ModelError
+from ..models import ModelSpec
+from ..requests import FrameRequest
+from . import Loaded, attach_ip_adapter, detach_ip_adapter, load_error, load_ip_adapter_assets, source_kwargs
+from ._optimize import optimize
+
+BASE = StableDiffusionPipeline
+
+
+def load(spec: ModelSpec, device: torch.device, dtype: torch.dtype, *, compile: bool = False) -> Loaded:
+    path, kwargs = source_kwargs(spec.source, "model")
+    try:
+        pipe = BASE.from_pretrained(path, dtype=dtype, safety_checker=None, requires_safety_checker=False, **kwargs)
+    except Exception as exc:
+        raise load_error(f"model {spec.name!r}", spec.source, exc) from exc
+    extras: dict[str, Any] = {}
+    if spec.depth_controlnet:
+        cn_path, cn_kwargs = source_kwargs(spec.depth_controlnet, "depth ControlNet")
+        try:
+            extras["controlnet"] = ControlNetModel.from_pretrained(cn_path, dtype=dtype, **cn_kwargs).to(device)
+        except Exception as exc:
+            raise load_error("depth ControlNet", spec.depth_controlnet, exc) from exc
+    if spec.ip_adapter:
+        extras.update(load_ip_adapter_assets(spec, device, dtype))
+    pipe.to(device)
+    pipe.set_progress_bar_config(disable=True)
+    optimize(pipe.unet, device=device, compile=compile, extra=(extras.get("controlnet"),))
+    return Loaded(spec=spec, pipe=pipe, device=device, dtype=dtype, extras=extras)
+
+
+def pipeline_for(loaded: Loaded, request: FrameRequest):
+    """The pipeline that runs ``request``: a ``from_pipe`` view of the base with a fresh scheduler."""
+    base = loaded.pipe
+    shared: dict[str, Any] = {
+        "scheduler": type(base.scheduler).from_config(base.scheduler.config),
+        "dtype": loaded.dtype,
+    }
+    if request.uses_references:
+        shared["image_encoder"] = loaded.extras["image_encoder"]
+        shared["feature_extractor"] = loaded.extras["feature_extractor"]
+    if request.mode == "depth":
+        if "controlnet" not in loaded.extras:
+            raise ModelError(f"model {loaded.spec.name!r} has no depth ControlNet loaded")
+        cls = StableDiffusionControlNetImg2ImgPipeline if request.init_image else StableDiffusionControlNetPipeline
+        pipe = cls.from_pipe(base, controlnet=loaded.extras["controlnet"], **shared)
+    elif request.mode == "image-to-image":
+        pipe = StableDiffusionImg2ImgPipeline.from_pipe(base, **shared)
+    else:
+        pipe = StableDiffusionPipeline.from_pipe(base, **shared)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def run(
+    loaded: Loaded, request: FrameRequest, images: dict[str, Any], *, steps: int, generator: torch.Generator, callback
+) -> Image.Image:
+    pipe = pipeline_for(loaded, request)
+    kwargs: dict[str, Any] = {
+        "prompt": request.prompt,
+        "negative_prompt": request.negative_prompt or None,
+        "num_inference_steps": steps,
+        "guidance_scale": request.guidance,
+        "generator": generator,
+        "output_type": "pil",
+        "callback_on_step_end": callback,
+        "callback_on_step_end_tensor_inputs": ["latents"],
+    }
+    if request.mode == "depth":
+        kwargs["controlnet_conditioning_scale"] = request.depth_scale
+        kwargs.update(width=request.width, height=request.height)
+        if request.init_image:
+            kwargs.update(image=images["init_image"], control_image=images["depth_image"], strength=request.strength)
+        else:
+            kwargs["image"] = images["depth_image"]
+    elif request.mode == "image-to-image":
+        kwargs.update(image=images["init_image"], strength=request.strength)  # its size is the output size
+    else:
+        kwargs.update(width=request.width, height=request.height)
+    if not request.uses_references:
+        return pipe(**kwargs).images[0]
+    saved = attach_ip_adapter(pipe, loaded, request.reference_scale)
+    try:
+        return pipe(**kwargs, ip_adapter_image=[list(images["reference_images"])]).images[0]
+    finally:
+        detach_ip_adapter(pipe, saved)
