@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from studio.cast.api import CharacterViewSet, ReferenceViewSet
 from studio.projects.api import MemberViewSet, MeView, ProjectViewSet
+from studio.renders.api import GenerationModelViewSet, JobViewSet, ShotPromptViewSet, TakeViewSet
 from studio.screenplay.api import RevisionViewSet, SceneViewSet, ScriptFilesViewSet, ScriptViewSet
 from studio.shots.api import ShotViewSet
 
@@ -44,4 +45,15 @@ urlpatterns = [
     path(P + "shots/", ShotViewSet.as_view(LIST), name="shot-list"),
     path(P + "shots/reorder/", ShotViewSet.as_view({"post": "reorder"}), name="shot-reorder"),
     path(P + "shots/<int:pk>/", ShotViewSet.as_view(DETAIL), name="shot-detail"),
+    path(P + "shots/<int:shot_id>/prompt/", ShotPromptViewSet.as_view({"get": "retrieve"}), name="shot-prompt"),
+    path(P + "models/", GenerationModelViewSet.as_view({"get": "list"}), name="model-list"),
+    path(P + "jobs/", JobViewSet.as_view(LIST), name="job-list"),
+    path(P + "jobs/<int:pk>/", JobViewSet.as_view({"get": "retrieve"}), name="job-detail"),
+    path(P + "jobs/<int:pk>/cancel/", JobViewSet.as_view({"post": "cancel"}), name="job-cancel"),
+    path(P + "jobs/<int:pk>/retry/", JobViewSet.as_view({"post": "retry"}), name="job-retry"),
+    path(P + "takes/", TakeViewSet.as_view(LIST), name="take-list"),
+    path(P + "takes/<int:pk>/", TakeViewSet.as_view({"get": "retrieve"}), name="take-detail"),
+    path(P + "takes/<int:pk>/review/", TakeViewSet.as_view({"post": "review"}), name="take-review"),
+    path(P + "takes/<int:pk>/media/", TakeViewSet.as_view({"get": "media"}), name="take-media"),
+    path(P + "takes/<int:pk>/thumbnail/", TakeViewSet.as_view({"get": "thumbnail"}), name="take-thumbnail"),
 ]

@@ -10,9 +10,15 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from studio.live.auth import StudioAuthMiddlewareStack  # noqa: E402
 from studio.routing import websocket_urlpatterns  # noqa: E402
+
+if settings.STUDIO_EMBEDDED_WORKER:  # a laptop: generation runs in this process (see studio/renders/embedded.py)
+    from studio.renders import embedded
+
+    embedded.start()
 
 application = ProtocolTypeRouter({
     "http": django_asgi_app,

@@ -9,10 +9,15 @@ channel layer, debug on. Production sets:
 - ``ALLOWED_HOSTS``  comma separated
 - ``STUDIO_DEBUG``   ``1`` (default) or ``0``
 - ``MEDIA_ROOT``     where uploads live (default ``var/media``)
+- ``STUDIO_MODELS``  the generation models: JSON (a list of models) or the path of a JSON file;
+                     default: the tiny smoke-test models that ``make run`` builds in ``var/models``
+- ``STUDIO_EMBEDDED_WORKER``  run the generation worker inside the web process (default: on when
+                     ``REDIS_URL`` is not set; production runs ``manage.py generation_worker`` per GPU)
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -73,12 +78,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "studio.accounts",
     "studio.core",
     "studio.projects",
     "studio.screenplay",
     "studio.cast",
     "studio.shots",
+    "studio.renders",
     "studio.live",
     "studio.web",
     "studio.demo",
@@ -207,6 +215,42 @@ STUDIO_YJS_RATE_PER_S = float(os.environ.get("STUDIO_YJS_RATE_PER_S", 60))
 STUDIO_YJS_BURST = float(os.environ.get("STUDIO_YJS_BURST", 240))
 STUDIO_SCRIPT_SETTLE_S = float(os.environ.get("STUDIO_SCRIPT_SETTLE_S", 1.5))
 STUDIO_YJS_COMPACT_EVERY = int(os.environ.get("STUDIO_YJS_COMPACT_EVERY", 500))
+
+# --- Generation -----------------------------------------------------------
+
+
+def _models_setting():
+    """STUDIO_MODELS as JSON or a JSON file's path; None means the tiny models in STUDIO_MODELS_DIR."""
+    value = os.environ.get("STUDIO_MODELS", "").strip()
+    if not value:
+        return None
+    try:
+        text = Path(value).read_text() if not value.startswith(("[", "{")) else value
+        models = json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise ImproperlyConfigured(f"STUDIO_MODELS must be JSON or the path of a JSON file ({exc})") from None
+    if not isinstance(models, list):
+        raise ImproperlyConfigured("STUDIO_MODELS must be a JSON list of models")
+    return models
+
+
+STUDIO_MODELS_DIR = Path(os.environ.get("STUDIO_MODELS_DIR", VAR_DIR / "models"))
+STUDIO_MODELS = _models_setting()
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "generation"]}}
+STUDIO_EMBEDDED_WORKER = env_bool("STUDIO_EMBEDDED_WORKER", not REDIS_URL)
+# A running job's worker renews its lease every third of this; a job whose lease ran out (its worker
+# died) is put back, up to STUDIO_JOB_MAX_ATTEMPTS claims, then failed with the reason.
+STUDIO_JOB_LEASE_S = float(os.environ.get("STUDIO_JOB_LEASE_S", 60))
+STUDIO_JOB_MAX_ATTEMPTS = int(os.environ.get("STUDIO_JOB_MAX_ATTEMPTS", 3))
+STUDIO_JOBS_PER_USER = int(os.environ.get("STUDIO_JOBS_PER_USER", 4))  # queued + running, per person
+STUDIO_JOBS_PER_PROJECT_PER_DAY = int(os.environ.get("STUDIO_JOBS_PER_PROJECT_PER_DAY", 500))
+STUDIO_PROGRESS_INTERVAL_S = float(os.environ.get("STUDIO_PROGRESS_INTERVAL_S", 0.25))
+STUDIO_CANCEL_CHECK_S = float(os.environ.get("STUDIO_CANCEL_CHECK_S", 0.5))
+STUDIO_COMPILE = env_bool("STUDIO_COMPILE", False)  # regional torch.compile on CUDA
+STUDIO_MODEL_CACHE_BYTES = int(os.environ["STUDIO_MODEL_CACHE_BYTES"]) if os.environ.get(
+    "STUDIO_MODEL_CACHE_BYTES") else None
+STUDIO_MAX_TAKE_BYTES = int(os.environ.get("STUDIO_MAX_TAKE_BYTES", 30 * 1024 * 1024))
+STUDIO_MAX_CLIP_BYTES = int(os.environ.get("STUDIO_MAX_CLIP_BYTES", 200 * 1024 * 1024))
 
 # --- REST API -------------------------------------------------------------
 

@@ -9,12 +9,17 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.apps import apps
+from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from studio.live.events import project_group
 from studio.projects.permissions import Role
 
 from . import factories
+
+# No generation worker thread inside the test process (importing studio.asgi would start one): a test
+# that wants a worker runs one itself.
+django_settings.STUDIO_EMBEDDED_WORKER = False
 
 
 def pytest_collection_modifyitems(config, items):
@@ -69,7 +74,7 @@ def team(db):
     return t
 
 
-STUDIO_APPS = ("accounts", "projects", "screenplay", "cast", "shots")
+STUDIO_APPS = ("accounts", "projects", "screenplay", "cast", "shots", "renders", "django_tasks_database")
 
 
 def db_state() -> dict:

@@ -43,7 +43,8 @@ class Daphne:
         self.log_path = Path(log_dir) / f"daphne-{self.port}.log"
         self.env = {
             **os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "studio.settings",
-            "PYTHONUNBUFFERED": "1", "MEDIA_ROOT": str(Path(log_dir) / "media"), **(env or {}),
+            "PYTHONUNBUFFERED": "1", "MEDIA_ROOT": str(Path(log_dir) / "media"), "STUDIO_EMBEDDED_WORKER": "0",
+            **(env or {}),
         }
         for name in ("TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE"):
             self.env.pop(name, None)

@@ -15,7 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import concurrency
-from .errors import Conflict, StaleVersion, VersionRequired
+from .errors import Conflict, QuotaExceeded, StaleVersion, VersionRequired
 
 
 def exception_handler(exc, context):
@@ -40,6 +40,9 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc)}, status=status.HTTP_428_PRECONDITION_REQUIRED)
     if isinstance(exc, Conflict):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, QuotaExceeded):
+        headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+        return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
     return drf_exception_handler(exc, context)
 
 

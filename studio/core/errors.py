@@ -37,3 +37,11 @@ class VersionRequired(StudioError):
 
 class Conflict(StudioError):
     """The request is valid but the current state forbids it (HTTP 409)."""
+
+
+class QuotaExceeded(StudioError):
+    """The actor has used up a limit for now (HTTP 429); the message says which and when it frees up."""
+
+    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)

@@ -29,6 +29,7 @@ class Capability(enum.StrEnum):
     EDIT_SCRIPT = "edit_script"
     EDIT_CAST = "edit_cast"
     EDIT_SHOTS = "edit_shots"
+    GENERATE = "generate"
     REVIEW = "review"
 
 
@@ -41,6 +42,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_SCRIPT: frozenset({R.OWNER, R.DIRECTOR, R.WRITER}),
     Capability.EDIT_CAST: frozenset({R.OWNER, R.DIRECTOR, R.WRITER, R.ARTIST}),
     Capability.EDIT_SHOTS: frozenset({R.OWNER, R.DIRECTOR, R.ARTIST}),
+    Capability.GENERATE: frozenset({R.OWNER, R.DIRECTOR, R.ARTIST}),
     Capability.REVIEW: frozenset({R.OWNER, R.DIRECTOR, R.REVIEWER}),
 }
 
@@ -51,7 +53,8 @@ DESCRIPTIONS: dict[Capability, str] = {
     Capability.MANAGE_MEMBERS: "invite people, change their roles, remove them",
     Capability.EDIT_SCRIPT: "write the script and edit scenes",
     Capability.EDIT_CAST: "create and edit characters and their reference images",
-    Capability.EDIT_SHOTS: "create, edit, reorder and delete shots",
+    Capability.EDIT_SHOTS: "create, edit, reorder and delete shots, and upload takes",
+    Capability.GENERATE: "generate frames and clips, and cancel or retry generation jobs",
     Capability.REVIEW: "approve shots and outputs, or send them back",
 }
 
@@ -64,6 +67,7 @@ LABELS: dict[Capability, str] = {
     Capability.EDIT_SCRIPT: "Script and scenes",
     Capability.EDIT_CAST: "Cast",
     Capability.EDIT_SHOTS: "Shots",
+    Capability.GENERATE: "Generate",
     Capability.REVIEW: "Review and approve",
 }
 

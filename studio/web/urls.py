@@ -23,6 +23,8 @@ urlpatterns = [
     path(P + "media/references/<int:pk>/", views.reference_file, name="reference-image"),
     path(P + "media/references/<int:pk>/thumb/", views.reference_file, {"thumbnail": True},
          name="reference-thumbnail"),
+    path(P + "media/takes/<int:pk>/", views.take_file, name="take-media"),
+    path(P + "media/takes/<int:pk>/thumb/", views.take_file, {"thumbnail": True}, name="take-thumbnail"),
     path(P + "board/", views.board, name="board"),
     path(P + "script/", views.script_home, name="script-home"),
     path(P + "scripts/<int:script_id>/", views.script_page, name="script"),

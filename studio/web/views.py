@@ -23,6 +23,8 @@ from studio.live.events import CharacterData, MemberData, ProjectData, SceneData
 from studio.projects import permissions, selectors, services
 from studio.projects.models import Membership, Project
 from studio.projects.permissions import Capability, Role
+from studio.renders.api import take_file_response
+from studio.renders.models import Take
 from studio.screenplay import selectors as screenplay_selectors
 from studio.screenplay import services as script_services
 from studio.screenplay.compare import compare
@@ -294,6 +296,13 @@ def reference_file(request, project, pk, thumbnail=False):
     response["Cache-Control"] = "private, max-age=86400, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@project_page()
+def take_file(request, project, pk, thumbnail=False):
+    """A take's image or clip (or its thumbnail), for members of its project only."""
+    take = get_object_or_404(Take, project=project, pk=pk)
+    return take_file_response(take, thumbnail=thumbnail)
 
 
 # --- Script ---------------------------------------------------------------

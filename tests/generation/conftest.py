@@ -20,7 +20,19 @@ def _skip_gpu_without_cuda(request):
 
 
 @pytest.fixture(scope="session")
-def tiny_dir(tmp_path_factory):
+def _one_torch_thread():
+    """The tiny models gain nothing from threads, and torch's spinning worker threads make them many times slower
+    when another process is busy on the same cores (CI machines have two)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory, _one_torch_thread):
     from generation import tiny
 
     directory = tmp_path_factory.mktemp("tiny-models")

@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from studio.cast.models import Character
 from studio.projects.permissions import CAPABILITIES, Capability, Role
+from studio.renders import services as render_services
+from studio.renders.models import GenerationJob
 from studio.screenplay import services as script_services
 from studio.shots.models import Shot
 from tests import factories
@@ -49,6 +51,10 @@ class World:
                                       changes={"fountain": "INT. BOAT - DAY\n\nTOMAS\nAhoy.\n"})
         self.suggested = Character.objects.get(project=self.project, suggested=True)
         self.revision = script_services.revision_create(actor=self.owner, script=self.script, name="First draft")
+        self.job = render_services.job_submit(actor=self.owner, shot=self.shot, width=64, height=64)
+        self.failed_job = render_services.job_submit(actor=self.owner, shot=self.shot, width=64, height=64)
+        GenerationJob.objects.filter(pk=self.failed_job.pk).update(status=GenerationJob.Status.FAILED, error="Boom")
+        self.take = render_services.take_upload(actor=self.owner, shot=self.shot, upload=factories.image_upload())
 
     @property
     def p(self) -> str:
@@ -151,6 +157,24 @@ ENDPOINTS = [
              version=lambda w: w.shot.version),
     Endpoint("shot reorder", "post", lambda w: w.p + "shots/reorder/", V.EDIT_SHOTS, 200,
              body=lambda w: {"scene": w.scene.pk, "shots": [w.second_shot.pk, w.shot.pk, w.review_shot.pk]}),
+    Endpoint("shot prompt", "get", lambda w: w.p + f"shots/{w.shot.pk}/prompt/", V.VIEW, 200),
+    Endpoint("model list", "get", lambda w: w.p + "models/", V.VIEW, 200),
+    Endpoint("job list", "get", lambda w: w.p + "jobs/", V.VIEW, 200),
+    Endpoint("job submit", "post", lambda w: w.p + "jobs/", V.GENERATE, 201,
+             body=lambda w: {"shot": w.shot.pk, "width": 64, "height": 64}),
+    Endpoint("job detail", "get", lambda w: w.p + f"jobs/{w.job.pk}/", V.VIEW, 200),
+    Endpoint("job cancel", "post", lambda w: w.p + f"jobs/{w.job.pk}/cancel/", V.GENERATE, 200),
+    Endpoint("job retry", "post", lambda w: w.p + f"jobs/{w.failed_job.pk}/retry/", V.GENERATE, 201),
+    Endpoint("take list", "get", lambda w: w.p + "takes/", V.VIEW, 200),
+    Endpoint("take upload", "post", lambda w: w.p + "takes/", V.EDIT_SHOTS, 201, multipart=True,
+             body=lambda w: {"shot": w.shot.pk, "file": factories.image_upload("board.png")}),
+    Endpoint("take detail", "get", lambda w: w.p + f"takes/{w.take.pk}/", V.VIEW, 200),
+    Endpoint("take review", "post", lambda w: w.p + f"takes/{w.take.pk}/review/", V.REVIEW, 200,
+             body=lambda w: {"decision": "approved"}),
+    Endpoint("take media", "get", lambda w: w.p + f"takes/{w.take.pk}/media/", V.VIEW, 200),
+    Endpoint("take thumbnail", "get", lambda w: w.p + f"takes/{w.take.pk}/thumbnail/", V.VIEW, 200),
+    Endpoint("take page media", "get", lambda w: w.take.url, V.VIEW, 200),
+    Endpoint("take page thumbnail", "get", lambda w: w.take.thumbnail_url, V.VIEW, 200),
 ]
 
 
@@ -241,6 +265,17 @@ def test_every_api_route_is_in_the_matrix():
         "projects/<int:project_id>/shots/": {"shot list", "shot create"},
         "projects/<int:project_id>/shots/reorder/": {"shot reorder"},
         "projects/<int:project_id>/shots/<int:pk>/": {"shot detail", "shot edit", "shot approve", "shot delete"},
+        "projects/<int:project_id>/shots/<int:shot_id>/prompt/": {"shot prompt"},
+        "projects/<int:project_id>/models/": {"model list"},
+        "projects/<int:project_id>/jobs/": {"job list", "job submit"},
+        "projects/<int:project_id>/jobs/<int:pk>/": {"job detail"},
+        "projects/<int:project_id>/jobs/<int:pk>/cancel/": {"job cancel"},
+        "projects/<int:project_id>/jobs/<int:pk>/retry/": {"job retry"},
+        "projects/<int:project_id>/takes/": {"take list", "take upload"},
+        "projects/<int:project_id>/takes/<int:pk>/": {"take detail"},
+        "projects/<int:project_id>/takes/<int:pk>/review/": {"take review"},
+        "projects/<int:project_id>/takes/<int:pk>/media/": {"take media"},
+        "projects/<int:project_id>/takes/<int:pk>/thumbnail/": {"take thumbnail"},
     }
     not_project_scoped = {"me/", "auth/token/", "projects/"}
     assert api_routes - not_project_scoped == set(expected)

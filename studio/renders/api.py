@@ -1,0 +1,331 @@
+"""REST API of generation: the models on offer, a shot's assembled prompt, jobs (submit, cancel,
+retry) and takes (list, upload, review, their files)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import django_filters
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from studio.core.api import DataSerializer, StrictInput, validated
+from studio.live.events import JobData, TakeData
+from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
+from studio.projects.permissions import Capability
+from studio.shots.models import Shot
+
+from . import prompt, runtime, selectors, services
+from .models import GenerationJob, Take
+
+
+def _shot(project, shot_id) -> Shot:
+    shot = Shot.objects.filter(project=project, pk=shot_id).select_related("project", "scene").first()
+    if shot is None:
+        raise serializers.ValidationError({"shot": [f"Shot {shot_id} is not in this project."]})
+    return shot
+
+
+# --- Models and prompts --------------------------------------------------------------
+
+
+class ModelSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    family = serializers.CharField()
+    kinds = serializers.ListField(child=serializers.CharField(), help_text="frame, clip")
+    modes = serializers.ListField(child=serializers.CharField())
+    smoke_test = serializers.BooleanField(help_text="Tiny random weights: its outputs are noise, for trying the flow.")
+    default_steps = serializers.IntegerField()
+    default_width = serializers.IntegerField()
+    default_height = serializers.IntegerField()
+
+
+def model_rows(project) -> list[dict]:
+    rows = []
+    for spec in runtime.registry():
+        defaults = services.model_defaults(spec)
+        width, height = prompt.frame_size(project.aspect_ratio, defaults["base"])
+        modes = sorted(spec.modes)
+        rows.append({
+            "name": spec.name, "label": spec.label, "family": spec.family,
+            "kinds": sorted({"clip" if m.endswith("video") else "frame" for m in modes}), "modes": modes,
+            "smoke_test": spec.smoke_test, "default_steps": defaults["steps"], "default_width": width,
+            "default_height": height,
+        })
+    return rows
+
+
+class GenerationModelViewSet(ProjectScopedViewSet):
+    """The models this studio can generate with (STUDIO_MODELS), with their defaults for this project."""
+
+    serializer_class = ModelSerializer
+    pagination_class = None
+
+    def list(self, request, project_id=None):
+        return Response(model_rows(self.project))
+
+
+class PartSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="style, scene, camera, action or character:<id>")
+    label = serializers.CharField()
+    text = serializers.CharField()
+
+
+class AssembledSerializer(serializers.Serializer):
+    shot = serializers.IntegerField()
+    kind = serializers.CharField()
+    prompt = serializers.CharField()
+    negative_prompt = serializers.CharField()
+    seed = serializers.IntegerField()
+    seed_source = serializers.CharField()
+    parts = PartSerializer(many=True)
+    references = serializers.IntegerField(help_text="How many character reference images go with the request.")
+
+
+class PromptQuery(StrictInput, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=GenerationJob.Kind.choices, default="frame")
+
+
+class ShotPromptViewSet(ProjectScopedViewSet):
+    """The prompt, seed and references a shot would be generated with now, part by part."""
+
+    serializer_class = AssembledSerializer
+
+    @extend_schema(parameters=[PromptQuery])
+    def retrieve(self, request, project_id=None, shot_id=None):
+        kind = validated(PromptQuery, request.query_params.dict())["kind"]
+        shot = selectors.shot_for_generation(project=self.project, shot_id=shot_id)
+        assembled = prompt.assemble(shot, kind=kind)
+        return Response({
+            "shot": shot.pk, "kind": kind, "prompt": assembled.prompt, "negative_prompt": assembled.negative_prompt,
+            "seed": assembled.seed, "seed_source": assembled.seed_source,
+            "parts": [asdict(p) for p in assembled.parts], "references": len(assembled.references),
+        })
+
+
+# --- Jobs ---------------------------------------------------------------------------
+
+
+class JobSerializer(DataSerializer):
+    data_class = JobData
+    id = serializers.IntegerField()
+    shot = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=GenerationJob.Kind.choices)
+    status = serializers.ChoiceField(choices=GenerationJob.Status.choices)
+    model = serializers.CharField()
+    prompt = serializers.CharField()
+    seed = serializers.IntegerField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    step = serializers.IntegerField()
+    total_steps = serializers.IntegerField()
+    progress = serializers.FloatField(help_text="0 to 1.")
+    attempts = serializers.IntegerField()
+    error = serializers.CharField()
+    requester = UserRefSerializer(allow_null=True)
+    retry_of = serializers.IntegerField(allow_null=True)
+    take = serializers.IntegerField(allow_null=True, help_text="The take it made, once it succeeded.")
+    created_at = serializers.CharField()
+    started_at = serializers.CharField(allow_null=True)
+    finished_at = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance):
+        take = getattr(instance, "take", None) if instance.status == GenerationJob.Status.SUCCEEDED else None
+        return asdict(JobData.of(instance, take_id=take.pk if take else None))
+
+
+class JobDetailSerializer(JobSerializer):
+    request = serializers.DictField(help_text="The full generation request.")
+
+    def to_representation(self, instance):
+        return {**super().to_representation(instance), "request": instance.request}
+
+
+class JobCreateSerializer(StrictInput, serializers.Serializer):
+    shot = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=GenerationJob.Kind.choices, default="frame")
+    prompt = serializers.CharField(required=False, allow_blank=True, max_length=4000,
+                                   help_text="Leave out to use the shot's assembled prompt.")
+    negative_prompt = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**32 - 1,
+                                    help_text="Leave out for the lead character's seed.")
+    model = serializers.CharField(required=False, max_length=120)
+    width = serializers.IntegerField(required=False)
+    height = serializers.IntegerField(required=False)
+    steps = serializers.IntegerField(required=False)
+    guidance = serializers.FloatField(required=False)
+    quality = serializers.ChoiceField(choices=[("standard", "Standard"), ("draft", "Draft")], default="standard")
+    init_take = serializers.IntegerField(required=False, help_text="Image-to-image from this take.")
+    init_image = serializers.ImageField(required=False, help_text="Image-to-image from this upload.")
+    strength = serializers.FloatField(required=False)
+    depth_image = serializers.ImageField(required=False, help_text="Depth map (near = white) for the depth ControlNet.")
+    depth_scale = serializers.FloatField(required=False)
+    use_references = serializers.BooleanField(default=False,
+                                              help_text="Send the characters' reference images (IP-Adapter).")
+    reference_scale = serializers.FloatField(required=False)
+    frames = serializers.IntegerField(required=False)
+    fps = serializers.IntegerField(required=False)
+    first_frame_take = serializers.IntegerField(required=False, help_text="Image-to-video from this take.")
+    first_frame = serializers.ImageField(required=False)
+
+
+class JobFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=GenerationJob.Status.choices)
+    shot = django_filters.NumberFilter(field_name="shot_id")
+    kind = django_filters.ChoiceFilter(choices=GenerationJob.Kind.choices)
+    requester = django_filters.NumberFilter(field_name="requester_id")
+
+    class Meta:
+        model = GenerationJob
+        fields = ["status", "shot", "kind", "requester"]
+
+
+class JobViewSet(ProjectScopedViewSet):
+    """Generation jobs of the project, newest first. Artists, directors and owners submit, cancel and retry."""
+
+    queryset = GenerationJob.objects.none()
+    serializer_class = JobSerializer
+    filterset_class = JobFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    capabilities = {"create": Capability.GENERATE, "cancel": Capability.GENERATE, "retry": Capability.GENERATE}
+
+    def get_queryset(self):
+        return selectors.jobs_of(project=self.project)
+
+    def list(self, request, project_id=None):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(JobSerializer(page, many=True).data)
+
+    def retrieve(self, request, project_id=None, pk=None):
+        return Response(JobDetailSerializer(self.get_object()).data)
+
+    def _detail(self, job, status_code=200):
+        return Response(JobDetailSerializer(self.get_queryset().get(pk=job.pk)).data, status=status_code)
+
+    @extend_schema(request={"application/json": JobCreateSerializer, "multipart/form-data": JobCreateSerializer},
+                   responses={201: JobDetailSerializer})
+    def create(self, request, project_id=None):
+        data = validated(JobCreateSerializer, request.data)
+        shot = _shot(self.project, data.pop("shot"))
+        if "prompt" in data:
+            data["prompt_text"] = data.pop("prompt")
+        job = services.job_submit(actor=request.user, shot=shot, **data)
+        return self._detail(job, 201)
+
+    @extend_schema(request=None, responses={200: JobDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, project_id=None, pk=None):
+        job = services.job_cancel(actor=request.user, job=self.get_object())
+        return self._detail(job)
+
+    @extend_schema(request=None, responses={201: JobDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, project_id=None, pk=None):
+        job = services.job_retry(actor=request.user, job=self.get_object())
+        return self._detail(job, 201)
+
+
+# --- Takes --------------------------------------------------------------------------
+
+
+class TakeSerializer(DataSerializer):
+    data_class = TakeData
+    id = serializers.IntegerField()
+    shot = serializers.IntegerField()
+    number = serializers.IntegerField(help_text="v1, v2, … within the shot.")
+    job = serializers.IntegerField(allow_null=True)
+    kind = serializers.ChoiceField(choices=Take.Kind.choices)
+    source = serializers.ChoiceField(choices=Take.Source.choices)
+    url = serializers.CharField()
+    thumbnail_url = serializers.CharField()
+    content_type = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    frames = serializers.IntegerField()
+    fps = serializers.IntegerField(allow_null=True)
+    provenance = serializers.DictField()
+    smoke_test = serializers.BooleanField()
+    review = serializers.ChoiceField(choices=Take.Review.choices)
+    reviewed_by = UserRefSerializer(allow_null=True)
+    created_by = UserRefSerializer(allow_null=True)
+    created_at = serializers.CharField()
+
+
+class TakeUploadSerializer(StrictInput, serializers.Serializer):
+    shot = serializers.IntegerField()
+    file = serializers.FileField(help_text="PNG, JPEG or WebP image, or an MP4/WebM clip.")
+
+
+class TakeReviewSerializer(StrictInput, serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Take.Review.choices)
+
+
+class TakeFilter(django_filters.FilterSet):
+    shot = django_filters.NumberFilter(field_name="shot_id")
+    kind = django_filters.ChoiceFilter(choices=Take.Kind.choices)
+    review = django_filters.MultipleChoiceFilter(choices=Take.Review.choices)
+    source = django_filters.ChoiceFilter(choices=Take.Source.choices)
+
+    class Meta:
+        model = Take
+        fields = ["shot", "kind", "review", "source"]
+
+
+class TakeViewSet(ProjectScopedViewSet):
+    """Takes: every version of every shot's frames and clips, generated or uploaded."""
+
+    queryset = Take.objects.none()
+    serializer_class = TakeSerializer
+    filterset_class = TakeFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    capabilities = {"create": Capability.EDIT_SHOTS, "review": Capability.REVIEW}
+
+    def get_queryset(self):
+        return selectors.takes_of(project=self.project)
+
+    def list(self, request, project_id=None):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(TakeSerializer(page, many=True).data)
+
+    def retrieve(self, request, project_id=None, pk=None):
+        return Response(TakeSerializer(self.get_object()).data)
+
+    @extend_schema(request={"multipart/form-data": TakeUploadSerializer}, responses={201: TakeSerializer})
+    def create(self, request, project_id=None):
+        data = validated(TakeUploadSerializer, request.data)
+        take = services.take_upload(actor=request.user, shot=_shot(self.project, data["shot"]), upload=data["file"])
+        return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
+
+    @extend_schema(request=TakeReviewSerializer, responses={200: TakeSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request, project_id=None, pk=None):
+        data = validated(TakeReviewSerializer, request.data)
+        take = services.take_review(actor=request.user, take=self.get_object(), decision=data["decision"])
+        return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def media(self, request, project_id=None, pk=None):
+        return take_file_response(self.get_object(), thumbnail=False)
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    @action(detail=True, methods=["get"])
+    def thumbnail(self, request, project_id=None, pk=None):
+        return take_file_response(self.get_object(), thumbnail=True)
+
+
+def take_file_response(take: Take, *, thumbnail: bool) -> FileResponse:
+    file = take.thumbnail if thumbnail else take.media
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    response = FileResponse(handle, content_type="image/jpeg" if thumbnail else take.content_type)
+    response["Cache-Control"] = "private, max-age=86400, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
