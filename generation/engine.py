@@ -6,7 +6,8 @@ Why it is shaped like this:
 - **Warm pipelines, bounded by memory.** Loading is the slow part, so loaded models stay in an LRU cache measured in
   parameter bytes (``cache_bytes``; default: 80 % of the GPU's memory when the default device is CUDA, 50 % of RAM
   on CPU). Loading a model evicts the least recently used ones until it fits. Mode variants (img2img, ControlNet,
-  IP-Adapter, image-to-video) are ``from_pipe`` views of the cached base pipeline: nothing is loaded twice.
+  IP-Adapter, image-to-video) are pipelines over the cached base's modules (``from_pipe``-style, see
+  `generation.pipelines.derive`): nothing is loaded twice.
 - **Per-run state is per run.** Every run gets a fresh scheduler and a CPU ``torch.Generator`` seeded from the
   request, so the same request gives the same bytes (on CPU; on CUDA the same GPU, library versions and settings
   give the same picture).

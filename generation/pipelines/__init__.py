@@ -3,7 +3,7 @@
 - ``load(spec, device, dtype) -> Loaded``: read the weights once (base pipeline, plus a depth ControlNet and
   IP-Adapter assets where the spec has them), move them to the device, apply `_optimize`.
 - ``run(loaded, request, images, *, steps, generator, callback) -> PIL image | list of PIL frames``: derive the
-  pipeline for the request's mode with ``from_pipe`` (shared weights, a fresh scheduler) and call it.
+  pipeline for the request's mode with `derive` (``from_pipe``'s shared weights, a fresh scheduler) and call it.
 
 The families repeat each other a little on purpose (diffusers' "a little repetition beats a hasty abstraction"):
 an SDXL quirk should be fixed in ``sdxl.py`` without reading through a shared base class.
@@ -13,6 +13,7 @@ This module holds what every family needs to load: where a source lives, and how
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,26 @@ def detach_ip_adapter(pipe, saved: dict) -> None:
     """Undo `attach_ip_adapter`, restoring the exact processors the UNet had (fused QKV ones included)."""
     pipe.unload_ip_adapter()
     pipe.unet.set_attn_processor(saved)
+
+
+def derive(cls, base, **overrides):
+    """A ``cls`` pipeline over ``base``'s modules: what ``cls.from_pipe(base, **overrides)`` builds, minus its last
+    step. ``from_pipe`` ends with ``pipeline.to(dtype)`` over every module (float32 unless told otherwise), which
+    would recast the shared modules on every run, including the ones a model keeps in float32 on purpose (Wan's
+    norms and time embedding stay float32 in a bfloat16 transformer), and log a warning each time. The pipeline
+    is built from the same parts instead: modules from ``base.components``, settings (``expand_timesteps``,
+    ``requires_safety_checker``, ...) from ``base.config``, then ``overrides``."""
+    kwargs = {}
+    for name, parameter in inspect.signature(cls.__init__).parameters.items():
+        if name == "self" or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        if name in overrides:
+            kwargs[name] = overrides[name]
+        elif name in base.components:
+            kwargs[name] = base.components[name]
+        elif name in base.config and not isinstance(base.config[name], list | tuple):
+            kwargs[name] = base.config[name]
+    unknown = set(overrides) - set(kwargs)
+    if unknown:
+        raise TypeError(f"{cls.__name__} takes no {', '.join(sorted(unknown))}")
+    return cls(**kwargs)

@@ -1,10 +1,9 @@
 """Stable Diffusion 1.x / 2.x: text-to-image, image-to-image, depth ControlNet (with or without an init image) and
 IP-Adapter character references.
 
-One `StableDiffusionPipeline` is loaded per model; every other mode is derived from it with ``from_pipe``, which
-shares the UNet, VAE and text encoder instead of loading them again. Each run gets its own scheduler instance
-(schedulers keep per-run state and are not thread-safe) and passes the base dtype to ``from_pipe``, which would
-otherwise cast the shared modules to float32.
+One `StableDiffusionPipeline` is loaded per model; every other mode is a pipeline of another class over the same
+UNet, VAE and text encoder (`generation.pipelines.derive`, ``from_pipe`` without its recast), so nothing is
+loaded twice. Each run gets its own scheduler instance: schedulers keep per-run state and are not thread-safe.
 """
 
 from __future__ import annotations
@@ -24,7 +23,15 @@ from PIL import Image
 from ..errors import ModelError
 from ..models import ModelSpec
 from ..requests import FrameRequest
-from . import Loaded, attach_ip_adapter, detach_ip_adapter, load_error, load_ip_adapter_assets, source_kwargs
+from . import (
+    Loaded,
+    attach_ip_adapter,
+    derive,
+    detach_ip_adapter,
+    load_error,
+    load_ip_adapter_assets,
+    source_kwargs,
+)
 from ._optimize import optimize
 
 BASE = StableDiffusionPipeline
@@ -52,11 +59,10 @@ def load(spec: ModelSpec, device: torch.device, dtype: torch.dtype, *, compile: 
 
 
 def pipeline_for(loaded: Loaded, request: FrameRequest):
-    """The pipeline that runs ``request``: a ``from_pipe`` view of the base with a fresh scheduler."""
+    """The pipeline that runs ``request``: the base's modules with a fresh scheduler."""
     base = loaded.pipe
     shared: dict[str, Any] = {
         "scheduler": type(base.scheduler).from_config(base.scheduler.config),
-        "dtype": loaded.dtype,
     }
     if request.uses_references:
         shared["image_encoder"] = loaded.extras["image_encoder"]
@@ -65,11 +71,11 @@ def pipeline_for(loaded: Loaded, request: FrameRequest):
         if "controlnet" not in loaded.extras:
             raise ModelError(f"model {loaded.spec.name!r} has no depth ControlNet loaded")
         cls = StableDiffusionControlNetImg2ImgPipeline if request.init_image else StableDiffusionControlNetPipeline
-        pipe = cls.from_pipe(base, controlnet=loaded.extras["controlnet"], **shared)
+        pipe = derive(cls, base, controlnet=loaded.extras["controlnet"], **shared)
     elif request.mode == "image-to-image":
-        pipe = StableDiffusionImg2ImgPipeline.from_pipe(base, **shared)
+        pipe = derive(StableDiffusionImg2ImgPipeline, base, **shared)
     else:
-        pipe = StableDiffusionPipeline.from_pipe(base, **shared)
+        pipe = derive(StableDiffusionPipeline, base, **shared)
     pipe.set_progress_bar_config(disable=True)
     return pipe
 

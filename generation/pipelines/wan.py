@@ -1,13 +1,14 @@
 """Wan: text-to-video and image-to-video clips.
 
 The checkpoint is loaded with the pipeline class its ``model_index.json`` names (``WanPipeline`` for Wan 2.1 T2V and
-Wan 2.2 TI2V, ``WanImageToVideoPipeline`` for Wan 2.1 I2V) and the other mode is derived with ``from_pipe``, sharing
-the transformer, VAE and UMT5 encoder. What a checkpoint can do depends on its layout, checked here with a concise
+Wan 2.2 TI2V, ``WanImageToVideoPipeline`` for Wan 2.1 I2V); the other mode is a pipeline of the other class over the
+same transformer, VAE and UMT5 encoder (`generation.pipelines.derive`: ``from_pipe`` would recast the float32-kept
+modules of a bfloat16 Wan transformer). What a checkpoint can do depends on its layout, checked here with a concise
 error rather than a shape mismatch deep in the transformer:
 - Wan 2.2 TI2V (``expand_timesteps``): one transformer does both; image-to-video pins the first latent frame;
 - Wan 2.1 T2V (transformer input = VAE latent width): text-to-video only;
 - Wan 2.1 I2V (wider transformer input, CLIP image encoder): image-to-video only.
-Each run gets its own scheduler; ``from_pipe`` is given the base dtype so the shared modules are never recast.
+Each run gets its own scheduler.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PIL import Image
 from ..errors import ModelError
 from ..models import ModelSpec
 from ..requests import ClipRequest
-from . import Loaded, load_error, source_kwargs
+from . import Loaded, derive, load_error, source_kwargs
 from ._optimize import optimize
 
 
@@ -57,7 +58,7 @@ def pipeline_for(loaded: Loaded, request: ClipRequest):
             f"model {loaded.spec.name!r}: this Wan checkpoint does not do {request.mode} (fix clip_modes in its config)"
         )
     cls = WanImageToVideoPipeline if request.mode == "image-to-video" else WanPipeline
-    pipe = cls.from_pipe(base, scheduler=type(base.scheduler).from_config(base.scheduler.config), dtype=loaded.dtype)
+    pipe = derive(cls, base, scheduler=type(base.scheduler).from_config(base.scheduler.config))
     pipe.set_progress_bar_config(disable=True)
     return pipe
 
