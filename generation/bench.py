@@ -131,17 +131,21 @@ def _sd_case(config: dict, vae_size: int, latent: int, batch_extra: dict | None)
     return build
 
 
-def _wan_case(frames: int, height: int, width: int):
+def _wan_case(frames: int, height: int, width: int, config: dict = WAN_1_3B, vae_config: dict | None = None):
     def build(dtype, device):
         from diffusers import AutoencoderKLWan, WanTransformer3DModel
 
         torch.manual_seed(0)
         with torch.device(device):
-            transformer = WanTransformer3DModel(**WAN_1_3B).to(dtype).eval()
-            vae = AutoencoderKLWan().to(dtype).eval()
+            transformer = WanTransformer3DModel(**config).to(dtype).eval()
+            keep = transformer._keep_in_fp32_modules or []
+            for name, module in transformer.named_modules():  # as from_pretrained(dtype=...) keeps them
+                if any(part in keep for part in name.split(".")):
+                    module.float()
+            vae = AutoencoderKLWan(**(vae_config or {})).to(dtype).eval()
         latent_frames = (frames - 1) // 4 + 1
         sample = torch.randn(1, 16, latent_frames, height // 8, width // 8, device=device, dtype=dtype)
-        text = torch.randn(1, 512, 4096, device=device, dtype=dtype)
+        text = torch.randn(1, 512, config["text_dim"], device=device, dtype=dtype)
         t = torch.tensor([500.0], device=device)
 
         def step():  # the pipeline runs the conditional and unconditional passes one after the other
@@ -169,7 +173,8 @@ CASES = [
 
 
 def _sync():
-    torch.cuda.synchronize()
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
 
 
 def _timed(fn, repeats: int) -> float:
@@ -186,37 +191,45 @@ def _peak_tflops() -> float | None:
     return next((v for k, v in PEAK_BF16_TFLOPS.items() if k in name), None)
 
 
-def run_cuda(cases: list[Case]) -> tuple[str, list[Row], list[str]]:
+SETUPS = ("eager float32", "bf16 + SDPA + channels_last + fused QKV", "+ regional compile")
+
+
+def run_cases(
+    cases: list[Case], device: torch.device | None = None, setups: tuple[str, ...] = SETUPS
+) -> tuple[str, list[Row], list[str]]:
+    """Run every case in every set-up on ``device`` (CUDA in earnest; the tests run it on CPU with tiny configs)."""
     from diffusers.models.attention_processor import AttnProcessor
     from torch.utils.flop_counter import FlopCounterMode
 
     from .pipelines._optimize import compile_denoiser
 
-    device = torch.device("cuda")
-    peak = _peak_tflops()
+    device = device or torch.device("cuda")
+    on_cuda = device.type == "cuda"
+    peak = _peak_tflops() if on_cuda else None
     rows: list[Row] = []
     notes: list[str] = []
     for case in cases:
         flops = None
-        for setup in ("eager float32", "bf16 + SDPA + channels_last + fused QKV", "+ regional compile"):
-            torch.cuda.empty_cache()
-            torch.cuda.reset_peak_memory_stats()
+        for setup in setups:
+            if on_cuda:
+                torch.cuda.empty_cache()
+                torch.cuda.reset_peak_memory_stats()
             dtype = torch.float32 if setup == "eager float32" else torch.bfloat16
             denoiser, step, decode = case.build(dtype, device)
             note = ""
-            with torch.inference_mode():
-                if setup == "eager float32":
-                    if hasattr(denoiser, "set_attn_processor") and "UNet" in type(denoiser).__name__:
-                        denoiser.set_attn_processor(AttnProcessor())
-                    else:
-                        note = "SDPA (no classic processor)"
+            if setup == "eager float32":
+                if "UNet" in type(denoiser).__name__:
+                    denoiser.set_attn_processor(AttnProcessor())
                 else:
-                    if "UNet" in type(denoiser).__name__:
-                        denoiser.to(memory_format=torch.channels_last)
-                    if hasattr(denoiser, "fuse_qkv_projections"):
-                        denoiser.fuse_qkv_projections()
-                    if setup == "+ regional compile":
-                        compile_denoiser(denoiser)
+                    note = "SDPA (no classic processor)"
+            else:
+                if "UNet" in type(denoiser).__name__:
+                    denoiser.to(memory_format=torch.channels_last)
+                if hasattr(denoiser, "fuse_qkv_projections"):
+                    denoiser.fuse_qkv_projections()
+                if setup == "+ regional compile":
+                    compile_denoiser(denoiser)
+            with torch.inference_mode():
                 warm_started = time.perf_counter()
                 step()
                 step()
@@ -237,7 +250,7 @@ def run_cuda(cases: list[Case]) -> tuple[str, list[Row], list[str]]:
                     setup,
                     1 / per_step,
                     seconds,
-                    torch.cuda.max_memory_allocated() / 2**30,
+                    torch.cuda.max_memory_allocated() / 2**30 if on_cuda else 0.0,
                     per_step / floor if floor else None,
                     note,
                 )
@@ -248,7 +261,7 @@ def run_cuda(cases: list[Case]) -> tuple[str, list[Row], list[str]]:
                 f"{case.title}: {flops / 1e12:.2f} TFLOP per step (both guidance passes)"
                 + (f", floor {flops / (peak * 1e12) * 1000:.0f} ms/step at {peak:.0f} TFLOP/s" if peak else "")
             )
-    return torch.cuda.get_device_name(), rows, notes
+    return (torch.cuda.get_device_name() if on_cuda else "CPU"), rows, notes
 
 
 def run_cpu() -> tuple[str, list[Row], list[str]]:
@@ -345,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     if torch.cuda.is_available():
         keys = {"sd15": 0, "sdxl": 1, "wan": 2}
         cases = [CASES[keys[k]] for k in args.only] if args.only else CASES
-        device, rows, notes = run_cuda(cases)
+        device, rows, notes = run_cases(cases)
         slug = slugify(f"cuda {device}")
     else:
         print("no CUDA device: benchmarking the tiny models on the CPU only", file=sys.stderr)
