@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -19,12 +22,24 @@ from studio.cast import selectors as cast_selectors
 from studio.cast import services as cast_services
 from studio.cast.models import Character, ReferenceImage
 from studio.core.errors import Conflict, StaleVersion
-from studio.live.events import CharacterData, MemberData, ProjectData, SceneData, ScriptData, ShotData, UserRef
+from studio.live.events import (
+    CharacterData,
+    JobData,
+    MemberData,
+    ProjectData,
+    SceneData,
+    ScriptData,
+    ShotData,
+    UserRef,
+)
 from studio.projects import permissions, selectors, services
 from studio.projects.models import Membership, Project
 from studio.projects.permissions import Capability, Role
-from studio.renders.api import take_file_response
-from studio.renders.models import Take
+from studio.renders import prompt as prompts
+from studio.renders import runtime
+from studio.renders import selectors as render_selectors
+from studio.renders.api import model_rows, take_file_response
+from studio.renders.models import GenerationJob, Take
 from studio.screenplay import selectors as screenplay_selectors
 from studio.screenplay import services as script_services
 from studio.screenplay.compare import compare
@@ -436,12 +451,163 @@ def board(request, project):
         "shots": [asdict(ShotData.of(s)) for s in shot_selectors.shots_of(project=project)],
         "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
         "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
+        "takes": _latest_takes(project),
         "choices": {
             "size": Shot.Size.choices, "angle": Shot.Angle.choices, "movement": Shot.Movement.choices,
             "status": Shot.Status.choices,
         },
     }
     return render(request, "web/board.html", page_context(request, board_state=state, tab="board"))
+
+
+def _latest_takes(project: Project) -> list[dict]:
+    """The newest take of every shot that has one, in one query: what the shot cards show."""
+    newest = Take.objects.filter(shot=OuterRef("shot")).order_by("-number").values("number")[:1]
+    rows = (Take.objects.filter(project=project, number=Subquery(newest))
+            .only("id", "project_id", "shot_id", "number", "kind", "smoke_test", "review"))
+    return [{"id": t.pk, "shot": t.shot_id, "number": t.number, "kind": t.kind, "thumbnail_url": t.thumbnail_url,
+             "smoke_test": t.smoke_test, "review": t.review} for t in rows]
+
+
+# --- Shots and generation -------------------------------------------------
+
+RECENT_FAILURES = timedelta(days=1)
+MODES = {"text-to-image": "Text to image", "image-to-image": "Image to image", "depth": "Depth-guided",
+         "text-to-video": "Text to video", "image-to-video": "Image to video"}
+
+
+def _model_choices(project: Project) -> list[dict]:
+    """The models on offer, as the API lists them, plus whether each takes character references.
+    TODO(backend): add "references" (ModelSpec.supports_references) to GET models/ so the two agree."""
+    specs = {spec.name: spec for spec in runtime.registry()}
+    return [{**row, "references": specs[row["name"]].supports_references} for row in model_rows(project)]
+
+
+def _labels() -> dict[str, str]:
+    return {spec.name: spec.label or spec.name for spec in runtime.registry()}
+
+
+def _queue_positions() -> dict[int, int]:
+    """Place in the queue of every queued job (all projects share the workers), 1 for the next one."""
+    ids = GenerationJob.objects.filter(status=GenerationJob.Status.QUEUED).order_by("created_at", "id")
+    return {pk: n for n, pk in enumerate(ids.values_list("id", flat=True), start=1)}
+
+
+def _job_row(job: GenerationJob, *, labels: dict, positions: dict) -> dict:
+    """A job as the pages show it: its event shape, plus labels, the shot and where it stands."""
+    take = getattr(job, "take", None) if job.status == GenerationJob.Status.SUCCEEDED else None
+    data = JobData.of(job, take_id=take.pk if take else None)
+    return {
+        "job": job, "data": data, "take": take, "model_label": labels.get(job.model, job.model),
+        "mode": MODES.get(_mode(job.request), ""), "position": positions.get(job.pk),
+        "percent": round(job.progress * 100, 1), "retried": getattr(job, "retried", False),
+    }
+
+
+def _mode(request: dict) -> str:
+    if request.get("kind") == "clip":
+        return "image-to-video" if request.get("first_frame") else "text-to-video"
+    if request.get("depth_image"):
+        return "depth"
+    return "image-to-image" if request.get("init_image") else "text-to-image"
+
+
+def _take_row(take: Take) -> dict:
+    p = take.provenance or {}
+    request = p.get("request") or {}
+    return {
+        "take": take, "mode": MODES.get(p.get("mode", ""), ""), "label": p.get("label") or p.get("model", ""),
+        "seed": p.get("seed"), "steps": request.get("steps"), "guidance": request.get("guidance"),
+        "quality": request.get("quality"), "prompt": request.get("prompt", ""), "seconds": p.get("seconds"),
+        "references": len(request.get("reference_images") or []), "strength": request.get("strength")
+        if p.get("mode") == "image-to-image" else None, "uploaded_as": p.get("uploaded_as", ""),
+        "duration": round(take.frames / take.fps, 1) if take.kind == Take.Kind.CLIP and take.fps else None,
+    }
+
+
+def _shot_jobs(project: Project, shot: Shot) -> list[GenerationJob]:
+    """The shot's queued and running jobs, and its failures of the last day that were not retried."""
+    return list(
+        render_selectors.jobs_of(project=project).filter(shot=shot).annotate(retried=_retried())
+        .filter(Q(status__in=GenerationJob.ACTIVE)
+                | Q(status=GenerationJob.Status.FAILED, retried=False,
+                    finished_at__gte=timezone.now() - RECENT_FAILURES))
+        .order_by("created_at", "id")
+    )
+
+
+def _retried() -> Exists:
+    return Exists(GenerationJob.objects.filter(retry_of=OuterRef("pk")))
+
+
+@project_page()
+def shot_page(request, project, shot_id):
+    """One shot: its generation panel, its jobs as they run, and its takes, newest first.
+
+    ``?part=takes`` or ``?part=jobs`` renders only that part: the page's module asks for it when a
+    live event says it changed."""
+    shot = render_selectors.shot_for_generation(project=project, shot_id=shot_id)
+    takes = [_take_row(t) for t in render_selectors.takes_of(project=project).filter(shot=shot)]
+    labels, positions = _labels(), _queue_positions()
+    jobs = [_job_row(j, labels=labels, positions=positions) for j in _shot_jobs(project, shot)]
+    context = {"shot": shot, "takes": takes, "jobs": jobs}
+    part = request.GET.get("part")
+    if part in ("takes", "jobs"):
+        return render(request, f"web/_shot_{part}.html", page_context(request, **context))
+
+    scene = shot.scene
+    characters = list(shot.characters.all())
+    order = list(Shot.objects.filter(project=project)
+                 .order_by("scene__script__created_at", "scene__script_id", "scene__order", "order", "id")
+                 .values_list("id", "number"))
+    at = next(i for i, (pk, _) in enumerate(order) if pk == shot.pk)
+    assembled = {kind: prompts.assemble(shot, kind=kind) for kind in ("frame", "clip")}
+    data = {
+        "project": {"id": project.pk, "aspect_ratio": project.aspect_ratio},
+        "shot": {"id": shot.pk, "number": shot.number},
+        "me": asdict(UserRef.of(request.user)),
+        "can": {cap.value: cap in permissions.capabilities_of(request.membership.role) for cap in Capability},
+        "models": _model_choices(project),
+        "prompts": {kind: {"prompt": a.prompt, "negative_prompt": a.negative_prompt, "seed": a.seed,
+                           "seed_source": a.seed_source, "parts": [asdict(p) for p in a.parts],
+                           "references": len(a.references)} for kind, a in assembled.items()},
+    }
+    return render(request, "web/shot.html", page_context(
+        request, **context, scene=scene, characters=characters, shot_data=data,
+        prompt=assembled["frame"], models=data["models"],
+        frame_model=next((m for m in data["models"] if "frame" in m["kinds"]), None),
+        image_takes=[row["take"] for row in takes if row["take"].kind == Take.Kind.IMAGE],
+        previous=order[at - 1] if at > 0 else None, next=order[at + 1] if at + 1 < len(order) else None,
+        position=at + 1, total=len(order), tab="board",
+        size_label=Shot.Size(shot.size).label, angle_label=Shot.Angle(shot.angle).label,
+        movement_label=Shot.Movement(shot.movement).label, status_label=Shot.Status(shot.status).label,
+    ))
+
+
+@project_page()
+def queue_page(request, project):
+    """The project's generation queue: running, queued, failed and recently finished jobs, kept live."""
+    jobs = render_selectors.jobs_of(project=project).select_related("shot", "shot__scene")
+    active = list(jobs.filter(status__in=GenerationJob.ACTIVE).order_by("created_at", "id"))
+    recent = list(jobs.filter(status__in=GenerationJob.FINISHED)
+                  .annotate(retried=_retried())
+                  .order_by("-finished_at", "-id")[:40])
+    labels, positions = _labels(), _queue_positions()
+
+    def rows(items):
+        return [_job_row(j, labels=labels, positions=positions) for j in items]
+
+    failed = [j for j in recent if j.status == GenerationJob.Status.FAILED][:20]
+    finished = [j for j in recent if j.status != GenerationJob.Status.FAILED][:12]
+    context = {
+        "running": rows(j for j in active if j.status == GenerationJob.Status.RUNNING),
+        "queued": rows(sorted((j for j in active if j.status == GenerationJob.Status.QUEUED),
+                              key=lambda j: positions.get(j.pk, 0))),
+        "failed": rows(failed), "finished": rows(finished), "total_queued": len(positions),
+    }
+    if request.GET.get("part") == "queue":
+        return render(request, "web/_queue.html", page_context(request, **context))
+    return render(request, "web/queue.html", page_context(request, **context, tab="queue"))
 
 
 # --- Account --------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from studio.projects.permissions import Role
+from studio.renders import services as render_services
 from tests import factories
 
 
@@ -13,12 +14,16 @@ def populate(project, *, scenes: int, shots_per_scene: int, characters: int):
     cast = [factories.make_character(project, name=f"Character {i}") for i in range(characters)]
     for ref_owner in cast:
         factories.make_reference(ref_owner)
+    shots = []
     for _ in range(scenes):
         scene = factories.make_scene(project)
         for i in range(shots_per_scene):
-            factories.make_shot(scene, characters=[c.pk for c in cast[: 1 + i % len(cast)]])
+            shots.append(factories.make_shot(scene, characters=[c.pk for c in cast[: 1 + i % len(cast)]]))
     for role in (Role.DIRECTOR, Role.ARTIST):
         factories.add_member(project, role)
+    for shot in shots[::5]:  # every fifth shot has two takes (the board shows the newest)
+        for _ in range(2):
+            render_services.take_upload(actor=factories.owner_of(project), shot=shot, upload=factories.image_upload())
 
 
 @pytest.fixture
@@ -82,8 +87,9 @@ def test_board_page_uses_the_same_number_of_queries(which, request, django_asser
     client = Client()
     client.force_login(factories.owner_of(project))
 
-    # session, user, membership, scripts, scenes, shots + their characters, characters + their references, members
-    with django_assert_num_queries(10):
+    # session, user, membership, scripts, scenes, shots + their characters, characters + their references, members,
+    # the newest take of every shot
+    with django_assert_num_queries(11):
         response = client.get(f"/projects/{project.pk}/board/")
 
     assert response.status_code == 200

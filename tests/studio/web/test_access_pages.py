@@ -57,6 +57,9 @@ PROJECT_PAGES = [
     ("reference image", "get", lambda p: p.reference.url, None),
     ("reference thumbnail", "get", lambda p: p.reference.thumbnail_url, None),
     ("board", "get", lambda p: f"/projects/{p.project.pk}/board/", None),
+    ("shot", "get", lambda p: f"/projects/{p.project.pk}/shots/{p.shot.pk}/", None),
+    ("shot takes part", "get", lambda p: f"/projects/{p.project.pk}/shots/{p.shot.pk}/?part=takes", None),
+    ("queue", "get", lambda p: f"/projects/{p.project.pk}/queue/", None),
 ]
 
 

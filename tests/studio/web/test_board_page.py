@@ -6,14 +6,15 @@ from decimal import Decimal
 
 import pytest
 
+from studio.renders import services as render_services
 from tests import factories
 
 CAPS = {
-    "owner": ["delete_project", "edit_cast", "edit_project", "edit_script", "edit_shots", "manage_members", "review",
-              "view"],
-    "director": ["edit_cast", "edit_project", "edit_script", "edit_shots", "review", "view"],
+    "owner": ["delete_project", "edit_cast", "edit_project", "edit_script", "edit_shots", "generate",
+              "manage_members", "review", "view"],
+    "director": ["edit_cast", "edit_project", "edit_script", "edit_shots", "generate", "review", "view"],
     "writer": ["edit_cast", "edit_script", "view"],
-    "artist": ["edit_cast", "edit_shots", "view"],
+    "artist": ["edit_cast", "edit_shots", "generate", "view"],
     "reviewer": ["review", "view"],
     "viewer": ["view"],
 }
@@ -79,7 +80,8 @@ def test_board_embeds_the_board_as_the_api_describes_it_with_the_viewers_role(ro
     assert state["characters"] == api_results(client, p + "characters/")
     assert state["members"] == api_results(client, p + "members/")
     assert state["scripts"] == [{"id": s["id"], "title": s["title"]} for s in api_results(client, p + "scripts/")]
-    assert set(state) == {"project", "me", "scripts", "scenes", "shots", "characters", "members", "choices"}
+    assert state["takes"] == []  # the newest take of each shot: none yet (test_shot_pages.py has some)
+    assert set(state) == {"project", "me", "scripts", "scenes", "shots", "characters", "members", "takes", "choices"}
 
 
 def test_board_state_holds_the_shots_in_board_order_with_their_data(boarded, browser, board_state):
@@ -140,7 +142,7 @@ def test_the_board_takes_the_same_queries_however_many_shots(browser, team, djan
     elin = factories.make_character(team.project, name="Elin")
     factories.make_shot(scene, characters=[elin.pk])
     client = browser(team.viewer)
-    with django_assert_num_queries(10) as small:  # session, user, membership, then one per kind of thing
+    with django_assert_num_queries(11) as small:  # session, user, membership, then one per kind of thing
         assert client.get(board_url(team)).status_code == 200
 
     # when it grows to many shots, scenes and characters
@@ -149,7 +151,8 @@ def test_the_board_takes_the_same_queries_however_many_shots(browser, team, djan
         character = factories.make_character(team.project, name=f"Extra {n}")
         factories.make_reference(character)
         for _ in range(3):
-            factories.make_shot(more, characters=[elin.pk, character.pk])
+            shot = factories.make_shot(more, characters=[elin.pk, character.pk])
+            render_services.take_upload(actor=team.artist, shot=shot, upload=factories.image_upload())
 
     # then it takes exactly as many queries
     with django_assert_num_queries(len(small.captured_queries)):
