@@ -186,7 +186,7 @@ def _queued(job: GenerationJob, *, actor=None, requeued: bool = False) -> None:
 
 
 def _locked_job(job: GenerationJob) -> GenerationJob:
-    return GenerationJob.objects.select_for_update().select_related("requester").get(pk=job.pk)
+    return GenerationJob.objects.select_for_update(of=("self",)).select_related("requester").get(pk=job.pk)
 
 
 @transaction.atomic
@@ -259,7 +259,7 @@ def take_review(*, actor, take: Take, decision: str) -> Take:
     authorize(actor=actor, project=take.project, capability=Capability.REVIEW)
     if decision not in Take.Review.values:
         raise ValidationError({"decision": [f"Choose one of: {', '.join(Take.Review.values)}."]})
-    take = Take.objects.select_for_update().select_related("created_by").get(pk=take.pk)
+    take = Take.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=take.pk)
     if take.review != decision:
         take.review = decision
         take.reviewed_by = actor if decision != Take.Review.PENDING else None
@@ -279,7 +279,7 @@ def _lease_end():
 
 def _held(job_id: int, worker: str):
     """The job, locked, while ``worker`` still holds it; None once it does not."""
-    return (GenerationJob.objects.select_for_update().select_related("requester")
+    return (GenerationJob.objects.select_for_update(of=("self",)).select_related("requester")
             .filter(pk=job_id, status=Status.RUNNING, worker=worker).first())
 
 
@@ -287,15 +287,16 @@ def _held(job_id: int, worker: str):
 def job_claim(*, job_id: int, worker: str) -> GenerationJob | None:
     """Take a queued job for ``worker``: None when it is gone, canceled, or another worker has it.
     ``SKIP LOCKED``: two workers never wait on each other for the same row."""
-    job = (GenerationJob.objects.select_for_update(skip_locked=True).select_related("requester", "project")
+    job = (GenerationJob.objects.select_for_update(skip_locked=True, of=("self",))
+           .select_related("requester", "project")
            .filter(pk=job_id, status=Status.QUEUED).first())
     if job is None:
         return None
     now = timezone.now()
     job.status, job.worker, job.lease_expires_at = Status.RUNNING, worker, _lease_end()
     job.attempts += 1
-    job.started_at, job.step, job.error = now, 0, ""
-    job.save(update_fields=["status", "worker", "lease_expires_at", "attempts", "started_at", "step", "error"])
+    job.started_at, job.step = now, 0  # ``error`` keeps the note of a lost attempt, if any
+    job.save(update_fields=["status", "worker", "lease_expires_at", "attempts", "started_at", "step"])
     events.publish(events.JobStarted(project_id=job.project_id, job=JobData.of(job)))
     return job
 
@@ -393,7 +394,8 @@ def jobs_sweep() -> dict[str, list[int]]:
     fail the ones that used them all, saying why. Any worker may sweep; rows another sweeper holds are
     skipped."""
     now = timezone.now()
-    expired = list(GenerationJob.objects.select_for_update(skip_locked=True).select_related("requester")
+    expired = list(GenerationJob.objects.select_for_update(skip_locked=True, of=("self",))
+                   .select_related("requester")
                    .filter(status=Status.RUNNING, lease_expires_at__lt=now).order_by("id"))
     done: dict[str, list[int]] = {"requeued": [], "failed": [], "canceled": []}
     for job in expired:
