@@ -8,14 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/build.mjs
 
-.PHONY: run test lint bench frontend migrate seed serve clean help
+.PHONY: run test lint bench frontend models migrate seed serve worker clean help
 
 help:
 	@echo "make run    install, build, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test   lint and run the whole test suite"
 	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
 
-run: $(VENV)/.runtime frontend migrate seed serve
+run: $(VENV)/.runtime frontend models migrate seed serve
 
 test: $(VENV)/.dev frontend
 	$(VENV)/bin/ruff check .
@@ -27,6 +27,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev frontend
 	$(PY) -m tests.bench.live_latency
 	$(PY) -m tests.bench.yjs_fanout
+	$(PY) -m generation.bench
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Previz Studio needs Python 3.11 or newer"' \
@@ -52,6 +53,11 @@ frontend/dist/.built: frontend/node_modules/.installed $(FRONTEND_SRC)
 
 frontend: frontend/dist/.built
 
+# Tiny random-weight pipelines of every model family, built offline (seconds, a few MB): the default
+# STUDIO_MODELS, so generation works on a laptop with no weights. Real weights: see README.
+models: $(VENV)/.runtime
+	$(PY) -m generation.tiny var/models
+
 migrate: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput -v 0
 
@@ -61,6 +67,11 @@ seed: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	@echo "Previz Studio on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studio.asgi:application
+
+# A generation worker process (production: one per GPU, e.g. `make worker GPU=1`); `make run` does not
+# need one: with no REDIS_URL the web process runs its own worker thread.
+worker: $(VENV)/.runtime models
+	$(PY) manage.py generation_worker $(if $(GPU),--gpu $(GPU))
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist test-results
