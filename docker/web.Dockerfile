@@ -8,12 +8,16 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STUDIO_DEBUG=0 STUDIO_VAR_DIR=/var/lib/previz
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STUDIO_DEBUG=0 STUDIO_VAR_DIR=/var/lib/previz \
+    STUDIO_EMBEDDED_WORKER=0
 WORKDIR /app
 COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+# The web process never runs a model (workers do): torch's CPU build keeps this image small.
+RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
+ && pip install --no-cache-dir -r requirements.txt
 COPY manage.py ./
 COPY studio/ studio/
+COPY generation/ generation/
 COPY --from=frontend /src/frontend/dist frontend/dist
 RUN SECRET_KEY=build python manage.py collectstatic --noinput -v 0
 RUN useradd --system --home /var/lib/previz previz && mkdir -p /var/lib/previz/media && chown -R previz /var/lib/previz
