@@ -10,6 +10,8 @@ const options = {
     "js/shell": "src/shell.js",
     "js/board": "src/board/index.js",
     "js/script": "src/script/index.js",
+    "js/shot": "src/renders/shot.js",
+    "js/queue": "src/renders/queue.js",
     "css/studio": "src/styles/studio.css",
   },
   outdir: "dist",

@@ -51,6 +51,67 @@ def live_url(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def tiny_models_built():
+    """The tiny random-weight models of the default STUDIO_MODELS, built once (as tests/studio/renders/conftest.py's
+    ``tiny_models`` does, without reaching into that package's fixtures)."""
+    from generation import tiny
+
+    if not tiny.is_current(settings.STUDIO_MODELS_DIR):
+        tiny.build(settings.STUDIO_MODELS_DIR)
+    return settings.STUDIO_MODELS_DIR
+
+
+class Studio:
+    """A Daphne that generates: its URL, and where it keeps uploads and takes (its MEDIA_ROOT)."""
+
+    def __init__(self, server: Daphne):
+        self.url = server.url
+        self.media_root = Path(server.env["MEDIA_ROOT"])
+
+
+@pytest.fixture(scope="session")
+def generating_studio(django_db_setup, django_db_blocker, tmp_path_factory, tiny_models_built):
+    """A Daphne process with the generation worker inside it (embedded mode, as `make run`), on the test database.
+    Progress events come every step so that tests can watch a bar move."""
+    env = {"STUDIO_EMBEDDED_WORKER": "1", "STUDIO_PROGRESS_INTERVAL_S": "0", "STUDIO_CANCEL_CHECK_S": "0.1"}
+    with Daphne(tmp_path_factory.mktemp("generating"), env=env) as server:
+        yield Studio(server)
+
+
+@pytest.fixture
+def open_in(browser, transactional_db, settings):
+    """``open_in(studio, user, path)`` → like ``open_as``, against another server (e.g. ``generating_studio``).
+    Files the test stores go where that server reads them."""
+    opened = []
+
+    def make(studio, user, path="/"):
+        settings.MEDIA_ROOT = studio.media_root
+        page, errors = _open(browser, studio.url, user, path)
+        opened.append(page.context)
+        return page, errors
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+def _open(browser, url, user, path):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url}])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{url}{path}")
+    return page, errors
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Chromium for the session. Playwright's sync API keeps an event loop running in this thread,
     which Django's async-safety check mistakes for async code: the tests themselves are synchronous,

@@ -57,8 +57,13 @@ class BoardApp {
         if (move) return this.moveScene(id, Number(move.dataset.sceneMove));
         return;
       }
+      if (e.target.closest(".open-shot")) return;
       const card = e.target.closest("[data-shot]");
       if (card) this.select(Number(card.dataset.shot));
+    });
+    main.addEventListener("dblclick", (e) => {
+      const card = e.target.closest("[data-shot]");
+      if (card && !e.target.closest("button, a, input")) location.href = `/projects/${this.state.project.id}/shots/${card.dataset.shot}/`;
     });
     main.addEventListener("keydown", (e) => {
       const card = e.target.closest?.("[data-shot]");
@@ -169,12 +174,15 @@ class BoardApp {
     } else if (result.scenes.size || result.nav) {
       this.redrawScenes(result.scenes);
     }
+    for (const id of result.progress) this.view.renderProgress(id);
     if (!fromMe) for (const id of result.shots) this.view.flash(id, message.actor?.color);
     const open = this.inspector.shotId;
     if (!open) return;
     if (result.removed.has(open)) {
       toast(`${message.actor?.name || "Someone"} deleted shot ${message.data.number}.`, "error");
       this.select(null);
+    } else if (message.type.startsWith("take.") && message.data.take.shot === open) {
+      this.inspector.drawPreview();
     } else if (result.shots.has(open)) {
       this.inspector.remoteUpdate(message.data.changed || ["number", "scene", "status"]);
     } else if (result.all && !Object.keys(this.inspector.pending).length) {

@@ -97,6 +97,8 @@ export class Inspector {
             <span class="pill status-${esc(shot.status)}" data-head-status>${esc(s.label("status", shot.status))}</span></div>
           <div class="heading">${esc(scene ? `${scene.number} · ${scene.heading}` : "")}</div>
         </div>
+        <a class="btn btn-sm" href="/projects/${s.project.id}/shots/${shot.id}/" data-open-shot
+           title="Generate frames and clips, review takes">Open shot</a>
         <button class="btn btn-ghost btn-icon" type="button" data-close aria-label="Close inspector" title="Close (Esc)">✕</button>
       </div>
       <div class="inspector-body">
@@ -144,6 +146,11 @@ export class Inspector {
     const shot = this.shot;
     const box = this.root.querySelector("[data-preview]");
     if (!shot || !box) return;
+    const take = this.state.takes.get(shot.id);
+    if (take) {
+      box.innerHTML = `<img src="${esc(take.thumbnail_url)}" alt="Take v${take.number}"><span class="take-tag">v${take.number}</span>`;
+      return;
+    }
     const colors = shot.characters.map((id) => this.state.characters.get(id)?.color).filter(Boolean);
     box.innerHTML = framingSvg({ size: shot.size, angle: shot.angle, colors, aspect: Number(this.state.project.aspect_ratio) });
   }

@@ -16,6 +16,10 @@ export class BoardState {
     this.shots = new Map(data.shots.map((s) => [s.id, s]));
     this.characters = new Map(data.characters.map((c) => [c.id, c]));
     this.members = data.members;
+    // the newest take of each shot (shot id → take); a resync from the API leaves them as they are
+    if (data.takes) this.takes = new Map(data.takes.map((t) => [t.shot, t]));
+    this.takes ??= new Map();
+    this.progress ??= new Map(); // shot id → {job, step, total} while one of its jobs runs
   }
 
   can(capability) {
@@ -40,11 +44,12 @@ export class BoardState {
 
   /**
    * Apply a live event. Returns what needs drawing again:
-   * {scenes: Set of scene ids, all: bool, nav: bool, shots: Set of changed shot ids, removed: Set}.
+   * {scenes: Set of scene ids, all: bool, nav: bool, shots: Set of changed shot ids, removed: Set,
+   *  progress: Set of shot ids whose running job moved (drawn in place, not redrawn)}.
    */
   apply(message) {
     const d = message.data;
-    const out = { scenes: new Set(), all: false, nav: false, shots: new Set(), removed: new Set() };
+    const out = { scenes: new Set(), all: false, nav: false, shots: new Set(), removed: new Set(), progress: new Set() };
     switch (message.type) {
       case "shot.created":
       case "shot.updated": {
@@ -126,6 +131,30 @@ export class BoardState {
       case "project.updated":
         this.project = d.project;
         out.all = true;
+        break;
+      case "take.created":
+      case "take.updated": {
+        const known = this.takes.get(d.take.shot);
+        if (known && known.number > d.take.number) break;
+        this.takes.set(d.take.shot, d.take);
+        if (this.shots.has(d.take.shot)) out.scenes.add(this.shots.get(d.take.shot).scene);
+        break;
+      }
+      case "job.progress":
+        this.progress.set(d.shot, { job: d.id, step: d.step, total: d.total });
+        out.progress.add(d.shot);
+        break;
+      case "job.started":
+        this.progress.set(d.job.shot, { job: d.job.id, step: d.job.step, total: d.job.total_steps });
+        out.progress.add(d.job.shot);
+        break;
+      case "job.succeeded":
+      case "job.failed":
+      case "job.canceled":
+        if (this.progress.get(d.job.shot)?.job === d.job.id) {
+          this.progress.delete(d.job.shot);
+          out.progress.add(d.job.shot);
+        }
         break;
       case "member.added":
         this.members.push(d.member);

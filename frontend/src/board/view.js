@@ -114,9 +114,16 @@ export class BoardView {
     const move = MOVES[shot.movement] ?? shot.movement;
     const draggable = s.can("edit_shots") ? ' draggable="true"' : "";
     const selected = this.selected === shot.id ? " selected" : "";
-    return `<article class="shot${selected}" data-shot="${shot.id}" tabindex="0"${draggable}
+    const take = s.takes.get(shot.id);
+    const picture = take
+      ? `<img class="take-img" src="${esc(take.thumbnail_url)}" alt="Take v${take.number}" loading="lazy" draggable="false">
+         <span class="take-tag">v${take.number}${take.kind === "clip" ? " ▶" : ""}</span>
+         ${take.smoke_test ? '<span class="smoke-tag" title="Made by a smoke-test model: random weights, not a real frame">Smoke test</span>' : ""}`
+      : "";
+    return `<article class="shot${selected}${take ? " has-take" : ""}" data-shot="${shot.id}" tabindex="0"${draggable}
         aria-label="Shot ${esc(shot.number)}, ${esc(s.label("size", shot.size))}, ${esc(s.label("status", shot.status))}">
-      <div class="frame" data-frame>
+      <div class="frame" data-frame>${picture}
+        <div class="card-progress" data-card-progress hidden><span></span></div>
         <span class="size-tag">${esc(shot.size)}</span>
         <span class="lens-tag">${shot.lens_mm}mm</span>
         ${move ? `<span class="move-tag">${esc(move)}</span>` : ""}
@@ -127,6 +134,8 @@ export class BoardView {
         <div class="top"><span class="num">${esc(shot.number)}</span>
           ${s.scenes.get(shot.scene)?.omitted ? '<span class="pill plain orphan-pill" title="Its scene was taken out of the script">orphaned</span>' : ""}
           <span class="faint small">${esc(s.label("angle", shot.angle))}</span>
+          <a class="open-shot" href="/projects/${s.project.id}/shots/${shot.id}/" title="Open shot ${esc(shot.number)}: generate and review takes"
+             aria-label="Open shot ${esc(shot.number)}">↗</a>
           <span class="pill status-${esc(shot.status)}">${esc(s.label("status", shot.status))}</span></div>
         <div class="desc${shot.description ? "" : " none"}">${esc(shot.description || "No description yet")}</div>
         ${shot.dialogue ? `<div class="line">“${esc(shot.dialogue)}”</div>` : ""}
@@ -181,6 +190,8 @@ export class BoardView {
     for (const card of root.querySelectorAll("[data-shot]")) {
       const shot = this.state.shots.get(Number(card.dataset.shot));
       if (!shot) continue;
+      this.renderProgress(shot.id, card);
+      if (this.state.takes.has(shot.id)) continue; // the take's thumbnail stands in for the sketch
       const colors = shot.characters.map((id) => this.state.characters.get(id)?.color).filter(Boolean);
       card.querySelector("[data-frame]").insertAdjacentHTML(
         "afterbegin",
@@ -188,6 +199,18 @@ export class BoardView {
       );
     }
     this.renderWatchers(root);
+  }
+
+  /** The thin bar along the bottom of a card's frame while one of the shot's jobs runs. */
+  renderProgress(shotId, card = this.card(shotId)) {
+    const bar = card?.querySelector("[data-card-progress]");
+    if (!bar) return;
+    const running = this.state.progress.get(Number(shotId));
+    bar.hidden = !running;
+    if (running) {
+      bar.firstElementChild.style.width = `${running.total ? (100 * running.step) / running.total : 0}%`;
+      bar.title = `Generating: step ${running.step} of ${running.total}`;
+    }
   }
 
   renderWatchers(root = this.main) {
