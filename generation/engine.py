@@ -12,8 +12,11 @@ Why it is shaped like this:
   request, so the same request gives the same bytes (on CPU; on CUDA the same GPU, library versions and settings
   give the same picture).
 - **Progress and cancel between steps**, from ``callback_on_step_end``: `Progress` after every step with a cheap
-  latent preview every ``preview_every`` steps; when ``should_cancel()`` turns true the pipeline is interrupted
-  (``pipe._interrupt``), whatever it returns is discarded, and `Canceled` is raised.
+  latent preview every ``preview_every`` steps; when ``should_cancel()`` turns true the step callback raises a
+  private `_Interrupt`, which leaves the pipeline at once (no VAE decode of the half-done latents, which costs seconds
+  for a real clip) through the same ``finally`` blocks a normal run ends with (the IP-Adapter is detached, the lock
+  released), and the engine raises `Canceled` in its place. Setting ``pipe._interrupt`` would stop the loop but
+  still decode.
 - **One run at a time per engine** (a lock): the IP-Adapter is attached to the shared UNet for the duration of a run.
 """
 
@@ -189,22 +192,25 @@ class Engine:
         images = self._open_images(request)
         if should_cancel is not None and should_cancel():
             raise Canceled("canceled before start")
+        canceled_after: int | None = None
         with self._lock:
             loaded = self.cache.get(spec)
-            state = {"canceled": False}
-            callback = self._callback(spec, on_progress, should_cancel, state)
+            callback = self._callback(spec, on_progress, should_cancel)
             generator = torch.Generator("cpu").manual_seed(request.seed)
             try:
                 result = FAMILIES[spec.family].run(
                     loaded, request, images, steps=effective_steps(request), generator=generator, callback=callback
                 )
+            except _Interrupt as interrupt:
+                canceled_after = interrupt.step
             except GenerationError:
                 raise
             except torch.cuda.OutOfMemoryError as exc:
                 self.cache.clear()
                 raise ModelError(f"out of GPU memory running {spec.name!r}; the model cache was emptied") from exc
-        if state["canceled"]:
-            raise Canceled(f"canceled after step {state.get('step', 0)}")
+        if canceled_after is not None:
+            # Raised outside the except block: the interrupt's traceback (which holds the run's latents) is dropped.
+            raise Canceled(f"canceled after step {canceled_after}")
         seconds = time.perf_counter() - started
         if isinstance(request, ClipRequest):
             return Output(kind="clip", image=None, frames=result, fps=request.fps, seconds=seconds, model=spec)
@@ -243,23 +249,30 @@ class Engine:
             raise RequestError(errors)
         return images
 
-    def _callback(self, spec: ModelSpec, on_progress, should_cancel, state: dict):
+    def _callback(self, spec: ModelSpec, on_progress, should_cancel):
         every = self.preview_every
 
         def on_step_end(pipe, i: int, t, kwargs: dict) -> dict:
             step = i + 1
-            state["step"] = step
             if on_progress is not None:
                 preview = None
                 if every and step % every == 0:
                     preview = latent_preview(kwargs["latents"], spec.family, longest=PREVIEW_LONGEST)
                 on_progress(Progress(step=step, total=pipe.num_timesteps, preview=preview))
             if should_cancel is not None and should_cancel():
-                state["canceled"] = True
-                pipe._interrupt = True
+                pipe.maybe_free_model_hooks()  # what a pipeline does last in a normal run (offload hooks, caches)
+                raise _Interrupt(step)
             return {}
 
         return on_step_end
+
+
+class _Interrupt(Exception):
+    """Raised from the step callback to leave the pipeline at once; `Engine.generate` turns it into `Canceled`."""
+
+    def __init__(self, step: int):
+        super().__init__(f"interrupted after step {step}")
+        self.step = step
 
 
 def _first_line(exc: Exception) -> str:

@@ -138,15 +138,58 @@ def test_cancel_after_step_two_raises_and_the_engine_still_works(engine):
     assert engine.generate(frame(steps=4)).image.size == (64, 64)
 
 
-def test_cancel_a_clip(engine):
+def _spy_on_decode(monkeypatch, engine, model: str) -> list:
+    vae = engine.cache.get(engine.registry.get(model)).pipe.vae
+    calls: list = []
+    decode = vae.decode
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(vae, "decode", spy)
+    return calls
+
+
+def test_a_cancel_stops_at_once_without_decoding_and_leaves_the_engine_as_a_fresh_one(
+    engine, registry, open_image, monkeypatch
+):
+    base = engine.cache.get(registry.get("sd-tiny")).pipe
+    processors = {name: type(p) for name, p in base.unet.attn_processors.items()}
+    decodes = _spy_on_decode(monkeypatch, engine, "sd-tiny")
     steps: list[int] = []
 
-    with pytest.raises(Canceled):
+    with pytest.raises(Canceled, match="^canceled after step 2$"):
+        engine.generate(
+            frame(steps=4, reference_images=("alice.png",)),
+            on_progress=lambda p: steps.append(p.step),
+            should_cancel=lambda: len(steps) >= 2,
+        )
+
+    assert steps == [1, 2]
+    assert decodes == []
+    assert not engine._lock.locked()
+    assert {name: type(p) for name, p in base.unet.attn_processors.items()} == processors
+    assert base.unet.encoder_hid_proj is None
+    assert not getattr(base, "_interrupt", False)
+    for request in (frame(seed=5), frame(seed=5, reference_images=("bob.png",))):
+        again = engine.generate(request)
+        fresh = Engine(registry, open_image=open_image).generate(request)
+        assert np.array_equal(pixels(again.image), pixels(fresh.image))
+    assert len(decodes) == 2  # the runs after the cancel do decode
+
+
+def test_cancel_a_clip_without_decoding(engine, monkeypatch):
+    decodes = _spy_on_decode(monkeypatch, engine, "wan-tiny")
+    steps: list[int] = []
+
+    with pytest.raises(Canceled, match="^canceled after step 2$"):
         engine.generate(
             clip(steps=4), on_progress=lambda p: steps.append(p.step), should_cancel=lambda: len(steps) >= 2
         )
 
     assert steps == [1, 2]
+    assert decodes == []
 
 
 def test_cancel_before_the_start_runs_nothing(engine):
