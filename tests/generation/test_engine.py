@@ -159,7 +159,7 @@ def test_a_cancel_stops_at_once_without_decoding_and_leaves_the_engine_as_a_fres
     decodes = _spy_on_decode(monkeypatch, engine, "sd-tiny")
     steps: list[int] = []
 
-    with pytest.raises(Canceled, match="^canceled after step 2$"):
+    with pytest.raises(Canceled, match=r"^canceled after step 2$"):
         engine.generate(
             frame(steps=4, reference_images=("alice.png",)),
             on_progress=lambda p: steps.append(p.step),
@@ -183,7 +183,7 @@ def test_cancel_a_clip_without_decoding(engine, monkeypatch):
     decodes = _spy_on_decode(monkeypatch, engine, "wan-tiny")
     steps: list[int] = []
 
-    with pytest.raises(Canceled, match="^canceled after step 2$"):
+    with pytest.raises(Canceled, match=r"^canceled after step 2$"):
         engine.generate(
             clip(steps=4), on_progress=lambda p: steps.append(p.step), should_cancel=lambda: len(steps) >= 2
         )
