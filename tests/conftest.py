@@ -125,3 +125,15 @@ async def _drain(layer, channel) -> list[dict]:
         except TimeoutError:
             return events
         events.append(message["event"])
+
+
+@pytest.fixture(scope="session")
+def tiny_models():
+    """The tiny random-weight models the default STUDIO_MODELS names, built once (var/models, as `make run`)."""
+    from django.conf import settings
+
+    from generation import tiny
+
+    if not tiny.is_current(settings.STUDIO_MODELS_DIR):
+        tiny.build(settings.STUDIO_MODELS_DIR)
+    return settings.STUDIO_MODELS_DIR

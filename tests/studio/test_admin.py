@@ -7,10 +7,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.test import Client
 
+from studio.renders import services as render_services
+from studio.renders.models import Take
 from studio.shots.models import Shot
 from tests import factories
 
-STUDIO_APPS = ("accounts", "projects", "screenplay", "cast", "shots", "live")
+STUDIO_APPS = ("accounts", "projects", "screenplay", "cast", "shots", "live", "renders")
 
 
 @pytest.mark.parametrize(
@@ -34,7 +36,9 @@ def staff_client(db):
 def test_every_admin_list_and_change_page_renders(staff_client, team):
     scene = factories.make_scene(team.project)
     factories.make_reference(factories.make_character(team.project, name="Elin"))
-    factories.make_shot(scene)
+    shot = factories.make_shot(scene)
+    render_services.job_submit(actor=team.owner, shot=shot, width=64, height=64)
+    render_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
 
     for model in [m for label in STUDIO_APPS for m in apps.get_app_config(label).get_models()]:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
@@ -61,3 +65,23 @@ def test_an_admin_edit_bumps_the_shot_version_so_a_stale_editor_is_refused(staff
     assert (shot.description, shot.size, shot.version) == ("Fixed in the admin", "CU", 2)
     assert stale.status_code == 412
     assert Shot.objects.get(pk=shot.pk).description == "Fixed in the admin"
+
+
+def test_the_admin_approves_takes_in_bulk_as_the_reviewer_it_is(staff_client, team):
+    factories.add_member(team.project, "reviewer", get_admin())
+    shot = factories.make_shot(factories.make_scene(team.project))
+    takes = [render_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
+             for _ in range(2)]
+
+    response = staff_client.post("/admin/renders/take/",
+                                 {"action": "approve", "_selected_action": [t.pk for t in takes]})
+
+    assert response.status_code == 302
+    assert list(Take.objects.order_by("number").values_list("review", "reviewed_by__username")) == [
+        ("approved", "admin"), ("approved", "admin")]
+
+
+def get_admin():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="admin")

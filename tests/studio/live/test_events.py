@@ -416,3 +416,46 @@ async def test_nothing_is_published_when_the_write_rolls_back(world, run):
         with pytest.raises(RuntimeError):
             await run(change_then_fail)
         assert await member.receive_nothing(timeout=0.5)
+
+
+@pytest.fixture
+def generating(world, tiny_models, settings):
+    settings.STUDIO_PROGRESS_INTERVAL_S = 0
+    world.shot = factories.make_shot(world.scene, characters=[world.character.pk])
+    return world
+
+
+async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating, run):
+    from studio.renders import services as render_services
+    from studio.renders.models import GenerationJob, Take
+    from studio.renders.worker import GenerationWorker
+
+    world = generating
+    types = ["job.queued", "job.started", "job.progress", "job.progress", "take.created", "job.succeeded"]
+    async with listening(world) as (member, outsider):
+        job = await run(render_services.job_submit, actor=world.ravi, shot=world.shot, width=64, height=64, steps=2)
+        await run(GenerationWorker(worker_id="w1", batch=True, interval=0).run)
+        messages = [await next_event(member, t) for t in types]
+        assert await outsider.receive_nothing(timeout=0.3)
+
+    job = await run(GenerationJob.objects.select_related("requester").get, pk=job.pk)
+    take = await run(Take.objects.get)
+    ravi = world.actor(world.ravi)
+    queued = messages[0]
+    assert queued == {
+        "type": "job.queued", "project": world.project.pk, "actor": ravi,
+        "data": {"requeued": False, "job": {
+            "id": job.pk, "shot": world.shot.pk, "kind": "frame", "status": "queued", "model": "sd-tiny",
+            "prompt": "interior, lamp room, night. medium shot, eye-level camera, 35mm lens. Elin",
+            "seed": 1207, "width": 64, "height": 64, "step": 0, "total_steps": 2, "progress": 0.0, "attempts": 0,
+            "error": "", "requester": ravi, "retry_of": None, "take": None,
+            "created_at": queued["data"]["job"]["created_at"], "started_at": None, "finished_at": None}},
+    }
+    assert [m["data"]["job"]["status"] for m in (messages[1], messages[5])] == ["running", "succeeded"]
+    assert [(m["actor"], m["data"]) for m in messages[2:4]] == [
+        (None, {"id": job.pk, "shot": world.shot.pk, "step": 1, "total": 2, "preview": None}),
+        (None, {"id": job.pk, "shot": world.shot.pk, "step": 2, "total": 2, "preview": None}),
+    ]
+    assert messages[4]["data"]["take"]["id"] == take.pk
+    assert (messages[4]["data"]["take"]["number"], messages[4]["data"]["take"]["job"]) == (1, job.pk)
+    assert (messages[5]["data"]["job"]["take"], messages[5]["data"]["job"]["progress"]) == (take.pk, 1.0)

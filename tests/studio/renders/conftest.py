@@ -22,14 +22,3 @@ def jobs_url(project, *rest) -> str:
 def takes_url(project, *rest) -> str:
     return "/".join([f"/api/v1/projects/{project.pk}/takes", *map(str, rest)]) + "/"
 
-
-@pytest.fixture(scope="session")
-def tiny_models(django_db_blocker):
-    """The tiny random-weight models the default STUDIO_MODELS names, built once (var/models, as `make run`)."""
-    from django.conf import settings
-
-    from generation import tiny
-
-    if not tiny.is_current(settings.STUDIO_MODELS_DIR):
-        tiny.build(settings.STUDIO_MODELS_DIR)
-    return settings.STUDIO_MODELS_DIR
