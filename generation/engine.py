@@ -34,6 +34,7 @@ from pathlib import Path
 import torch
 from PIL import Image, ImageOps
 
+from ._logs import log, megabytes, quiet_loading
 from .errors import Canceled, GenerationError, ModelError, RequestError
 from .models import ModelSpec, Registry
 from .pipelines import Loaded, is_local, sd, sdxl, wan
@@ -101,11 +102,11 @@ class PipelineCache:
         if spec.name in self._entries:
             self._entries.move_to_end(spec.name)
             return self._entries[spec.name]
-        self._evict(needed=self._sizes.get(spec.name) or _disk_bytes(spec))
+        self._evict(needed=self._sizes.get(spec.name) or _disk_bytes(spec), incoming=spec.name)
         loaded = self._load(spec)
         self._sizes[spec.name] = loaded.nbytes
         self._entries[spec.name] = loaded
-        self._evict(needed=0)
+        self._evict(needed=0, incoming=spec.name)
         return loaded
 
     def names(self) -> list[str]:
@@ -120,13 +121,22 @@ class PipelineCache:
         return sum(self._sizes[name] for name in self._entries)
 
     def clear(self) -> None:
+        if self._entries:
+            log.info("model cache emptied: %s", ", ".join(self._entries))
         self._entries.clear()
         _release_memory()
 
-    def _evict(self, needed: int) -> None:
+    def _evict(self, needed: int, incoming: str) -> None:
         evicted = False
         while len(self._entries) > (1 if needed == 0 else 0) and self.total_bytes + needed > self.budget:
-            self._entries.popitem(last=False)
+            name, _ = self._entries.popitem(last=False)
+            log.info(
+                "evicted model %s (%s) to make room for %s (cache budget %s)",
+                name,
+                megabytes(self._sizes[name]),
+                incoming,
+                megabytes(self.budget),
+            )
             evicted = True
         if evicted:
             _release_memory()
@@ -218,7 +228,20 @@ class Engine:
 
     def _load(self, spec: ModelSpec) -> Loaded:
         device = resolve_device(spec)
-        return FAMILIES[spec.family].load(spec, device, resolve_dtype(spec, device), compile=self.compile)
+        dtype = resolve_dtype(spec, device)
+        started = time.perf_counter()
+        with quiet_loading():
+            loaded = FAMILIES[spec.family].load(spec, device, dtype, compile=self.compile)
+        log.info(
+            "loaded model %s (%s, %s, %s) in %.1f s: %s",
+            spec.name,
+            spec.family,
+            device,
+            str(dtype).removeprefix("torch."),
+            time.perf_counter() - started,
+            megabytes(loaded.nbytes),
+        )
+        return loaded
 
     def _open_images(self, request: FrameRequest | ClipRequest) -> dict:
         size = (request.width, request.height)

@@ -89,7 +89,10 @@ def build(directory: str | Path) -> list[str]:
         (root / MARKER).unlink(missing_ok=True)
         with tempfile.TemporaryDirectory(dir=root, prefix=".building-") as tmp:
             staging = Path(tmp)
-            _build_all(staging)
+            from ._logs import quiet_loading
+
+            with quiet_loading():
+                _build_all(staging)
             for name in NAMES:
                 shutil.rmtree(root / name, ignore_errors=True)
                 (staging / name).rename(root / name)
@@ -392,9 +395,6 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m generation.tiny DIR", file=sys.stderr)
         return 2
     root = Path(argv[0])
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()
     started = time.perf_counter()
     try:
         built = build(root)

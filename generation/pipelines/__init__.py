@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from .. import _logs  # noqa: F401 (its warning filters must be in place before diffusers and transformers load)
 from ..errors import ModelError
 from ..models import ModelSpec
 

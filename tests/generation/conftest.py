@@ -76,3 +76,52 @@ def engine(registry, open_image):
     from generation.engine import Engine
 
     return Engine(registry, open_image=open_image, preview_every=2)
+
+
+FRESH_WORKER = """
+import logging, pkgutil, sys
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+import generation
+for info in pkgutil.walk_packages(generation.__path__, prefix="generation."):
+    __import__(info.name)
+print("modules:", " ".join(sorted(name for name in sys.modules if name.startswith("generation."))))
+print("django imported:", "django" in sys.modules)
+import torch
+torch.set_num_threads(1)
+from PIL import Image
+from generation import ClipRequest, FrameRequest, Registry, tiny
+from generation.engine import Engine
+
+engine = Engine(
+    Registry.from_config(tiny.default_models(sys.argv[1])),
+    open_image=lambda name: Image.new("RGB", (40, 40), (200, 30, 30)),
+    cache_bytes=1,  # loading wan-tiny evicts sd-tiny
+)
+print("-- runs", file=sys.stderr, flush=True)
+for _ in range(2):
+    engine.generate(FrameRequest(prompt="x", width=64, height=64, steps=3, reference_images=("alice.png",)))
+engine.generate(ClipRequest(prompt="x", width=16, height=16, frames=5, steps=3))
+"""
+
+
+@pytest.fixture(scope="session")
+def fresh_worker(tiny_dir, tmp_path_factory):
+    """A fresh interpreter that imports every `generation` module, then runs a worker's first jobs on the tiny
+    models with INFO logging: (returncode, stdout, stderr). Shared, because starting torch costs seconds."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    script = tmp_path_factory.mktemp("fresh-worker") / "worker.py"
+    script.write_text(FRESH_WORKER)
+    done = subprocess.run(
+        [sys.executable, str(script), str(tiny_dir)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    return done.returncode, done.stdout, done.stderr
