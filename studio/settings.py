@@ -282,6 +282,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ShotStatusEnum": "studio.shots.models.Shot.Status",
+        "JobStatusEnum": "studio.renders.models.GenerationJob.Status",
+        "JobKindEnum": "studio.renders.models.GenerationJob.Kind",
+        "TakeKindEnum": "studio.renders.models.Take.Kind",
+        "TakeReviewEnum": "studio.renders.models.Take.Review",
+    },
 }
 
 # --- Logging --------------------------------------------------------------

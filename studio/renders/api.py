@@ -63,9 +63,11 @@ def model_rows(project) -> list[dict]:
 class GenerationModelViewSet(ProjectScopedViewSet):
     """The models this studio can generate with (STUDIO_MODELS), with their defaults for this project."""
 
+    queryset = GenerationJob.objects.none()  # models come from settings, not the database
     serializer_class = ModelSerializer
     pagination_class = None
 
+    @extend_schema(responses={200: ModelSerializer(many=True)})
     def list(self, request, project_id=None):
         return Response(model_rows(self.project))
 

@@ -11,10 +11,10 @@ from studio.projects.permissions import CAPABILITIES, DESCRIPTIONS, Capability, 
 # What each role may do, written out by hand: a change to the table must change this test.
 EXPECTED = {
     "owner": {"view", "edit_project", "delete_project", "manage_members", "edit_script", "edit_cast", "edit_shots",
-              "review"},
-    "director": {"view", "edit_project", "edit_script", "edit_cast", "edit_shots", "review"},
+              "generate", "review"},
+    "director": {"view", "edit_project", "edit_script", "edit_cast", "edit_shots", "generate", "review"},
     "writer": {"view", "edit_script", "edit_cast"},
-    "artist": {"view", "edit_cast", "edit_shots"},
+    "artist": {"view", "edit_cast", "edit_shots", "generate"},
     "reviewer": {"view", "review"},
     "viewer": {"view"},
 }
@@ -32,10 +32,10 @@ def test_roles_are_the_six_in_this_order_with_their_labels():
     ]
 
 
-def test_capabilities_are_the_eight_kinds_of_action():
+def test_capabilities_are_the_nine_kinds_of_action():
     assert [c.value for c in Capability] == [
         "view", "edit_project", "delete_project", "manage_members", "edit_script", "edit_cast", "edit_shots",
-        "review",
+        "generate", "review",
     ]
 
 
@@ -53,6 +53,7 @@ def test_the_table_holds_exactly_these_roles_per_capability():
         "edit_script": {"owner", "director", "writer"},
         "edit_cast": {"owner", "director", "writer", "artist"},
         "edit_shots": {"owner", "director", "artist"},
+        "generate": {"owner", "director", "artist"},
         "review": {"owner", "director", "reviewer"},
     }
 
@@ -109,7 +110,10 @@ MESSAGES = {
     Capability.EDIT_SCRIPT: "Only a project's owner, director or writer may write the script and edit scenes.",
     Capability.EDIT_CAST: "Only a project's owner, director, writer or artist may create and edit characters and "
                           "their reference images.",
-    Capability.EDIT_SHOTS: "Only a project's owner, director or artist may create, edit, reorder and delete shots.",
+    Capability.EDIT_SHOTS: "Only a project's owner, director or artist may create, edit, reorder and delete shots, "
+                           "and upload takes.",
+    Capability.GENERATE: "Only a project's owner, director or artist may generate frames and clips, and cancel or "
+                         "retry generation jobs.",
     Capability.REVIEW: "Only a project's owner, director or reviewer may approve shots and outputs, or send them back.",
 }
 

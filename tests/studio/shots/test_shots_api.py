@@ -9,7 +9,8 @@ import pytest
 from studio.shots.models import Shot
 from tests import factories
 
-MAY_EDIT_SHOTS = "Only a project's owner, director or artist may create, edit, reorder and delete shots."
+MAY_EDIT_SHOTS = ("Only a project's owner, director or artist may create, edit, reorder and delete shots, "
+                  "and upload takes.")
 MAY_REVIEW = "Only a project's owner, director or reviewer may approve shots and outputs, or send them back."
 REVIEW_MOVES_ONLY = "A reviewer approves a shot that is in review, or reopens an approved one."
 DEFAULTS = {"size": "MS", "angle": "eye_level", "movement": "static", "lens_mm": 35, "duration": 3.0,
