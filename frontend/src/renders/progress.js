@@ -42,7 +42,7 @@ export function tickElapsed(root) {
     for (const node of root.querySelectorAll("[data-job][data-started]")) {
       const out = node.querySelector("[data-elapsed]");
       const started = Date.parse(node.dataset.started);
-      if (out && started) out.textContent = formatDuration(Math.max(0, (Date.now() - started) / 1000));
+      if (out && started) out.textContent = formatDuration(Math.max(0, Math.round((Date.now() - started) / 1000)));
     }
   };
   tick();

@@ -1,0 +1,18 @@
+"""How long ago, as people say it on the studio's pages: "just now", "3 minutes ago"."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+register = template.Library()
+
+
+@register.filter
+def ago(value) -> str:
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value, depth=1)} ago"
