@@ -48,6 +48,12 @@ def optimize(denoiser: torch.nn.Module, *, device: torch.device, compile: bool, 
     """Apply the CUDA speed-ups to a denoiser (UNet or transformer) and its helpers in ``extra`` (a ControlNet)."""
     if device.type != "cuda":
         return
+    speed_up(denoiser, compile=compile, extra=extra)
+
+
+def speed_up(denoiser: torch.nn.Module, *, compile: bool, extra: tuple = ()) -> None:
+    """The speed-ups themselves, on any device: `optimize` applies them on CUDA, ``generation.bench`` measures them
+    (and its tests dry-run them on the CPU). The weights' dtype is the caller's (``resolve_dtype``)."""
     for module in (denoiser, *extra):
         if module is None:
             continue
