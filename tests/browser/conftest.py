@@ -8,6 +8,7 @@ server sees it. Users are logged in by a real session cookie.
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -79,7 +80,26 @@ def generating_studio(django_db_setup, django_db_blocker, tmp_path_factory, tiny
 
 
 @pytest.fixture
-def open_in(browser, transactional_db, settings):
+def worker_idle(transactional_db):
+    """After the test, cancel what is still queued or running and wait until the worker is idle, so that the
+    database is not emptied under a job the worker is running (its worker thread does not survive that)."""
+    yield
+    from studio.renders import services as render_services
+    from studio.renders.models import GenerationJob
+
+    def settle():
+        for job in GenerationJob.objects.filter(status__in=GenerationJob.ACTIVE).select_related("requester", "project"):
+            if job.requester is not None and not job.cancel_requested:
+                render_services.job_cancel(actor=job.requester, job=job)
+
+    in_thread(settle)
+    deadline = time.monotonic() + 120
+    while GenerationJob.objects.filter(status=GenerationJob.Status.RUNNING).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def open_in(browser, transactional_db, settings, worker_idle):
     """``open_in(studio, user, path)`` → like ``open_as``, against another server (e.g. ``generating_studio``).
     Files the test stores go where that server reads them."""
     opened = []

@@ -14,7 +14,7 @@ from tests import factories
 
 from .conftest import in_thread, screenshot
 
-LONG = 60_000  # the worker loads torch and the model on its first job
+LONG = 120_000  # the worker loads torch and the model on its first job; the machine may be busy
 
 
 def setup_shot():
@@ -65,7 +65,7 @@ def test_an_artist_generates_a_frame_and_a_reviewer_approves_it_live(open_in, ge
     expect(ravi.locator("#g-model")).to_have_value("sd-tiny")
     expect(ravi.locator("[data-smoke-note]")).to_be_visible()
     expect(ravi.locator("[data-seed-source]")).to_have_text("Elin's seed")
-    ravi.fill("#g-steps", "40")
+    ravi.fill("#g-steps", "24")
     ravi.click("[data-submit]")
 
     # his job shows up, runs, and its bar moves
@@ -75,7 +75,7 @@ def test_an_artist_generates_a_frame_and_a_reviewer_approves_it_live(open_in, ge
     ravi.wait_for_function(
         "() => { const b = document.querySelector(\"[data-part='jobs'] [data-job-bar]\");"
         " const w = b && parseFloat(b.style.width); return w > 0 && w < 100; }", timeout=LONG)
-    expect(ravi.locator("[data-job-steps]")).to_have_text(re.compile(r"Step \d+ of 40"))
+    expect(ravi.locator("[data-job-steps]")).to_have_text(re.compile(r"Step \d+ of 24"))
     expect(lena.locator("[data-part='jobs'] [data-job]")).to_have_count(1)  # the reviewer sees it too
     screenshot(ravi, "shot-generating")
 
@@ -89,7 +89,7 @@ def test_an_artist_generates_a_frame_and_a_reviewer_approves_it_live(open_in, ge
     expect(ravi.locator("[data-takes-count]")).to_have_text("1")
     made = Take.objects.get(shot=shot)
     assert (made.source, made.smoke_test, made.provenance["request"]["steps"], made.provenance["seed"]) == (
-        "generated", True, 40, 1207)
+        "generated", True, 24, 1207)
     # and the panel can start from it
     expect(ravi.locator("[data-take-select] option")).to_have_text(["Upload an image…", "Take v1 (smoke test)"])
 
@@ -135,7 +135,7 @@ def test_the_board_shows_a_shots_new_take_and_its_running_job_live(open_in, gene
     expect(card.locator("img.take-img")).to_have_count(0)
     expect(card.locator("a.open-shot")).to_have_attribute("href", shot_path(project, shot))
 
-    submit(artist, shot, steps=40)
+    submit(artist, shot, steps=24)
 
     expect(card.locator("[data-card-progress]")).to_be_visible(timeout=LONG)
     expect(card.locator("img.take-img")).to_be_visible(timeout=LONG)

@@ -16,7 +16,7 @@ from tests import factories
 
 from .conftest import in_thread, screenshot
 
-LONG = 90_000
+LONG = 150_000
 
 
 def storyboard_drawing(width=768, height=322) -> bytes:
