@@ -40,6 +40,7 @@ class ModelSerializer(serializers.Serializer):
     kinds = serializers.ListField(child=serializers.CharField(), help_text="frame, clip")
     modes = serializers.ListField(child=serializers.CharField())
     smoke_test = serializers.BooleanField(help_text="Tiny random weights: its outputs are noise, for trying the flow.")
+    references = serializers.BooleanField(help_text="Takes the characters' reference images (it has an IP-Adapter).")
     default_steps = serializers.IntegerField()
     default_width = serializers.IntegerField()
     default_height = serializers.IntegerField()
@@ -54,7 +55,8 @@ def model_rows(project) -> list[dict]:
         rows.append({
             "name": spec.name, "label": spec.label, "family": spec.family,
             "kinds": sorted({"clip" if m.endswith("video") else "frame" for m in modes}), "modes": modes,
-            "smoke_test": spec.smoke_test, "default_steps": defaults["steps"], "default_width": width,
+            "smoke_test": spec.smoke_test, "references": spec.supports_references,
+            "default_steps": defaults["steps"], "default_width": width,
             "default_height": height,
         })
     return rows

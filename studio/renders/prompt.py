@@ -1,9 +1,10 @@
 """From a shot to the words and seed a model is given.
 
-The prompt is assembled from what the team already wrote: the project's look, the scene heading,
-the shot's size, angle and lens in a cinematographer's words, the action, and how each character in
-the shot looks. Each part is kept apart (``parts``), so the generation panel can show where every
-phrase came from, and the whole stays editable before it is submitted.
+The prompt is assembled from what the team already wrote: the action, how each character in the
+shot looks, the scene heading, the shot's size, angle and lens in a cinematographer's words, and the
+project's look, in that order (what matters most first: CLIP text encoders keep 77 tokens). Each
+part is kept apart (``parts``), so the generation panel can show where every phrase came from, and
+the whole stays editable before it is submitted.
 
 Consistency across shots: a shot's seed is its lead character's fixed seed (the first character in
 the shot), so the same person is drawn from the same noise in every shot; a shot with no character
@@ -96,17 +97,9 @@ def assemble(shot: Shot, *, kind: str = "frame") -> Assembled:
     characters (with their references) loaded: see ``selectors.shot_for_generation``."""
     scene, project = shot.scene, shot.project
     characters = list(shot.characters.all())
+    # Most important first: CLIP-based models read 77 tokens and drop the rest, so who is in the
+    # shot and what they do come before where, the camera and the look.
     parts: list[Part] = []
-    if project.style_prompt.strip():
-        parts.append(Part("style", "Look", project.style_prompt.strip().rstrip(".")))
-    place = ", ".join(p for p in (INT_EXT.get(scene.int_ext, ""), scene.location.strip().lower(),
-                                  scene.time_of_day.strip().lower()) if p)
-    if place:
-        parts.append(Part("scene", f"Scene {scene.number}", place))
-    camera = [SIZES.get(shot.size, ""), ANGLES.get(shot.angle, ""), lens_words(shot.lens_mm)]
-    if kind == "clip":
-        camera.append(MOVES.get(shot.movement, ""))
-    parts.append(Part("camera", f"Shot {shot.number}", ", ".join(c for c in camera if c)))
     if shot.description.strip():
         parts.append(Part("action", "Action", " ".join(shot.description.split()).rstrip(".")))
     references: list[str] = []
@@ -115,6 +108,16 @@ def assemble(shot: Shot, *, kind: str = "frame") -> Assembled:
         parts.append(Part(f"character:{character.pk}", character.name,
                           f"{character.name}: {look}" if look else character.name))
         references.extend(ref.image.name for ref in character.references.all())
+    place = ", ".join(p for p in (INT_EXT.get(scene.int_ext, ""), scene.location.strip().lower(),
+                                  scene.time_of_day.strip().lower()) if p)
+    if place:
+        parts.append(Part("scene", f"Scene {scene.number}", place))
+    camera = [SIZES.get(shot.size, ""), ANGLES.get(shot.angle, ""), lens_words(shot.lens_mm)]
+    if kind == "clip":
+        camera.append(MOVES.get(shot.movement, ""))
+    parts.append(Part("camera", f"Shot {shot.number}", ", ".join(c for c in camera if c)))
+    if project.style_prompt.strip():
+        parts.append(Part("style", "Look", project.style_prompt.strip().rstrip(".")))
     if characters:
         seed, seed_source = characters[0].seed, f"{characters[0].name}'s seed"
     else:

@@ -17,7 +17,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
 from generation import outputs
@@ -72,7 +72,7 @@ class GenerationWorker:
         try:
             if self.batch and self.sweep:
                 self.sweep_once()
-            self._tasks.run()
+            self._loop()
         finally:
             _local.worker = None
             self._stopping.set()
@@ -80,6 +80,22 @@ class GenerationWorker:
                 sweeper.join(timeout=5)
             close_old_connections()
             log.info("generation worker %s stopped", self.worker_id)
+
+    def _loop(self) -> None:
+        """The task worker's loop, kept alive through database errors (a lost connection, a task row
+        deleted under it): a worker thread that died would leave every later job queued for ever."""
+        errors = 0
+        while not self._stopping.is_set():
+            try:
+                self._tasks.run()
+                return
+            except DatabaseError:
+                errors += 1
+                if self.batch and errors >= 3:
+                    raise
+                log.exception("generation worker %s: database error; going on", self.worker_id)
+                close_old_connections()
+                self._stopping.wait(min(30.0, max(self.interval, 0.5) * errors))
 
     def stop(self) -> None:
         """Finish the job in hand, then return from ``run``."""

@@ -477,10 +477,8 @@ MODES = {"text-to-image": "Text to image", "image-to-image": "Image to image", "
 
 
 def _model_choices(project: Project) -> list[dict]:
-    """The models on offer, as the API lists them, plus whether each takes character references.
-    TODO(backend): add "references" (ModelSpec.supports_references) to GET models/ so the two agree."""
-    specs = {spec.name: spec for spec in runtime.registry()}
-    return [{**row, "references": specs[row["name"]].supports_references} for row in model_rows(project)]
+    """The models on offer, as the API lists them."""
+    return model_rows(project)
 
 
 def _labels() -> dict[str, str]:

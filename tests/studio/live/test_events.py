@@ -446,7 +446,7 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
         "type": "job.queued", "project": world.project.pk, "actor": ravi,
         "data": {"requeued": False, "job": {
             "id": job.pk, "shot": world.shot.pk, "kind": "frame", "status": "queued", "model": "sd-tiny",
-            "prompt": "interior, lamp room, night. medium shot, eye-level camera, 35mm lens. Elin",
+            "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
             "seed": 1207, "width": 64, "height": 64, "step": 0, "total_steps": 2, "progress": 0.0, "attempts": 0,
             "error": "", "requester": ravi, "retry_of": None, "take": None,
             "created_at": queued["data"]["job"]["created_at"], "started_at": None, "finished_at": None}},

@@ -29,8 +29,8 @@ def test_an_artist_submits_a_frame_with_the_shots_prompt_and_it_is_queued_once(b
     assert (body["status"], body["kind"], body["model"], body["shot"]) == ("queued", "frame", "sd-tiny", board.shot.pk)
     assert body["seed"] == 1234  # Maya's
     assert (body["width"], body["height"]) == (160, 64)  # about 2.39:1, tiny
-    assert body["request"]["prompt"] == ("interior, lamp room, night. medium shot, eye-level camera, 35mm lens. "
-                                         "Maya: yellow raincoat")
+    assert body["request"]["prompt"] == ("Maya: yellow raincoat. interior, lamp room, night. medium shot, "
+                                         "eye-level camera, 35mm lens")
     assert body["request"]["steps"] == 4
     assert body["request"]["reference_images"] == []
     assert body["requester"]["username"] == board.artist.username
@@ -217,12 +217,12 @@ def test_the_prompt_endpoint_shows_each_part(board, api):
     assert response.status_code == 200
     assert response.json() == {
         "shot": board.shot.pk, "kind": "frame",
-        "prompt": "interior, lamp room, night. medium shot, eye-level camera, 35mm lens. Maya: yellow raincoat",
+        "prompt": "Maya: yellow raincoat. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
         "negative_prompt": response.json()["negative_prompt"], "seed": 1234, "seed_source": "Maya's seed",
         "parts": [
+            {"source": f"character:{board.maya.pk}", "label": "Maya", "text": "Maya: yellow raincoat"},
             {"source": "scene", "label": "Scene 1", "text": "interior, lamp room, night"},
             {"source": "camera", "label": "Shot 1A", "text": "medium shot, eye-level camera, 35mm lens"},
-            {"source": f"character:{board.maya.pk}", "label": "Maya", "text": "Maya: yellow raincoat"},
         ],
         "references": 1,
     }

@@ -21,17 +21,18 @@ def shot(db):
     return selectors.shot_for_generation(project=project, shot_id=shot.pk)
 
 
-def test_a_shot_assembles_style_scene_camera_action_and_cast_in_order(shot):
+def test_a_shot_assembles_action_cast_scene_camera_and_look_most_important_first(shot):
     assembled = prompt.assemble(shot)
 
     assert assembled.prompt == (
-        "Charcoal storyboard, high contrast. interior, lamp room, night. medium close-up, low angle looking up, "
-        "85mm portrait telephoto lens, shallow depth of field. Maya turns the great lens. Light sweeps the sea. "
-        "Maya: woman in her forties, yellow raincoat. Theo"
+        "Maya turns the great lens. Light sweeps the sea. Maya: woman in her forties, yellow raincoat. Theo. "
+        "interior, lamp room, night. medium close-up, low angle looking up, 85mm portrait telephoto lens, shallow "
+        "depth of field. Charcoal storyboard, high contrast"
     )
     assert [(p.source, p.label) for p in assembled.parts] == [
-        ("style", "Look"), ("scene", "Scene 1"), ("camera", "Shot 1A"), ("action", "Action"),
-        (f"character:{shot.characters.all()[0].pk}", "Maya"), (f"character:{shot.characters.all()[1].pk}", "Theo"),
+        ("action", "Action"), (f"character:{shot.characters.all()[0].pk}", "Maya"),
+        (f"character:{shot.characters.all()[1].pk}", "Theo"), ("scene", "Scene 1"), ("camera", "Shot 1A"),
+        ("style", "Look"),
     ]
     assert assembled.negative_prompt == prompt.NEGATIVE
 

@@ -229,3 +229,24 @@ def test_a_job_that_cannot_run_fails_with_the_engines_reason(board, api):
     assert job.status == "failed"
     assert "gone" in job.error
     assert not Take.objects.exists()
+
+
+def test_the_worker_survives_a_task_row_deleted_under_it_and_runs_the_next_job(board, api):
+    first = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
+    second = submit(api, board.artist, board.project, shot=board.shot.pk, **small(seed=9))["id"]
+    original = services.job_progress
+
+    def progress_and_drop_the_task_row(**kwargs):
+        if kwargs["job_id"] == first:
+            DBTaskResult.objects.filter(args_kwargs__args=[first]).delete()  # e.g. someone pruned the task table
+        return original(**kwargs)
+
+    services.job_progress = progress_and_drop_the_task_row
+    try:
+        run_queue()
+    finally:
+        services.job_progress = original
+
+    assert list(GenerationJob.objects.order_by("id").values_list("id", "status")) == [
+        (first, "succeeded"), (second, "succeeded")]
+    assert Take.objects.count() == 2

@@ -114,15 +114,16 @@ def test_the_panel_starts_from_the_assembled_prompt_the_shot_seed_and_the_models
     assert values["model"] == "sd-tiny"
     assert values["seed"] == "1234"
     assert (values["width"], values["height"], values["steps"], values["quality"]) == ("160", "64", "4", "standard")
-    assert values["prompt"].startswith("interior, lamp room, night. medium close-up, eye-level camera, 85mm")
-    assert values["prompt"].endswith("Maya trims the wick. Maya: yellow raincoat")
+    assert values["prompt"].startswith("Maya trims the wick. Maya: yellow raincoat. interior, lamp room, night. ")
+    assert values["prompt"].endswith("medium close-up, eye-level camera, 85mm portrait telephoto lens, shallow depth "
+                                     "of field")
     parts = [(li.one("span", cls="part-label").text, li.one("span", cls="part-text").text)
              for li in form.one("ol", data_prompt_parts=True).find_all("li")]
     assert parts == [
-        ("Scene 1", "interior, lamp room, night"),
-        ("Shot 1A", "medium close-up, eye-level camera, 85mm portrait telephoto lens, shallow depth of field"),
         ("Action", "Maya trims the wick"),
         ("Maya", "Maya: yellow raincoat"),
+        ("Scene 1", "interior, lamp room, night"),
+        ("Shot 1A", "medium close-up, eye-level camera, 85mm portrait telephoto lens, shallow depth of field"),
     ]
     assert form.one("span", data_seed_source=True).text == "Maya's seed"
     assert form.one("input", data_use_refs=True).has("disabled") is False
