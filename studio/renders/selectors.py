@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from studio.cast.models import Character, ReferenceImage
 from studio.shots.models import Shot
 
 from .models import GenerationJob, Take
+
+RECENT_FAILURES = timedelta(days=1)  # failures older than this leave the shot page (the queue page keeps them)
 
 
 def jobs_of(*, project) -> QuerySet[GenerationJob]:
@@ -35,3 +40,33 @@ def shot_for_generation(*, project, shot_id) -> Shot:
     if shot is None:
         raise Http404("No such shot.")
     return shot
+
+
+def latest_takes(project) -> list[dict]:
+    """The newest take of every shot that has one, in one query: what the shot cards show."""
+    newest = Take.objects.filter(shot=OuterRef("shot")).order_by("-number").values("number")[:1]
+    rows = (Take.objects.filter(project=project, number=Subquery(newest))
+            .only("id", "project_id", "shot_id", "number", "kind", "smoke_test", "review"))
+    return [{"id": t.pk, "shot": t.shot_id, "number": t.number, "kind": t.kind, "thumbnail_url": t.thumbnail_url,
+             "smoke_test": t.smoke_test, "review": t.review} for t in rows]
+
+
+def queue_positions() -> dict[int, int]:
+    """Place in the queue of every queued job (all projects share the workers), 1 for the next one."""
+    ids = GenerationJob.objects.filter(status=GenerationJob.Status.QUEUED).order_by("created_at", "id")
+    return {pk: n for n, pk in enumerate(ids.values_list("id", flat=True), start=1)}
+
+
+def retried() -> Exists:
+    return Exists(GenerationJob.objects.filter(retry_of=OuterRef("pk")))
+
+
+def shot_jobs(project, shot) -> list[GenerationJob]:
+    """The shot's queued and running jobs, and its failures of the last day that were not retried."""
+    return list(
+        jobs_of(project=project).filter(shot=shot).annotate(retried=retried())
+        .filter(Q(status__in=GenerationJob.ACTIVE)
+                | Q(status=GenerationJob.Status.FAILED, retried=False,
+                    finished_at__gte=timezone.now() - RECENT_FAILURES))
+        .order_by("created_at", "id")
+    )

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -451,7 +448,7 @@ def board(request, project):
         "shots": [asdict(ShotData.of(s)) for s in shot_selectors.shots_of(project=project)],
         "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
         "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
-        "takes": _latest_takes(project),
+        "takes": render_selectors.latest_takes(project),
         "choices": {
             "size": Shot.Size.choices, "angle": Shot.Angle.choices, "movement": Shot.Movement.choices,
             "status": Shot.Status.choices,
@@ -460,18 +457,8 @@ def board(request, project):
     return render(request, "web/board.html", page_context(request, board_state=state, tab="board"))
 
 
-def _latest_takes(project: Project) -> list[dict]:
-    """The newest take of every shot that has one, in one query: what the shot cards show."""
-    newest = Take.objects.filter(shot=OuterRef("shot")).order_by("-number").values("number")[:1]
-    rows = (Take.objects.filter(project=project, number=Subquery(newest))
-            .only("id", "project_id", "shot_id", "number", "kind", "smoke_test", "review"))
-    return [{"id": t.pk, "shot": t.shot_id, "number": t.number, "kind": t.kind, "thumbnail_url": t.thumbnail_url,
-             "smoke_test": t.smoke_test, "review": t.review} for t in rows]
-
-
 # --- Shots and generation -------------------------------------------------
 
-RECENT_FAILURES = timedelta(days=1)
 MODES = {"text-to-image": "Text to image", "image-to-image": "Image to image", "depth": "Depth-guided",
          "text-to-video": "Text to video", "image-to-video": "Image to video"}
 
@@ -483,12 +470,6 @@ def _model_choices(project: Project) -> list[dict]:
 
 def _labels() -> dict[str, str]:
     return {spec.name: spec.label or spec.name for spec in runtime.registry()}
-
-
-def _queue_positions() -> dict[int, int]:
-    """Place in the queue of every queued job (all projects share the workers), 1 for the next one."""
-    ids = GenerationJob.objects.filter(status=GenerationJob.Status.QUEUED).order_by("created_at", "id")
-    return {pk: n for n, pk in enumerate(ids.values_list("id", flat=True), start=1)}
 
 
 def _job_row(job: GenerationJob, *, labels: dict, positions: dict) -> dict:
@@ -523,21 +504,6 @@ def _take_row(take: Take) -> dict:
     }
 
 
-def _shot_jobs(project: Project, shot: Shot) -> list[GenerationJob]:
-    """The shot's queued and running jobs, and its failures of the last day that were not retried."""
-    return list(
-        render_selectors.jobs_of(project=project).filter(shot=shot).annotate(retried=_retried())
-        .filter(Q(status__in=GenerationJob.ACTIVE)
-                | Q(status=GenerationJob.Status.FAILED, retried=False,
-                    finished_at__gte=timezone.now() - RECENT_FAILURES))
-        .order_by("created_at", "id")
-    )
-
-
-def _retried() -> Exists:
-    return Exists(GenerationJob.objects.filter(retry_of=OuterRef("pk")))
-
-
 @project_page()
 def shot_page(request, project, shot_id):
     """One shot: its generation panel, its jobs as they run, and its takes, newest first.
@@ -546,8 +512,8 @@ def shot_page(request, project, shot_id):
     live event says it changed."""
     shot = render_selectors.shot_for_generation(project=project, shot_id=shot_id)
     takes = [_take_row(t) for t in render_selectors.takes_of(project=project).filter(shot=shot)]
-    labels, positions = _labels(), _queue_positions()
-    jobs = [_job_row(j, labels=labels, positions=positions) for j in _shot_jobs(project, shot)]
+    labels, positions = _labels(), render_selectors.queue_positions()
+    jobs = [_job_row(j, labels=labels, positions=positions) for j in render_selectors.shot_jobs(project, shot)]
     context = {"shot": shot, "takes": takes, "jobs": jobs}
     part = request.GET.get("part")
     if part in ("takes", "jobs"):
@@ -588,9 +554,9 @@ def queue_page(request, project):
     jobs = render_selectors.jobs_of(project=project).select_related("shot", "shot__scene")
     active = list(jobs.filter(status__in=GenerationJob.ACTIVE).order_by("created_at", "id"))
     recent = list(jobs.filter(status__in=GenerationJob.FINISHED)
-                  .annotate(retried=_retried())
+                  .annotate(retried=render_selectors.retried())
                   .order_by("-finished_at", "-id")[:40])
-    labels, positions = _labels(), _queue_positions()
+    labels, positions = _labels(), render_selectors.queue_positions()
 
     def rows(items):
         return [_job_row(j, labels=labels, positions=positions) for j in items]
