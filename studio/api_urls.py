@@ -7,7 +7,7 @@ from studio.cast.api import CharacterViewSet, ReferenceViewSet
 from studio.projects.api import MemberViewSet, MeView, ProjectViewSet
 from studio.renders.api import GenerationModelViewSet, JobViewSet, ShotPromptViewSet, TakeViewSet
 from studio.screenplay.api import RevisionViewSet, SceneViewSet, ScriptFilesViewSet, ScriptViewSet
-from studio.shots.api import ShotViewSet
+from studio.shots.api import ShotLayoutViewSet, ShotViewSet
 
 LIST = {"get": "list", "post": "create"}
 DETAIL = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
@@ -45,6 +45,8 @@ urlpatterns = [
     path(P + "shots/", ShotViewSet.as_view(LIST), name="shot-list"),
     path(P + "shots/reorder/", ShotViewSet.as_view({"post": "reorder"}), name="shot-reorder"),
     path(P + "shots/<int:pk>/", ShotViewSet.as_view(DETAIL), name="shot-detail"),
+    path(P + "shots/<int:shot_id>/layout/", ShotLayoutViewSet.as_view({"get": "retrieve", "put": "update"}),
+         name="shot-layout"),
     path(P + "shots/<int:shot_id>/prompt/", ShotPromptViewSet.as_view({"get": "retrieve"}), name="shot-prompt"),
     path(P + "models/", GenerationModelViewSet.as_view({"get": "list"}), name="model-list"),
     path(P + "jobs/", JobViewSet.as_view(LIST), name="job-list"),

@@ -39,7 +39,7 @@ def exception_handler(exc, context):
     if isinstance(exc, VersionRequired):
         return Response({"detail": str(exc)}, status=status.HTTP_428_PRECONDITION_REQUIRED)
     if isinstance(exc, Conflict):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": str(exc), **getattr(exc, "extra", {})}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, QuotaExceeded):
         headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
         return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)

@@ -452,6 +452,19 @@ class ShotsReordered(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LayoutUpdated(Event):
+    """A shot's 3D layout was saved. ``changed`` names the objects (and ``camera``/``stage``) that
+    changed; ``merged`` says it was merged with a save someone made meanwhile."""
+
+    type = "layout.updated"
+    shot: int
+    version: int
+    layout: dict
+    changed: list[str]
+    merged: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class JobQueued(Event):
     """A job entered the queue: submitted, retried, or put back after its worker stopped answering."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -15,8 +16,8 @@ from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
-from . import selectors, services
-from .models import Shot
+from . import layouts, selectors, services
+from .models import Shot, ShotLayout
 
 
 class ShotSerializer(DataSerializer):
@@ -148,3 +149,59 @@ class ShotViewSet(VersionedMixin, ProjectScopedViewSet):
         scene = self._scene(data["scene"])
         order = services.shots_reorder(actor=request.user, scene=scene, shot_ids=data["shots"])
         return Response({"scene": scene.pk, "shots": order})
+
+
+# --- Layout -------------------------------------------------------------------------
+
+
+class LayoutSerializer(serializers.Serializer):
+    shot = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="0 for a shot never blocked. Send it back in If-Match when you save.")
+    layout = serializers.DictField(help_text="The layout document (schema in studio/shots/layout.py).")
+    updated_by = serializers.CharField(allow_null=True)
+    updated_at = serializers.CharField(allow_null=True)
+
+
+class LayoutSavedSerializer(LayoutSerializer):
+    changed = serializers.ListField(child=serializers.CharField(), help_text="Objects (and camera/stage) changed.")
+    merged = serializers.BooleanField(help_text="Merged with a save someone made since your version.")
+
+
+class LayoutInput(StrictInput, serializers.Serializer):
+    layout = serializers.JSONField()
+
+
+class ShotLayoutViewSet(VersionedMixin, ProjectScopedViewSet):
+    """A shot's 3D layout: everyone reads it; artists, directors and owners save it (If-Match: the version
+    it was made from). A save from an older version is merged object by object, or refused with 409
+    naming the objects both changed."""
+
+    serializer_class = LayoutSerializer
+    version_kind = "layout"
+    capabilities = {"update": Capability.EDIT_SHOTS}
+
+    def _shot(self, shot_id) -> Shot:
+        shot = Shot.objects.filter(project=self.project, pk=shot_id).select_related("project").first()
+        if shot is None:
+            raise Http404("No such shot.")
+        return shot
+
+    def _body(self, shot: Shot) -> dict:
+        row = ShotLayout.objects.filter(shot=shot).select_related("updated_by").first()
+        data, version = layouts.layout_of(shot)
+        return {"shot": shot.pk, "version": version, "layout": data,
+                "updated_by": row.updated_by.username if row and row.updated_by else None,
+                "updated_at": row.updated_at.isoformat().replace("+00:00", "Z") if row else None}
+
+    def retrieve(self, request, project_id=None, shot_id=None):
+        body = self._body(self._shot(shot_id))
+        return self.versioned_response(body, body["version"])
+
+    @extend_schema(request=LayoutInput, responses={200: LayoutSavedSerializer})
+    def update(self, request, project_id=None, shot_id=None):
+        shot = self._shot(shot_id)
+        data = validated(LayoutInput, request.data)
+        _, changed, merged = layouts.layout_save(actor=request.user, shot=shot, data=data["layout"],
+                                                 base_version=self.expected_version(request))
+        body = self._body(shot)
+        return self.versioned_response({**body, "changed": changed, "merged": merged}, body["version"])

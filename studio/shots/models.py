@@ -92,3 +92,36 @@ class Shot(models.Model):
 
     def __str__(self) -> str:
         return f"Shot {self.number}"
+
+
+class ShotLayout(models.Model):
+    """The shot's 3D blocking (``shots.layout`` has its schema). Its camera's lens and framing size are
+    the shot's ``lens_mm`` and ``size``: the services keep the two in step."""
+
+    shot = models.OneToOneField(Shot, on_delete=models.CASCADE, related_name="layout")
+    data = models.JSONField()
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Layout of shot {self.shot_id} (v{self.version})"
+
+
+class LayoutVersion(models.Model):
+    """Every saved version of a layout: a save made from an older version is merged against it."""
+
+    layout = models.ForeignKey(ShotLayout, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    data = models.JSONField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["layout_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["layout", "version"], name="layout_version_once")]
+
+    def __str__(self) -> str:
+        return f"Layout of shot {self.layout.shot_id}, v{self.version}"

@@ -23,6 +23,7 @@ from studio.projects.access import authorize
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
+from . import layouts
 from .models import Shot
 
 Status = Shot.Status
@@ -257,6 +258,7 @@ def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: Sho
     events.publish(events.ShotUpdated(
         project_id=shot.project_id, actor=UserRef.of(actor), shot=_data(shot), changed=changed,
     ))
+    layouts.camera_follows_shot(actor, shot, changed)
     return shot
 
 

@@ -18,6 +18,7 @@ from studio.projects.permissions import CAPABILITIES, Capability, Role
 from studio.renders import services as render_services
 from studio.renders.models import GenerationJob
 from studio.screenplay import services as script_services
+from studio.shots.layout import empty_layout
 from studio.shots.models import Shot
 from tests import factories
 from tests.conftest import db_state
@@ -157,6 +158,9 @@ ENDPOINTS = [
              version=lambda w: w.shot.version),
     Endpoint("shot reorder", "post", lambda w: w.p + "shots/reorder/", V.EDIT_SHOTS, 200,
              body=lambda w: {"scene": w.scene.pk, "shots": [w.second_shot.pk, w.shot.pk, w.review_shot.pk]}),
+    Endpoint("layout detail", "get", lambda w: w.p + f"shots/{w.shot.pk}/layout/", V.VIEW, 200),
+    Endpoint("layout save", "put", lambda w: w.p + f"shots/{w.shot.pk}/layout/", V.EDIT_SHOTS, 200,
+             body=lambda w: {"layout": empty_layout(focal_mm=50)}, version=lambda w: 0),
     Endpoint("shot prompt", "get", lambda w: w.p + f"shots/{w.shot.pk}/prompt/", V.VIEW, 200),
     Endpoint("model list", "get", lambda w: w.p + "models/", V.VIEW, 200),
     Endpoint("job list", "get", lambda w: w.p + "jobs/", V.VIEW, 200),
@@ -265,6 +269,7 @@ def test_every_api_route_is_in_the_matrix():
         "projects/<int:project_id>/shots/": {"shot list", "shot create"},
         "projects/<int:project_id>/shots/reorder/": {"shot reorder"},
         "projects/<int:project_id>/shots/<int:pk>/": {"shot detail", "shot edit", "shot approve", "shot delete"},
+        "projects/<int:project_id>/shots/<int:shot_id>/layout/": {"layout detail", "layout save"},
         "projects/<int:project_id>/shots/<int:shot_id>/prompt/": {"shot prompt"},
         "projects/<int:project_id>/models/": {"model list"},
         "projects/<int:project_id>/jobs/": {"job list", "job submit"},
