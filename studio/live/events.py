@@ -240,6 +240,8 @@ class TakeData:
     source: str
     url: str
     thumbnail_url: str
+    depth_url: str | None
+    layout_version: int | None
     content_type: str
     width: int
     height: int
@@ -256,7 +258,8 @@ class TakeData:
     def of(cls, take) -> TakeData:
         return cls(
             id=take.pk, shot=take.shot_id, number=take.number, job=take.job_id, kind=take.kind, source=take.source,
-            url=take.url, thumbnail_url=take.thumbnail_url, content_type=take.content_type, width=take.width,
+            url=take.url, thumbnail_url=take.thumbnail_url, depth_url=take.depth_url,
+            layout_version=take.layout_version, content_type=take.content_type, width=take.width,
             height=take.height, frames=take.frames, fps=take.fps, provenance=take.provenance,
             smoke_test=take.smoke_test, review=take.review,
             reviewed_by=UserRef.of(take.reviewed_by) if take.reviewed_by else None,

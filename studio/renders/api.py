@@ -165,6 +165,9 @@ class JobCreateSerializer(StrictInput, serializers.Serializer):
     guidance = serializers.FloatField(required=False)
     quality = serializers.ChoiceField(choices=[("standard", "Standard"), ("draft", "Draft")], default="standard")
     init_take = serializers.IntegerField(required=False, help_text="Image-to-image from this take.")
+    depth_take = serializers.IntegerField(required=False,
+                                          help_text="Depth-guided from this previz capture's depth map (its layout "
+                                                    "version is recorded).")
     init_image = serializers.ImageField(required=False, help_text="Image-to-image from this upload.")
     strength = serializers.FloatField(required=False)
     depth_image = serializers.ImageField(required=False, help_text="Depth map (near = white) for the depth ControlNet.")
@@ -247,6 +250,8 @@ class TakeSerializer(DataSerializer):
     source = serializers.ChoiceField(choices=Take.Source.choices)
     url = serializers.CharField()
     thumbnail_url = serializers.CharField()
+    depth_url = serializers.CharField(allow_null=True, help_text="A previz capture's depth map (near = white).")
+    layout_version = serializers.IntegerField(allow_null=True, help_text="The 3D layout version it was made from.")
     content_type = serializers.CharField()
     width = serializers.IntegerField()
     height = serializers.IntegerField()
@@ -263,6 +268,13 @@ class TakeSerializer(DataSerializer):
 class TakeUploadSerializer(StrictInput, serializers.Serializer):
     shot = serializers.IntegerField()
     file = serializers.FileField(help_text="PNG, JPEG or WebP image, or an MP4/WebM clip.")
+
+
+class TakeCaptureSerializer(StrictInput, serializers.Serializer):
+    shot = serializers.IntegerField()
+    image = serializers.FileField(help_text="The colour render through the shot camera (PNG).")
+    depth = serializers.FileField(help_text="Its depth map, near = white (PNG, same size).")
+    layout_version = serializers.IntegerField(min_value=1, help_text="The saved layout version it shows.")
 
 
 class TakeReviewSerializer(StrictInput, serializers.Serializer):
@@ -287,7 +299,7 @@ class TakeViewSet(ProjectScopedViewSet):
     serializer_class = TakeSerializer
     filterset_class = TakeFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    capabilities = {"create": Capability.EDIT_SHOTS, "review": Capability.REVIEW}
+    capabilities = {"create": Capability.EDIT_SHOTS, "capture": Capability.EDIT_SHOTS, "review": Capability.REVIEW}
 
     def get_queryset(self):
         return selectors.takes_of(project=self.project)
@@ -304,6 +316,19 @@ class TakeViewSet(ProjectScopedViewSet):
         data = validated(TakeUploadSerializer, request.data)
         take = services.take_upload(actor=request.user, shot=_shot(self.project, data["shot"]), upload=data["file"])
         return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
+
+    @extend_schema(request={"multipart/form-data": TakeCaptureSerializer}, responses={201: TakeSerializer})
+    @action(detail=False, methods=["post"])
+    def capture(self, request, project_id=None):
+        data = validated(TakeCaptureSerializer, request.data)
+        take = services.take_capture(actor=request.user, shot=_shot(self.project, data["shot"]), image=data["image"],
+                                     depth=data["depth"], layout_version=data["layout_version"])
+        return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
+
+    @extend_schema(responses={(200, "image/png"): bytes})
+    @action(detail=True, methods=["get"])
+    def depth(self, request, project_id=None, pk=None):
+        return take_file_response(self.get_object(), thumbnail=False, depth=True)
 
     @extend_schema(request=TakeReviewSerializer, responses={200: TakeSerializer})
     @action(detail=True, methods=["post"])
@@ -323,13 +348,16 @@ class TakeViewSet(ProjectScopedViewSet):
         return take_file_response(self.get_object(), thumbnail=True)
 
 
-def take_file_response(take: Take, *, thumbnail: bool) -> FileResponse:
-    file = take.thumbnail if thumbnail else take.media
+def take_file_response(take: Take, *, thumbnail: bool, depth: bool = False) -> FileResponse:
+    if depth and not take.depth:
+        raise Http404("This take has no depth map.")
+    file = take.depth if depth else take.thumbnail if thumbnail else take.media
     try:
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
-    response = FileResponse(handle, content_type="image/jpeg" if thumbnail else take.content_type)
+    content_type = "image/png" if depth else "image/jpeg" if thumbnail else take.content_type
+    response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -51,6 +51,8 @@ class GenerationJob(models.Model):
     cancel_requested = models.BooleanField(default=False)
     error = models.TextField(blank=True)
     retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries")
+    layout_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version of the shot's 3D layout its depth (or init) image came from.")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -104,6 +106,7 @@ class Take(models.Model):
     class Source(models.TextChoices):
         GENERATED = "generated", "Generated"
         UPLOADED = "uploaded", "Uploaded"
+        PREVIZ = "previz", "Previz capture"
 
     class Review(models.TextChoices):
         PENDING = "pending", "Not reviewed"
@@ -118,6 +121,10 @@ class Take(models.Model):
     source = models.CharField(max_length=12, choices=Source.choices)
     media = models.FileField(upload_to=take_path, max_length=255)
     thumbnail = models.FileField(upload_to=take_thumb_path, max_length=255)
+    depth = models.FileField(upload_to=take_path, max_length=255, blank=True,
+                             help_text="A previz capture's depth map (near = white), for depth-guided generation.")
+    layout_version = models.PositiveIntegerField(null=True, blank=True,
+                                                 help_text="The version of the shot's 3D layout it was made from.")
     content_type = models.CharField(max_length=40)
     width = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     height = models.PositiveIntegerField(validators=[MinValueValidator(1)])
@@ -149,3 +156,9 @@ class Take(models.Model):
     @property
     def thumbnail_url(self) -> str:
         return reverse("web:take-thumbnail", kwargs={"project_id": self.project_id, "pk": self.pk})
+
+    @property
+    def depth_url(self) -> str | None:
+        if not self.depth:
+            return None
+        return reverse("web:take-depth", kwargs={"project_id": self.project_id, "pk": self.pk})

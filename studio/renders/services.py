@@ -33,7 +33,7 @@ from studio.live.events import JobData, TakeData, UserRef
 from studio.projects.access import authorize
 from studio.projects.models import Project
 from studio.projects.permissions import Capability
-from studio.shots.models import Shot
+from studio.shots.models import LayoutVersion, Shot
 
 from . import media, prompt, queue, runtime
 from .models import GenerationJob, Take, input_path
@@ -109,7 +109,8 @@ def job_submit(*, actor, shot: Shot, kind: str = GenerationJob.Kind.FRAME, promp
                negative_prompt: str | None = None, seed: int | None = None, model: str | None = None,
                width: int | None = None, height: int | None = None, steps: int | None = None,
                guidance: float | None = None, quality: str = "standard", init_take: int | None = None,
-               init_image=None, strength: float | None = None, depth_image=None, depth_scale: float | None = None,
+               init_image=None, strength: float | None = None, depth_image=None, depth_take: int | None = None,
+               depth_scale: float | None = None,
                use_references: bool = False, reference_scale: float | None = None, frames: int | None = None,
                fps: int | None = None, first_frame_take: int | None = None, first_frame=None) -> GenerationJob:
     """Queue a frame or a clip for ``shot``. What is not given comes from the shot (prompt, seed, the
@@ -139,13 +140,23 @@ def job_submit(*, actor, shot: Shot, kind: str = GenerationJob.Kind.FRAME, promp
     )
     if guidance is not None:
         common["guidance"] = guidance
+    layout_version = None
+    depth_name = None
+    if depth_take is not None:
+        if depth_image is not None:
+            raise ValidationError({"depth_take": ["Send a depth map or a capture, not both."]})
+        capture = Take.objects.filter(project_id=shot.project_id, pk=depth_take).first()
+        if capture is None or not capture.depth:
+            raise ValidationError({"depth_take": [f"Take {depth_take} is not a previz capture with a depth map "
+                                                  "in this project."]})
+        depth_name, layout_version = capture.depth.name, capture.layout_version
     if kind == GenerationJob.Kind.FRAME:
         if frames is not None or fps is not None or first_frame is not None or first_frame_take is not None:
             raise ValidationError({"kind": ["frames, fps and a first frame are for clips; send kind 'clip'."]})
         request = FrameRequest(
             **common,
             init_image=_take_image(shot, init_take, "init_take") or ("pending" if init_image is not None else None),
-            depth_image="pending" if depth_image is not None else None,
+            depth_image=depth_name or ("pending" if depth_image is not None else None),
             reference_images=tuple(assembled.references) if use_references else (),
             **{k: v for k, v in (("strength", strength), ("depth_scale", depth_scale),
                                  ("reference_scale", reference_scale)) if v is not None},
@@ -153,7 +164,8 @@ def job_submit(*, actor, shot: Shot, kind: str = GenerationJob.Kind.FRAME, promp
         if use_references and not assembled.references:
             raise ValidationError({"use_references": ["No character in this shot has a reference image."]})
     else:
-        if init_take is not None or init_image is not None or depth_image is not None or use_references:
+        if (init_take is not None or init_image is not None or depth_image is not None or depth_take is not None
+                or use_references):
             raise ValidationError({"kind": ["Init, depth and reference images are for frames; a clip takes "
                                             "a first frame."]})
         request = ClipRequest(
@@ -172,7 +184,7 @@ def job_submit(*, actor, shot: Shot, kind: str = GenerationJob.Kind.FRAME, promp
 
     job = GenerationJob.objects.create(
         project=project, shot=shot, requester=actor, kind=kind, request=request.to_dict(), model=model,
-        max_attempts=settings.STUDIO_JOB_MAX_ATTEMPTS, total_steps=request.steps,
+        max_attempts=settings.STUDIO_JOB_MAX_ATTEMPTS, total_steps=request.steps, layout_version=layout_version,
     )
     _queued(job, actor=actor)
     return job
@@ -222,6 +234,7 @@ def job_retry(*, actor, job: GenerationJob) -> GenerationJob:
     retry = GenerationJob.objects.create(
         project=project, shot_id=job.shot_id, requester=actor, kind=job.kind, request=job.request, model=job.model,
         max_attempts=settings.STUDIO_JOB_MAX_ATTEMPTS, total_steps=job.total_steps, retry_of=job,
+        layout_version=job.layout_version,
     )
     _queued(retry, actor=actor)
     return retry
@@ -248,6 +261,35 @@ def take_upload(*, actor, shot: Shot, upload) -> Take:
     )
     take.media.save(f"upload.{probe.extension}", probe.content, save=False)
     take.thumbnail.save("thumb.jpg", probe.thumbnail, save=False)
+    take.save()
+    events.publish(events.TakeCreated(project_id=take.project_id, actor=UserRef.of(actor), take=TakeData.of(take)))
+    return take
+
+
+@transaction.atomic
+def take_capture(*, actor, shot: Shot, image, depth, layout_version: int) -> Take:
+    """A frame rendered through the shot camera of the 3D layout, with its depth map: a storyboard frame
+    made without any model, and the depth a depth-guided job can start from."""
+    authorize(actor=actor, project=shot.project, capability=Capability.EDIT_SHOTS)
+    limits = {"max_bytes": settings.STUDIO_MAX_TAKE_BYTES, "max_pixels": settings.STUDIO_MAX_IMAGE_PIXELS}
+    colour = clean_image_upload(image, field="image", **limits)
+    depth_map = clean_image_upload(depth, field="depth", **limits)
+    if (colour.width, colour.height) != (depth_map.width, depth_map.height):
+        raise ValidationError({"depth": [f"The depth map is {depth_map.width}×{depth_map.height}; the image is "
+                                         f"{colour.width}×{colour.height}. They must match."]})
+    saved = LayoutVersion.objects.filter(layout__shot=shot, version=layout_version).first()
+    if saved is None:
+        raise ValidationError({"layout_version": [f"This shot's layout has no version {layout_version}; save the "
+                                                  "layout, then capture."]})
+    take = Take(
+        project_id=shot.project_id, shot=shot, number=_next_take_number(shot.pk), kind=Take.Kind.IMAGE,
+        source=Take.Source.PREVIZ, content_type=media.IMAGE_TYPES[colour.extension], width=colour.width,
+        height=colour.height, created_by=actor, layout_version=layout_version,
+        provenance={"layout_version": layout_version, "camera": saved.data["camera"]},
+    )
+    take.media.save(f"capture.{colour.extension}", colour.content, save=False)
+    take.depth.save(f"depth.{depth_map.extension}", depth_map.content, save=False)
+    take.thumbnail.save("thumb.jpg", colour.thumbnail, save=False)
     take.save()
     events.publish(events.TakeCreated(project_id=take.project_id, actor=UserRef.of(actor), take=TakeData.of(take)))
     return take
@@ -352,7 +394,7 @@ def job_succeed(*, job_id: int, worker: str, made: Made) -> Take | None:
         project_id=job.project_id, shot_id=job.shot_id, number=_next_take_number(job.shot_id), job=job,
         kind=made.kind, source=Take.Source.GENERATED, content_type=made.content_type, width=made.width,
         height=made.height, frames=made.frames, fps=made.fps, provenance=made.provenance,
-        smoke_test=made.smoke_test, created_by=job.requester,
+        smoke_test=made.smoke_test, created_by=job.requester, layout_version=job.layout_version,
     )
     take.media.save(f"take.{made.extension}", ContentFile(made.content), save=False)
     take.thumbnail.save("thumb.jpg", ContentFile(made.thumbnail), save=False)

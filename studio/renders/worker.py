@@ -150,7 +150,7 @@ class GenerationWorker:
         run.stop_lease()
         if run.lost:
             return "lost"
-        made = encode(output, request, worker=self.worker_id)
+        made = encode(output, request, worker=self.worker_id, layout_version=job.layout_version)
         take = services.job_succeed(job_id=job.pk, worker=self.worker_id, made=made)
         return "succeeded" if take is not None else "lost"
 
@@ -212,7 +212,7 @@ class _Run:
             self.lost = True
 
 
-def encode(output, request, *, worker: str) -> services.Made:
+def encode(output, request, *, worker: str, layout_version: int | None = None) -> services.Made:
     """The engine's output as the files and provenance of a take."""
     spec = output.model
     provenance = {
@@ -220,6 +220,8 @@ def encode(output, request, *, worker: str) -> services.Made:
         "seed": request.seed, "mode": request.mode, "request": request.to_dict(),
         "seconds": round(output.seconds, 3), "worker": worker,
     }
+    if layout_version is not None:
+        provenance["layout_version"] = layout_version
     if output.kind == "image":
         image = output.image
         return services.Made(

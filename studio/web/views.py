@@ -311,10 +311,10 @@ def reference_file(request, project, pk, thumbnail=False):
 
 
 @project_page()
-def take_file(request, project, pk, thumbnail=False):
-    """A take's image or clip (or its thumbnail), for members of its project only."""
+def take_file(request, project, pk, thumbnail=False, depth=False):
+    """A take's image or clip (or its thumbnail, or a capture's depth map), for members of its project only."""
     take = get_object_or_404(Take, project=project, pk=pk)
-    return take_file_response(take, thumbnail=thumbnail)
+    return take_file_response(take, thumbnail=thumbnail, depth=depth)
 
 
 # --- Script ---------------------------------------------------------------
@@ -545,6 +545,33 @@ def shot_page(request, project, shot_id):
         position=at + 1, total=len(order), tab="board",
         size_label=Shot.Size(shot.size).label, angle_label=Shot.Angle(shot.angle).label,
         movement_label=Shot.Movement(shot.movement).label, status_label=Shot.Status(shot.status).label,
+    ))
+
+
+@project_page()
+def previz_page(request, project, shot_id):
+    """The 3D layout editor of one shot: stage, mannequins, set pieces and the shot camera (three.js).
+
+    Everyone on the project may look; only those who edit shots may change the layout (the API says the same)."""
+    shot = get_object_or_404(Shot.objects.select_related("scene"), project=project, pk=shot_id)
+    characters = list(Character.objects.filter(project=project).order_by("name", "id").values("id", "name", "color"))
+    caps = permissions.capabilities_of(request.membership.role)
+    data = {
+        "project": {"id": project.pk, "aspect_ratio": float(project.aspect_ratio)},
+        "shot": {"id": shot.pk, "number": shot.number, "size": shot.size, "lens_mm": shot.lens_mm,
+                 "duration": float(shot.duration), "url": reverse("web:shot", args=[project.pk, shot.pk])},
+        "characters": characters,
+        "shot_characters": list(shot.characters.values_list("id", flat=True)),
+        "me": asdict(UserRef.of(request.user)),
+        "can_edit": Capability.EDIT_SHOTS in caps,
+        "api": {
+            "layout": f"/api/v1/projects/{project.pk}/shots/{shot.pk}/layout/",
+            "capture": f"/api/v1/projects/{project.pk}/takes/capture/",
+        },
+    }
+    return render(request, "web/previz.html", page_context(
+        request, shot=shot, scene=shot.scene, previz_data=data, can_edit=data["can_edit"], tab="board",
+        size_label=Shot.Size(shot.size).label,
     ))
 
 

@@ -18,6 +18,7 @@ from studio.projects.permissions import CAPABILITIES, Capability, Role
 from studio.renders import services as render_services
 from studio.renders.models import GenerationJob
 from studio.screenplay import services as script_services
+from studio.shots import layouts
 from studio.shots.layout import empty_layout
 from studio.shots.models import Shot
 from tests import factories
@@ -56,6 +57,9 @@ class World:
         self.failed_job = render_services.job_submit(actor=self.owner, shot=self.shot, width=64, height=64)
         GenerationJob.objects.filter(pk=self.failed_job.pk).update(status=GenerationJob.Status.FAILED, error="Boom")
         self.take = render_services.take_upload(actor=self.owner, shot=self.shot, upload=factories.image_upload())
+        layouts.layout_save(actor=self.owner, shot=self.shot, data=empty_layout(focal_mm=35), base_version=0)
+        self.capture = render_services.take_capture(actor=self.owner, shot=self.shot, image=factories.image_upload(),
+                                                    depth=factories.image_upload(), layout_version=1)
 
     @property
     def p(self) -> str:
@@ -160,7 +164,7 @@ ENDPOINTS = [
              body=lambda w: {"scene": w.scene.pk, "shots": [w.second_shot.pk, w.shot.pk, w.review_shot.pk]}),
     Endpoint("layout detail", "get", lambda w: w.p + f"shots/{w.shot.pk}/layout/", V.VIEW, 200),
     Endpoint("layout save", "put", lambda w: w.p + f"shots/{w.shot.pk}/layout/", V.EDIT_SHOTS, 200,
-             body=lambda w: {"layout": empty_layout(focal_mm=50)}, version=lambda w: 0),
+             body=lambda w: {"layout": empty_layout(focal_mm=50)}, version=lambda w: 1),
     Endpoint("shot prompt", "get", lambda w: w.p + f"shots/{w.shot.pk}/prompt/", V.VIEW, 200),
     Endpoint("model list", "get", lambda w: w.p + "models/", V.VIEW, 200),
     Endpoint("job list", "get", lambda w: w.p + "jobs/", V.VIEW, 200),
@@ -173,6 +177,11 @@ ENDPOINTS = [
     Endpoint("take upload", "post", lambda w: w.p + "takes/", V.EDIT_SHOTS, 201, multipart=True,
              body=lambda w: {"shot": w.shot.pk, "file": factories.image_upload("board.png")}),
     Endpoint("take detail", "get", lambda w: w.p + f"takes/{w.take.pk}/", V.VIEW, 200),
+    Endpoint("take capture", "post", lambda w: w.p + "takes/capture/", V.EDIT_SHOTS, 201, multipart=True,
+             body=lambda w: {"shot": w.shot.pk, "image": factories.image_upload("c.png"),
+                             "depth": factories.image_upload("d.png"), "layout_version": 1}),
+    Endpoint("take depth", "get", lambda w: w.p + f"takes/{w.capture.pk}/depth/", V.VIEW, 200),
+    Endpoint("take page depth", "get", lambda w: w.capture.depth_url, V.VIEW, 200),
     Endpoint("take review", "post", lambda w: w.p + f"takes/{w.take.pk}/review/", V.REVIEW, 200,
              body=lambda w: {"decision": "approved"}),
     Endpoint("take media", "get", lambda w: w.p + f"takes/{w.take.pk}/media/", V.VIEW, 200),
@@ -278,6 +287,8 @@ def test_every_api_route_is_in_the_matrix():
         "projects/<int:project_id>/jobs/<int:pk>/retry/": {"job retry"},
         "projects/<int:project_id>/takes/": {"take list", "take upload"},
         "projects/<int:project_id>/takes/<int:pk>/": {"take detail"},
+        "projects/<int:project_id>/takes/capture/": {"take capture"},
+        "projects/<int:project_id>/takes/<int:pk>/depth/": {"take depth"},
         "projects/<int:project_id>/takes/<int:pk>/review/": {"take review"},
         "projects/<int:project_id>/takes/<int:pk>/media/": {"take media"},
         "projects/<int:project_id>/takes/<int:pk>/thumbnail/": {"take thumbnail"},

@@ -35,7 +35,8 @@ def test_an_artist_uploads_a_drawn_frame_as_the_next_take(board, api, published)
         "id": take.pk, "shot": board.shot.pk, "number": 1, "job": None, "kind": "image", "source": "uploaded",
         "url": f"/projects/{board.project.pk}/media/takes/{take.pk}/",
         "thumbnail_url": f"/projects/{board.project.pk}/media/takes/{take.pk}/thumb/",
-        "content_type": "image/png", "width": 120, "height": 50, "frames": 1, "fps": None,
+        "depth_url": None, "layout_version": None, "content_type": "image/png", "width": 120, "height": 50,
+        "frames": 1, "fps": None,
         "provenance": {"uploaded_as": "sketch.png"}, "smoke_test": False, "review": "pending", "reviewed_by": None,
         "created_by": response.json()["created_by"], "created_at": response.json()["created_at"],
     }
