@@ -55,6 +55,7 @@ urlpatterns = [
     path(P + "jobs/<int:pk>/retry/", JobViewSet.as_view({"post": "retry"}), name="job-retry"),
     path(P + "takes/", TakeViewSet.as_view(LIST), name="take-list"),
     path(P + "takes/capture/", TakeViewSet.as_view({"post": "capture"}), name="take-capture"),
+    path(P + "takes/animatic/", TakeViewSet.as_view({"post": "animatic"}), name="take-animatic"),
     path(P + "takes/<int:pk>/", TakeViewSet.as_view({"get": "retrieve"}), name="take-detail"),
     path(P + "takes/<int:pk>/depth/", TakeViewSet.as_view({"get": "depth"}), name="take-depth"),
     path(P + "takes/<int:pk>/review/", TakeViewSet.as_view({"post": "review"}), name="take-review"),

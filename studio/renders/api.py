@@ -277,6 +277,14 @@ class TakeCaptureSerializer(StrictInput, serializers.Serializer):
     layout_version = serializers.IntegerField(min_value=1, help_text="The saved layout version it shows.")
 
 
+class TakeAnimaticSerializer(StrictInput, serializers.Serializer):
+    shot = serializers.IntegerField()
+    frames = serializers.ListField(child=serializers.FileField(), allow_empty=False,
+                                   help_text="The frames of the camera move, in order (PNG or JPEG, all one size).")
+    fps = serializers.IntegerField(default=24)
+    layout_version = serializers.IntegerField(min_value=1)
+
+
 class TakeReviewSerializer(StrictInput, serializers.Serializer):
     decision = serializers.ChoiceField(choices=Take.Review.choices)
 
@@ -299,7 +307,8 @@ class TakeViewSet(ProjectScopedViewSet):
     serializer_class = TakeSerializer
     filterset_class = TakeFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    capabilities = {"create": Capability.EDIT_SHOTS, "capture": Capability.EDIT_SHOTS, "review": Capability.REVIEW}
+    capabilities = {"create": Capability.EDIT_SHOTS, "capture": Capability.EDIT_SHOTS,
+                    "animatic": Capability.EDIT_SHOTS, "review": Capability.REVIEW}
 
     def get_queryset(self):
         return selectors.takes_of(project=self.project)
@@ -323,6 +332,14 @@ class TakeViewSet(ProjectScopedViewSet):
         data = validated(TakeCaptureSerializer, request.data)
         take = services.take_capture(actor=request.user, shot=_shot(self.project, data["shot"]), image=data["image"],
                                      depth=data["depth"], layout_version=data["layout_version"])
+        return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
+
+    @extend_schema(request={"multipart/form-data": TakeAnimaticSerializer}, responses={201: TakeSerializer})
+    @action(detail=False, methods=["post"])
+    def animatic(self, request, project_id=None):
+        data = validated(TakeAnimaticSerializer, request.data)
+        take = services.take_animatic(actor=request.user, shot=_shot(self.project, data["shot"]),
+                                      frames=data["frames"], fps=data["fps"], layout_version=data["layout_version"])
         return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
 
     @extend_schema(responses={(200, "image/png"): bytes})

@@ -22,7 +22,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from PIL import Image
 
+from generation import outputs
 from generation.errors import RequestError
 from generation.requests import ClipRequest, FrameRequest
 from generation.requests import validate as validate_request
@@ -290,6 +292,49 @@ def take_capture(*, actor, shot: Shot, image, depth, layout_version: int) -> Tak
     take.media.save(f"capture.{colour.extension}", colour.content, save=False)
     take.depth.save(f"depth.{depth_map.extension}", depth_map.content, save=False)
     take.thumbnail.save("thumb.jpg", colour.thumbnail, save=False)
+    take.save()
+    events.publish(events.TakeCreated(project_id=take.project_id, actor=UserRef.of(actor), take=TakeData.of(take)))
+    return take
+
+
+MAX_ANIMATIC_FRAMES = 480
+
+
+def take_animatic(*, actor, shot: Shot, frames: list, fps: int, layout_version: int) -> Take:
+    """The camera move of the 3D layout, rendered frame by frame in the browser, as an MP4 take (an
+    animatic clip, and a first frame for image-to-video). Encoding happens before the transaction."""
+    authorize(actor=actor, project=shot.project, capability=Capability.EDIT_SHOTS)
+    if not 1 <= len(frames) <= MAX_ANIMATIC_FRAMES:
+        raise ValidationError({"frames": [f"Send 1 to {MAX_ANIMATIC_FRAMES} frames (got {len(frames)})."]})
+    if not 1 <= fps <= 60:
+        raise ValidationError({"fps": ["Frames a second must be between 1 and 60."]})
+    limits = {"max_bytes": settings.STUDIO_MAX_REFERENCE_BYTES, "max_pixels": 4096 * 2304}
+    images = []
+    for i, upload in enumerate(frames):
+        clean = clean_image_upload(upload, field="frames", **limits)
+        with Image.open(clean.content) as image:
+            images.append(image.convert("RGB"))
+        if images[-1].size != images[0].size:
+            raise ValidationError({"frames": [f"Frame {i + 1} is {images[-1].width}×{images[-1].height}; the first is "
+                                              f"{images[0].width}×{images[0].height}. They must match."]})
+    clip = outputs.mp4_bytes(images, fps)
+    return _store_animatic(actor=actor, shot=shot, clip=clip, first=images[0], frames=len(images), fps=fps,
+                           layout_version=layout_version)
+
+
+@transaction.atomic
+def _store_animatic(*, actor, shot, clip: bytes, first, frames: int, fps: int, layout_version: int) -> Take:
+    if not LayoutVersion.objects.filter(layout__shot=shot, version=layout_version).exists():
+        raise ValidationError({"layout_version": [f"This shot's layout has no version {layout_version}; save the "
+                                                  "layout, then render the move."]})
+    take = Take(
+        project_id=shot.project_id, shot=shot, number=_next_take_number(shot.pk), kind=Take.Kind.CLIP,
+        source=Take.Source.PREVIZ, content_type="video/mp4", width=first.width + first.width % 2,
+        height=first.height + first.height % 2, frames=frames, fps=fps, created_by=actor,
+        layout_version=layout_version, provenance={"layout_version": layout_version, "animatic": True},
+    )
+    take.media.save("animatic.mp4", ContentFile(clip), save=False)
+    take.thumbnail.save("thumb.jpg", ContentFile(media.thumbnail_jpeg(first)), save=False)
     take.save()
     events.publish(events.TakeCreated(project_id=take.project_id, actor=UserRef.of(actor), take=TakeData.of(take)))
     return take

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from generation.outputs import mp4_frame_count
 from studio.renders.models import GenerationJob, Take
 from studio.renders.worker import GenerationWorker
 from studio.shots import layouts
@@ -114,3 +115,40 @@ def test_depth_take_must_be_a_capture(board, api):
     assert response.status_code == 400
     assert response.json() == {"depth_take": [f"Take {upload['id']} is not a previz capture with a depth map in this "
                                               "project."]}
+
+
+def frames(n: int, size=(64, 36)) -> list:
+    out = []
+    for i in range(n):
+        data = io.BytesIO()
+        Image.new("RGB", size, (i * 20 % 255, 80, 160)).save(data, "PNG")
+        out.append(SimpleUploadedFile(f"f{i:03}.png", data.getvalue(), content_type="image/png"))
+    return out
+
+
+def test_the_camera_move_rendered_frame_by_frame_becomes_an_mp4_take(blocked, api, published):
+    with published(blocked.project) as sent:
+        response = api(blocked.artist).post(takes_url(blocked.project, "animatic"), {
+            "shot": blocked.shot.pk, "frames": frames(12), "fps": 12, "layout_version": 1}, format="multipart")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["kind"], body["source"], body["content_type"], body["frames"], body["fps"], body["width"],
+            body["height"], body["layout_version"]) == ("clip", "previz", "video/mp4", 12, 12, 64, 36, 1)
+    take = Take.objects.get()
+    with take.media.open("rb") as handle:
+        assert mp4_frame_count(handle.read()) == 12
+    assert [e["type"] for e in sent] == ["take.created"]
+
+
+def test_animatic_frames_of_different_sizes_are_refused(blocked, api, snapshot):
+    client = api(blocked.artist)
+    before = snapshot()
+
+    response = client.post(takes_url(blocked.project, "animatic"), {
+        "shot": blocked.shot.pk, "frames": [*frames(2), *frames(1, size=(32, 32))], "fps": 12,
+        "layout_version": 1}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json() == {"frames": ["Frame 3 is 32×32; the first is 64×36. They must match."]}
+    assert snapshot() == before
