@@ -12,6 +12,7 @@ const options = {
     "js/script": "src/script/index.js",
     "js/shot": "src/renders/shot.js",
     "js/queue": "src/renders/queue.js",
+    "js/previz": "src/previz/index.js",
     "css/studio": "src/styles/studio.css",
   },
   outdir: "dist",

@@ -26,6 +26,7 @@ urlpatterns = [
     path(P + "media/takes/<int:pk>/", views.take_file, name="take-media"),
     path(P + "media/takes/<int:pk>/thumb/", views.take_file, {"thumbnail": True}, name="take-thumbnail"),
     path(P + "media/takes/<int:pk>/depth/", views.take_file, {"depth": True}, name="take-depth"),
+    path(P + "media/assets/<int:pk>/", views.layout_asset_file, name="layout-asset"),
     path(P + "board/", views.board, name="board"),
     path(P + "shots/<int:shot_id>/", views.shot_page, name="shot"),
     path(P + "shots/<int:shot_id>/previz/", views.previz_page, name="previz"),

@@ -42,7 +42,7 @@ from studio.screenplay import services as script_services
 from studio.screenplay.compare import compare
 from studio.screenplay.models import Script, ScriptRevision
 from studio.shots import selectors as shot_selectors
-from studio.shots.models import Shot
+from studio.shots.models import LayoutAsset, Shot
 
 from .access import page_context, project_page
 from .forms import CharacterForm, InviteForm, ProjectForm, ReferenceForm, RoleForm
@@ -315,6 +315,21 @@ def take_file(request, project, pk, thumbnail=False, depth=False):
     """A take's image or clip (or its thumbnail, or a capture's depth map), for members of its project only."""
     take = get_object_or_404(Take, project=project, pk=pk)
     return take_file_response(take, thumbnail=thumbnail, depth=depth)
+
+
+@project_page()
+def layout_asset_file(request, project, pk):
+    """An imported glTF set, for members of its project only."""
+    asset = get_object_or_404(LayoutAsset, project=project, pk=pk)
+    try:
+        handle = asset.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    glb = asset.file.name.endswith(".glb")
+    response = FileResponse(handle, content_type="model/gltf-binary" if glb else "model/gltf+json")
+    response["Cache-Control"] = "private, max-age=86400, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- Script ---------------------------------------------------------------

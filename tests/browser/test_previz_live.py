@@ -1,0 +1,144 @@
+"""The previz editor in a real Chromium (WebGL on SwiftShader): block a shot, save it, see it live, capture frames."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import NoReverseMatch, Resolver404, resolve
+from playwright.sync_api import expect
+
+from tests import factories
+
+from .conftest import in_thread, screenshot
+
+# Decode a captured PNG in the page; return its size, mean and spread, and a coarse fingerprint.
+STATS = """async (blob) => {
+  const bmp = await createImageBitmap(blob);
+  const c = new OffscreenCanvas(bmp.width, bmp.height);
+  const ctx = c.getContext('2d'); ctx.drawImage(bmp, 0, 0);
+  const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+  let sum = 0, sq = 0, n = 0; const cells = new Array(64).fill(0);
+  for (let y = 0; y < bmp.height; y += 4) for (let x = 0; x < bmp.width; x += 4) {
+    const i = (y * bmp.width + x) * 4; const v = (d[i] + d[i + 1] + d[i + 2]) / 3;
+    sum += v; sq += v * v; n += 1;
+    cells[Math.floor(y * 8 / bmp.height) * 8 + Math.floor(x * 8 / bmp.width)] += v;
+  }
+  const mean = sum / n;
+  return { w: bmp.width, h: bmp.height, mean, std: Math.sqrt(sq / n - mean * mean), cells: cells.map(Math.round) };
+}"""
+
+CAPTURE = "async () => { const s = await window.previz.viewport.capture(512); const f = " + STATS + \
+    "; return { colour: await f(s.colour), depth: await f(s.depth) }; }"
+
+
+def setup_shot():
+    director = factories.make_user("theo", display_name="Theo Lindqvist")
+    artist = factories.make_user("ravi", display_name="Ravi Menon")
+    project = factories.make_project(owner=director, title="The Lighthouse")
+    factories.add_member(project, "artist", artist)
+    elin = factories.make_character(project, name="Elin", color="#e4572e")
+    scene = factories.make_scene(project, location="Lamp room", time_of_day="NIGHT")
+    shot = factories.make_shot(scene, description="Elin trims the wick.")
+    return director, artist, project, elin, shot
+
+
+def layout_of(page, base, project, shot):
+    response = page.request.get(f"{base}/api/v1/projects/{project.pk}/shots/{shot.pk}/layout/")
+    assert response.ok
+    return response.json()
+
+
+def capture_endpoint_exists(project) -> bool:
+    try:
+        resolve(f"/api/v1/projects/{project.pk}/takes/capture/")
+        return True
+    except (Resolver404, NoReverseMatch):
+        return False
+
+
+def test_an_artist_blocks_a_shot_and_the_director_sees_it_live_and_frames_capture(open_as, live_url):
+    director, artist, project, elin, shot = in_thread(setup_shot)
+    path = f"/projects/{project.pk}/shots/{shot.pk}/previz/"
+    ravi, ravi_errors = open_as(artist, path)
+    theo, theo_errors = open_as(director, path)
+    for page in (ravi, theo):
+        expect(page.locator("[data-previz][data-ready]")).to_be_attached(timeout=15000)
+        assert page.evaluate("!!document.querySelector('.pv-canvas').getContext('webgl2')")
+    expect(ravi.locator("[data-save-status]")).to_have_text("Not saved yet")
+
+    # Ravi adds Elin and a table, picks a 35 mm lens and a medium shot on Elin
+    ravi.click(f'[data-add-character="{elin.pk}"]')
+    ravi.click('[data-add="table"]')
+    ravi.click('[data-lens="35"]')
+    ravi.click('[data-objects] [data-type="character"]')
+    ravi.click('[data-size="MS"]')
+    expect(ravi.locator("[data-hfov]")).to_have_text("39.1°")
+    expect(ravi.locator("[data-save-status]")).to_have_text(re.compile(r"Saved v\d+"), timeout=10000)
+
+    body = layout_of(ravi, live_url, project, shot)
+    assert body["version"] >= 1
+    assert [o["type"] for o in body["layout"]["objects"]] == ["character", "table"]
+    assert body["layout"]["objects"][0]["character"] == elin.pk
+    assert body["layout"]["camera"]["focal_mm"] == 35
+    assert body["layout"]["camera"]["framing"] == {"size": "MS", "subject": body["layout"]["objects"][0]["id"]}
+
+    # Theo sees Elin appear without reloading
+    expect(theo.locator('[data-objects] [data-type="character"]')).to_have_text(re.compile("Elin"), timeout=8000)
+    expect(theo.locator('[data-objects] [data-type="table"]')).to_be_visible()
+    expect(theo.locator("[data-spec-lens]")).to_have_text("35")
+
+    # Delete the table with the keyboard, undo, redo, undo again
+    ravi.click('[data-objects] [data-type="table"]')
+    ravi.keyboard.press("Delete")
+    expect(ravi.locator('[data-objects] [data-type="table"]')).to_have_count(0)
+    ravi.keyboard.press("Control+z")
+    expect(ravi.locator('[data-objects] [data-type="table"]')).to_have_count(1)
+    ravi.keyboard.press("Control+Shift+z")
+    expect(ravi.locator('[data-objects] [data-type="table"]')).to_have_count(0)
+    ravi.keyboard.press("Control+z")
+    expect(ravi.locator('[data-objects] [data-type="table"]')).to_have_count(1)
+    ravi.click('[data-add="chair"]')
+    ravi.click('[data-add="sun"]')
+    ravi.click('[data-objects] [data-type="character"]')
+    expect(ravi.locator("[data-save-status]")).to_have_text(re.compile(r"Saved v\d+"), timeout=10000)
+    expect(theo.locator("[data-objects] [data-type]")).to_have_count(4, timeout=8000)
+
+    screenshot(ravi, "previz-director-view")
+    ravi.click('[data-view="lens"]')
+    expect(ravi.locator("[data-frame]")).to_be_visible()
+    screenshot(ravi, "previz-through-the-lens")
+
+    # A capture through the shot camera: colour and depth are not blank, and the depth follows the camera
+    first = ravi.evaluate(CAPTURE)
+    assert first["colour"]["w"] == 512
+    assert first["colour"]["h"] == round(512 / 2.39 / 2) * 2
+    assert first["colour"]["std"] > 5
+    assert first["depth"]["std"] > 5
+    assert first["depth"]["mean"] > 1
+    ravi.click('[data-size="LS"]')
+    second = ravi.evaluate(CAPTURE)
+    moved = sum(abs(a - b) for a, b in zip(first["depth"]["cells"], second["depth"]["cells"], strict=True))
+    assert moved > 1000, (first["depth"], second["depth"])
+
+    if capture_endpoint_exists(project):
+        expect(ravi.locator("[data-save-status]")).to_have_text(re.compile(r"Saved v\d+"), timeout=10000)
+        ravi.click("[data-capture]")
+        expect(ravi.locator("[data-capture-result] [data-take]")).to_be_attached(timeout=20000)
+    assert ravi_errors == [], json.dumps(ravi_errors)
+    assert theo_errors == [], json.dumps(theo_errors)
+
+
+def test_a_writer_opens_the_editor_read_only(open_as):
+    _, _, project, _, shot = in_thread(setup_shot)
+    writer = in_thread(factories.add_member, project, "writer")
+    page, errors = open_as(writer, f"/projects/{project.pk}/shots/{shot.pk}/previz/")
+    expect(page.locator("[data-previz][data-ready]")).to_be_attached(timeout=15000)
+    expect(page.locator("[data-readonly]")).to_have_text("Read only")
+    assert page.locator("[data-save], [data-capture], [data-palette]").count() == 0
+    assert page.locator('[data-edit="camera.focal_mm"]').is_disabled()
+    assert errors == []
+
+
+pytestmark = pytest.mark.django_db(transaction=True)
