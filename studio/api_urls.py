@@ -7,7 +7,7 @@ from studio.cast.api import CharacterViewSet, ReferenceViewSet
 from studio.projects.api import MemberViewSet, MeView, ProjectViewSet
 from studio.renders.api import GenerationModelViewSet, JobViewSet, ShotPromptViewSet, TakeViewSet
 from studio.screenplay.api import RevisionViewSet, SceneViewSet, ScriptFilesViewSet, ScriptViewSet
-from studio.shots.api import ShotLayoutViewSet, ShotViewSet
+from studio.shots.api import LayoutAssetViewSet, ShotLayoutViewSet, ShotViewSet
 
 LIST = {"get": "list", "post": "create"}
 DETAIL = {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
@@ -48,6 +48,8 @@ urlpatterns = [
     path(P + "shots/<int:shot_id>/layout/", ShotLayoutViewSet.as_view({"get": "retrieve", "put": "update"}),
          name="shot-layout"),
     path(P + "shots/<int:shot_id>/prompt/", ShotPromptViewSet.as_view({"get": "retrieve"}), name="shot-prompt"),
+    path(P + "assets/", LayoutAssetViewSet.as_view(LIST), name="asset-list"),
+    path(P + "assets/<int:pk>/", LayoutAssetViewSet.as_view({"get": "retrieve"}), name="asset-detail"),
     path(P + "models/", GenerationModelViewSet.as_view({"get": "list"}), name="model-list"),
     path(P + "jobs/", JobViewSet.as_view(LIST), name="job-list"),
     path(P + "jobs/<int:pk>/", JobViewSet.as_view({"get": "retrieve"}), name="job-detail"),

@@ -251,6 +251,7 @@ STUDIO_MODEL_CACHE_BYTES = int(os.environ["STUDIO_MODEL_CACHE_BYTES"]) if os.env
     "STUDIO_MODEL_CACHE_BYTES") else None
 STUDIO_MAX_TAKE_BYTES = int(os.environ.get("STUDIO_MAX_TAKE_BYTES", 30 * 1024 * 1024))
 STUDIO_MAX_CLIP_BYTES = int(os.environ.get("STUDIO_MAX_CLIP_BYTES", 200 * 1024 * 1024))
+STUDIO_MAX_ASSET_BYTES = int(os.environ.get("STUDIO_MAX_ASSET_BYTES", 50 * 1024 * 1024))  # imported glTF sets
 
 # --- REST API -------------------------------------------------------------
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from studio.core.admin import VersionedAdmin
 
-from .models import LayoutVersion, Shot, ShotLayout
+from .models import LayoutAsset, LayoutVersion, Shot, ShotLayout
 
 
 @admin.register(Shot)
@@ -34,3 +34,11 @@ class LayoutVersionAdmin(admin.ModelAdmin):
     search_fields = ["layout__shot__number"]
     list_select_related = ["layout", "layout__shot", "saved_by"]
     readonly_fields = ["layout", "version", "data", "saved_by", "saved_at"]
+
+
+@admin.register(LayoutAsset)
+class LayoutAssetAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "bytes", "uploaded_by", "created_at"]
+    list_filter = ["project"]
+    search_fields = ["name", "project__title"]
+    list_select_related = ["project", "uploaded_by"]

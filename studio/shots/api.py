@@ -8,6 +8,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
@@ -16,8 +17,8 @@ from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
-from . import layouts, selectors, services
-from .models import Shot, ShotLayout
+from . import assets, layouts, selectors, services
+from .models import LayoutAsset, Shot, ShotLayout
 
 
 class ShotSerializer(DataSerializer):
@@ -205,3 +206,49 @@ class ShotLayoutViewSet(VersionedMixin, ProjectScopedViewSet):
                                                  base_version=self.expected_version(request))
         body = self._body(shot)
         return self.versioned_response({**body, "changed": changed, "merged": merged}, body["version"])
+
+
+# --- Imported sets ---------------------------------------------------------------------
+
+
+class LayoutAssetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="The file (members only); an environment object's asset is the id.")
+    bytes = serializers.IntegerField()
+    created_at = serializers.CharField()
+
+    def to_representation(self, asset):
+        return {"id": asset.pk, "name": asset.name, "url": asset.url, "bytes": asset.bytes,
+                "created_at": asset.created_at.isoformat().replace("+00:00", "Z")}
+
+
+class LayoutAssetInput(StrictInput, serializers.Serializer):
+    file = serializers.FileField(help_text="A glTF 2.0 set: .glb, or .gltf with embedded data.")
+    name = serializers.CharField(required=False, max_length=200)
+
+
+class LayoutAssetViewSet(ProjectScopedViewSet):
+    """3D sets imported into the project (glTF 2.0), to place in layouts as environments."""
+
+    queryset = LayoutAsset.objects.none()
+    serializer_class = LayoutAssetSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    capabilities = {"create": Capability.EDIT_SHOTS}
+
+    def get_queryset(self):
+        return LayoutAsset.objects.filter(project=self.project)
+
+    def list(self, request, project_id=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(LayoutAssetSerializer(page, many=True).data)
+
+    def retrieve(self, request, project_id=None, pk=None):
+        return Response(LayoutAssetSerializer(self.get_object()).data)
+
+    @extend_schema(request={"multipart/form-data": LayoutAssetInput}, responses={201: LayoutAssetSerializer})
+    def create(self, request, project_id=None):
+        data = validated(LayoutAssetInput, request.data)
+        asset = assets.asset_upload(actor=request.user, project=self.project, upload=data["file"],
+                                    name=data.get("name", ""))
+        return Response(LayoutAssetSerializer(asset).data, status=status.HTTP_201_CREATED)

@@ -21,7 +21,7 @@ from studio.projects.access import authorize
 from studio.projects.permissions import Capability
 
 from . import layout as schema
-from .models import LayoutVersion, Shot, ShotLayout
+from .models import LayoutAsset, LayoutVersion, Shot, ShotLayout
 
 
 class LayoutConflict(Conflict):
@@ -55,14 +55,23 @@ def _sentence(message: str) -> str:
 
 
 def _check_characters(shot: Shot, data: dict) -> None:
+    """Mannequins name characters of the project's cast; environments name sets imported into it."""
     wanted = schema.character_ids(data)
-    if not wanted:
-        return
-    known = set(Character.objects.filter(project_id=shot.project_id, pk__in=wanted).values_list("pk", flat=True))
-    missing = sorted(wanted - known)
-    if missing:
-        raise ValidationError({"layout.objects": [
-            f"Character {', '.join(map(str, missing))} is not in this project's cast."]})
+    if wanted:
+        known = set(Character.objects.filter(project_id=shot.project_id, pk__in=wanted).values_list("pk", flat=True))
+        missing = sorted(wanted - known)
+        if missing:
+            raise ValidationError({"layout.objects": [
+                f"Character {', '.join(map(str, missing))} is not in this project's cast."]})
+    sets = {obj["asset"] for obj in data["objects"] if obj["type"] == "environment"}
+    if sets:
+        ids = {int(a) for a in sets if a.isdigit()}
+        known_sets = {str(pk) for pk in LayoutAsset.objects.filter(project_id=shot.project_id, pk__in=ids)
+                      .values_list("pk", flat=True)}
+        unknown = sorted(sets - known_sets)
+        if unknown:
+            raise ValidationError({"layout.objects": [
+                f"Set {', '.join(unknown)} was not imported into this project (import it, then use its id)."]})
 
 
 @transaction.atomic

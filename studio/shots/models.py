@@ -125,3 +125,34 @@ class LayoutVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Layout of shot {self.layout.shot_id}, v{self.version}"
+
+
+def asset_path(instance: LayoutAsset, filename: str) -> str:
+    import uuid
+
+    suffix = ".glb" if filename.lower().endswith(".glb") else ".gltf"
+    return f"assets/{instance.project_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class LayoutAsset(models.Model):
+    """A glTF/GLB set imported into a project, placed in layouts as an ``environment`` object."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="layout_assets")
+    name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=asset_path, max_length=255)
+    bytes = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:layout-asset", kwargs={"project_id": self.project_id, "pk": self.pk})

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from studio.renders import services as render_services
 from studio.renders.models import Take
-from studio.shots import layouts
+from studio.shots import assets, layouts
 from studio.shots.layout import empty_layout
 from studio.shots.models import Shot
 from tests import factories
@@ -42,6 +43,8 @@ def test_every_admin_list_and_change_page_renders(staff_client, team):
     render_services.job_submit(actor=team.owner, shot=shot, width=64, height=64)
     render_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
     layouts.layout_save(actor=team.owner, shot=shot, data=empty_layout(focal_mm=50), base_version=0)
+    assets.asset_upload(actor=team.owner, project=team.project,
+                        upload=SimpleUploadedFile("set.gltf", b'{"asset": {"version": "2.0"}}'))
 
     for model in [m for label in STUDIO_APPS for m in apps.get_app_config(label).get_models()]:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"

@@ -18,6 +18,7 @@ from studio.projects.permissions import CAPABILITIES, Capability, Role
 from studio.renders import services as render_services
 from studio.renders.models import GenerationJob
 from studio.screenplay import services as script_services
+from studio.shots import assets as shot_assets
 from studio.shots import layouts
 from studio.shots.layout import empty_layout
 from studio.shots.models import Shot
@@ -58,6 +59,8 @@ class World:
         GenerationJob.objects.filter(pk=self.failed_job.pk).update(status=GenerationJob.Status.FAILED, error="Boom")
         self.take = render_services.take_upload(actor=self.owner, shot=self.shot, upload=factories.image_upload())
         layouts.layout_save(actor=self.owner, shot=self.shot, data=empty_layout(focal_mm=35), base_version=0)
+        self.asset = shot_assets.asset_upload(actor=self.owner, project=self.project, upload=SimpleUploadedFile(
+            "set.gltf", b'{"asset": {"version": "2.0"}}'))
         self.capture = render_services.take_capture(actor=self.owner, shot=self.shot, image=factories.image_upload(),
                                                     depth=factories.image_upload(), layout_version=1)
 
@@ -165,6 +168,11 @@ ENDPOINTS = [
     Endpoint("layout detail", "get", lambda w: w.p + f"shots/{w.shot.pk}/layout/", V.VIEW, 200),
     Endpoint("layout save", "put", lambda w: w.p + f"shots/{w.shot.pk}/layout/", V.EDIT_SHOTS, 200,
              body=lambda w: {"layout": empty_layout(focal_mm=50)}, version=lambda w: 1),
+    Endpoint("asset list", "get", lambda w: w.p + "assets/", V.VIEW, 200),
+    Endpoint("asset import", "post", lambda w: w.p + "assets/", V.EDIT_SHOTS, 201, multipart=True,
+             body=lambda w: {"file": SimpleUploadedFile("set.gltf", b'{"asset": {"version": "2.0"}}')}),
+    Endpoint("asset detail", "get", lambda w: w.p + f"assets/{w.asset.pk}/", V.VIEW, 200),
+    Endpoint("asset file", "get", lambda w: w.asset.url, V.VIEW, 200),
     Endpoint("shot prompt", "get", lambda w: w.p + f"shots/{w.shot.pk}/prompt/", V.VIEW, 200),
     Endpoint("model list", "get", lambda w: w.p + "models/", V.VIEW, 200),
     Endpoint("job list", "get", lambda w: w.p + "jobs/", V.VIEW, 200),
@@ -285,6 +293,8 @@ def test_every_api_route_is_in_the_matrix():
         "projects/<int:project_id>/shots/<int:shot_id>/layout/": {"layout detail", "layout save"},
         "projects/<int:project_id>/shots/<int:shot_id>/prompt/": {"shot prompt"},
         "projects/<int:project_id>/models/": {"model list"},
+        "projects/<int:project_id>/assets/": {"asset list", "asset import"},
+        "projects/<int:project_id>/assets/<int:pk>/": {"asset detail"},
         "projects/<int:project_id>/jobs/": {"job list", "job submit"},
         "projects/<int:project_id>/jobs/<int:pk>/": {"job detail"},
         "projects/<int:project_id>/jobs/<int:pk>/cancel/": {"job cancel"},
