@@ -33,9 +33,11 @@ export class Viewport {
 
     this.stage = new Stage();
     this.director = new THREE.PerspectiveCamera(45, 1, 0.05, 800);
-    this.director.position.set(9, 7, 11);
+    this.director.position.set(5.5, 3.6, 7.5);
     this.shot = new THREE.PerspectiveCamera(40, aspect, 0.05, 800);
-    this.shotHelper = new THREE.CameraHelper(this.shot);
+    // The shot camera as seen from the director's view: a short frustum, not one 800 m long.
+    this.shotProxy = new THREE.PerspectiveCamera(40, aspect, 0.05, 1.2);
+    this.shotHelper = new THREE.CameraHelper(this.shotProxy);
     this.stage.helpers.add(this.shotHelper);
     this.selectionBox = new THREE.BoxHelper(undefined, 0xf5a524);
     this.selectionBox.visible = false;
@@ -43,7 +45,7 @@ export class Viewport {
 
     const canvas = this.renderer.domElement;
     this.orbit = new OrbitControls(this.director, canvas);
-    this.orbit.target.set(0, 1, 0);
+    this.orbit.target.set(0, 0.9, 0);
     this.orbit.addEventListener("change", () => this.request());
     this.lensOrbit = new OrbitControls(this.shot, canvas);
     this.lensOrbit.enabled = false;
@@ -92,13 +94,19 @@ export class Viewport {
     return hit ? hit.object.userData.owner : null;
   }
 
-  /** Where a new object goes: the ground point at the centre of the view, on a 0.5 m grid. */
+  /** Where a new object goes: the ground point at the centre of the view, on a 0.5 m grid, beside what is there. */
   dropPoint() {
     const cam = this.view === "lens" ? this.shot : this.director;
     this.raycaster.setFromCamera(new THREE.Vector2(0, 0), cam);
     const p = new THREE.Vector3();
     const hit = this.raycaster.ray.intersectPlane(new THREE.Plane(new THREE.Vector3(0, 1, 0), 0), p);
     if (!hit || p.length() > 40) p.set(0, 0, 0);
+    const taken = (this.layout?.objects || []).filter((o) => o.type !== "light").map((o) => o.position);
+    const spots = [[0, 0], [1.5, 0], [-1.5, 0], [0, -1.5], [1.5, -1.5], [-1.5, -1.5], [0, 1.5], [3, 0], [-3, 0], [0, -3]];
+    for (const [dx, dz] of spots) {
+      const x = Math.round((p.x + dx) * 2) / 2, z = Math.round((p.z + dz) * 2) / 2;
+      if (!taken.some((q) => Math.hypot(q[0] - x, q[2] - z) < 1.2)) return [x, 0, z];
+    }
     return [Math.round(p.x * 2) / 2, 0, Math.round(p.z * 2) / 2];
   }
 
@@ -153,6 +161,16 @@ export class Viewport {
     const pose = poseAt(cam.keys, this.time);
     applyPose(this.shot, pose);
     this.lensOrbit.target.set(...pose.target);
+    this.syncProxy();
+  }
+
+  syncProxy() {
+    this.shotProxy.fov = this.shot.fov;
+    this.shotProxy.aspect = this.aspect;
+    this.shotProxy.updateProjectionMatrix();
+    this.shotProxy.position.copy(this.shot.position);
+    this.shotProxy.quaternion.copy(this.shot.quaternion);
+    this.shotProxy.updateMatrixWorld();
     this.shotHelper.update();
   }
 
@@ -222,6 +240,7 @@ export class Viewport {
         this.lensOrbit.update();
         const roll = poseAt(this.layout.camera.keys, this.time).roll || 0;
         this.shot.rotateZ(-roll * DEG);
+        this.syncProxy();
       }
       const f = this.frameRect();
       this.shotHelper.visible = false;

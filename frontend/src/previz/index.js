@@ -326,8 +326,6 @@ root.addEventListener("click", (e) => {
 
 function add(kind, character = null) {
   const at = viewport ? viewport.dropPoint() : [0, 0, 0];
-  const n = state.doc.objects.length;
-  at[0] += (n % 3) * 0.25; // don't stack things exactly
   const obj = makeObject(kind, state.doc, at, character);
   edit((doc) => { doc.objects.push(obj); });
   select(obj.id);

@@ -87,7 +87,7 @@ export function cameraPanel(camera, pose, subjectName, editable) {
   const size = camera.framing?.size || null;
   return `
     <div class="pv-two">
-      ${num("Focal length", "camera.focal_mm", camera.focal_mm, { step: 1, min: 4, max: 1200, unit: "mm" })}
+      ${num("Lens", "camera.focal_mm", camera.focal_mm, { step: 1, min: 4, max: 1200, unit: "mm" })}
       <div class="pv-fov"><span class="label">Horizontal FOV</span><b class="mono" data-hfov>${hfov.toFixed(1)}°</b></div>
     </div>
     <div class="pv-lenses" role="group" aria-label="Lens presets">${LENSES.map((l) => `<button type="button" class="btn btn-sm" data-lens="${l}" aria-pressed="${camera.focal_mm === l}"${dis}>${l}</button>`).join("")}</div>
