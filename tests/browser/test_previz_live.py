@@ -142,3 +142,53 @@ def test_a_writer_opens_the_editor_read_only(open_as):
 
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def staged_set():
+    """A lamp-room set: a wall with a window, a table and chairs, Elin seated, Ben standing, a practical and the sun."""
+    from studio.shots import layouts
+
+    director, artist, project, elin, shot = setup_shot()
+    ben = factories.make_character(project, name="Ben", color="#4f9cf7")
+
+    def piece(oid, kind, position, rotation=0, scale=(1, 1, 1), color="#8a8f98"):
+        return {"id": oid, "type": kind, "name": oid.title(), "position": list(position), "rotation": [0, rotation, 0],
+                "scale": list(scale), "color": color}
+
+    objects = [
+        piece("wall", "wall", (0, 0, -2.2), scale=(2, 1, 1), color="#6f747c"),
+        piece("window", "window", (1.2, 0, -2.1), color="#9fb8d0"),
+        piece("door", "door", (-2.4, 0, -2.1), color="#7a5a3c"),
+        piece("table", "table", (0, 0, -0.4), color="#8b6b4a"),
+        piece("chair", "chair", (-0.5, 0, -1.05), color="#6d5a46"),
+        piece("chair-2", "chair", (0.55, 0, 0.3), rotation=180, color="#6d5a46"),
+        {"id": "elin", "type": "character", "name": "Elin", "position": [-0.5, 0, -1.05], "rotation": [0, 0, 0],
+         "character": elin.pk, "height": 1.7, "pose": "sit", "color": "#e4572e"},
+        {"id": "ben", "type": "character", "name": "Ben", "position": [1.6, 0, 0.2], "rotation": [0, -120, 0],
+         "character": ben.pk, "height": 1.85, "pose": "point", "color": "#4f9cf7"},
+        {"id": "lamp", "type": "light", "name": "Oil lamp", "position": [0, 1.2, -0.4], "rotation": [0, 0, 0],
+         "kind": "practical", "intensity": 6, "color": "#ffc98a"},
+        {"id": "sun", "type": "light", "name": "Moonlight", "position": [4, 8, 3], "rotation": [0, 0, 0],
+         "kind": "sun", "intensity": 1.6, "color": "#c8d6ff"},
+    ]
+    camera = {"focal_mm": 35, "sensor": "super35", "framing": {"size": "MS", "subject": "elin"},
+              "keys": [{"t": 0, "position": [-0.9, 1.45, 3.6], "target": [0.45, 1.05, -0.6], "roll": 0},
+                       {"t": 1, "position": [-0.2, 1.35, 2.2], "target": [-0.2, 1.0, -0.9], "roll": 0}]}
+    layout = {"schema": 1, "stage": {"sky": "#1b2230", "ground": "#3a3f47", "grid": True}, "camera": camera,
+              "objects": objects}
+    layouts.layout_save(actor=director, shot=shot, data=layout, base_version=0)
+    return director, project, shot
+
+
+def test_the_editor_looks_like_a_tool(open_as):
+    director, project, shot = in_thread(staged_set)
+    page, errors = open_as(director, f"/projects/{project.pk}/shots/{shot.pk}/previz/")
+    expect(page.locator("[data-previz][data-ready]")).to_be_attached(timeout=15000)
+    expect(page.locator("[data-objects] [data-type]")).to_have_count(10)
+    page.click('[data-objects] [data-id="elin"]')
+    page.wait_for_timeout(500)
+    screenshot(page, "previz-director-view-set")
+    page.click('[data-view="lens"]')
+    page.wait_for_timeout(500)
+    screenshot(page, "previz-through-the-lens-set")
+    assert errors == []

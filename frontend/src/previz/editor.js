@@ -223,6 +223,8 @@ export class Viewport {
 
   render() {
     const r = this.renderer;
+    const director = this.view === "director";
+    this.stage.objects.traverse((o) => { if (o.userData.helper) o.visible = director; }); // light bulbs: not in the lens
     if (this.selectionBox.visible && this.selected) {
       const g = this.stage.group(this.selected);
       if (g) this.selectionBox.setFromObject(g);
