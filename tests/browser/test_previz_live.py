@@ -9,6 +9,7 @@ import pytest
 from django.urls import NoReverseMatch, Resolver404, resolve
 from playwright.sync_api import expect
 
+from studio.renders.models import Take
 from tests import factories
 
 from .conftest import in_thread, screenshot
@@ -126,6 +127,10 @@ def test_an_artist_blocks_a_shot_and_the_director_sees_it_live_and_frames_captur
         expect(ravi.locator("[data-save-status]")).to_have_text(re.compile(r"Saved v\d+"), timeout=10000)
         ravi.click("[data-capture]")
         expect(ravi.locator("[data-capture-result] [data-take]")).to_be_attached(timeout=20000)
+        take = in_thread(lambda: Take.objects.filter(shot_id=shot.pk).values("source", "layout_version", "depth").get())
+        assert take["source"] == "previz"
+        assert take["layout_version"] == layout_of(ravi, live_url, project, shot)["version"]
+        assert take["depth"]
     assert ravi_errors == [], json.dumps(ravi_errors)
     assert theo_errors == [], json.dumps(theo_errors)
 
@@ -148,7 +153,7 @@ def staged_set():
     """A lamp-room set: a wall with a window, a table and chairs, Elin seated, Ben standing, a practical and the sun."""
     from studio.shots import layouts
 
-    director, artist, project, elin, shot = setup_shot()
+    director, _, project, elin, shot = setup_shot()
     ben = factories.make_character(project, name="Ben", color="#4f9cf7")
 
     def piece(oid, kind, position, rotation=0, scale=(1, 1, 1), color="#8a8f98"):
