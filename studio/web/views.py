@@ -579,9 +579,11 @@ def previz_page(request, project, shot_id):
         "shot_characters": list(shot.characters.values_list("id", flat=True)),
         "me": asdict(UserRef.of(request.user)),
         "can_edit": Capability.EDIT_SHOTS in caps,
+        "can_generate": Capability.GENERATE in caps,
         "api": {
             "layout": f"/api/v1/projects/{project.pk}/shots/{shot.pk}/layout/",
             "capture": f"/api/v1/projects/{project.pk}/takes/capture/",
+            "jobs": f"/api/v1/projects/{project.pk}/jobs/",
         },
     }
     return render(request, "web/previz.html", page_context(

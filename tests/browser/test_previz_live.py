@@ -9,7 +9,7 @@ import pytest
 from django.urls import NoReverseMatch, Resolver404, resolve
 from playwright.sync_api import expect
 
-from studio.renders.models import Take
+from studio.renders.models import GenerationJob, Take
 from tests import factories
 
 from .conftest import in_thread, screenshot
@@ -131,6 +131,12 @@ def test_an_artist_blocks_a_shot_and_the_director_sees_it_live_and_frames_captur
         assert take["source"] == "previz"
         assert take["layout_version"] == layout_of(ravi, live_url, project, shot)["version"]
         assert take["depth"]
+
+        # Generate from layout: a depth-guided job from that capture, recording the layout version
+        ravi.click("[data-generate-from]")
+        expect(ravi.locator("[data-generate-from]")).to_have_text("Queued ✓", timeout=10000)
+        job = in_thread(lambda: GenerationJob.objects.filter(shot_id=shot.pk).values("request", "layout_version").get())
+        assert (job["request"]["depth_image"], job["layout_version"]) == (take["depth"], take["layout_version"])
     assert ravi_errors == [], json.dumps(ravi_errors)
     assert theo_errors == [], json.dumps(theo_errors)
 

@@ -321,6 +321,7 @@ root.addEventListener("click", (e) => {
   if (t.matches("[data-save]")) { autosave.cancel(); return save(); }
   if (t.matches("[data-reload]")) return load();
   if (t.matches("[data-capture]")) return capture(t);
+  if (d.generateFrom) return generateFromLayout(t, Number(d.generateFrom));
   if (t.matches("[data-play]")) return play();
 });
 
@@ -461,7 +462,29 @@ function showCapture(take, shot) {
     <div class="pv-capture" data-take="${take.id}">
       <img src="${colour}" alt="Colour frame"><img src="${depth}" alt="Depth frame">
     </div>
-    <a class="btn btn-sm" href="${data.shot.url}">Take v${take.number ?? take.id} on the shot page →</a>`;
+    <div class="pv-capture-actions">
+      ${data.can_generate ? `<button type="button" class="btn btn-sm btn-primary" data-generate-from="${take.id}"
+        title="A depth-guided frame from this capture, with the shot's prompt">Generate from layout</button>` : ""}
+      <a class="btn btn-sm" href="${data.shot.url}">Take v${take.number ?? take.id} on the shot page →</a>
+    </div>`;
+}
+
+async function generateFromLayout(button, takeId) {
+  button.disabled = true;
+  try {
+    const response = await fetch(data.api.jobs, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf(), Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify({ shot: data.shot.id, depth_take: takeId }),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, body);
+    toast(`Queued a depth-guided frame from layout v${state.version}: it appears on the shot page.`, "success");
+    button.textContent = "Queued ✓";
+  } catch (err) {
+    toast(err.message, "error");
+    button.disabled = false;
+  }
 }
 
 // --- Keys -----------------------------------------------------------------------------------------

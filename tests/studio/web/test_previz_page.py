@@ -47,6 +47,7 @@ def test_every_member_opens_the_editor_and_only_shot_editors_may_change_it(stage
     data = page_data(page)
     editable = role in EDIT_SHOTS
     assert data["can_edit"] is editable
+    assert data["can_generate"] is editable  # the roles that edit shots are the roles that generate
     assert page.one("div", cls="pv-app").attrs["data-editable"] == ("true" if editable else "false")
     assert bool(page.find_all("button", data_save=True)) is editable
     assert bool(page.find_all("button", data_capture=True)) is editable
@@ -70,6 +71,7 @@ def test_the_page_carries_the_cast_the_aspect_ratio_the_shot_and_the_api(staged,
     assert data["api"] == {
         "layout": f"/api/v1/projects/{staged.project.pk}/shots/{staged.shot.pk}/layout/",
         "capture": f"/api/v1/projects/{staged.project.pk}/takes/capture/",
+        "jobs": f"/api/v1/projects/{staged.project.pk}/jobs/",
     }
 
 
