@@ -183,6 +183,7 @@ async function save() {
       const { layout } = merge(sent, body.layout, state.doc);
       state.doc = layout;
       redraw();
+      if (!same(state.doc, state.base)) autosave();  // what I typed meanwhile still has to go
     }
   } catch (err) {
     fail(err);

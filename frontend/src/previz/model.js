@@ -28,8 +28,15 @@ export function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
 
+/** The same JSON value, whatever the order of keys (PostgreSQL's jsonb gives them back in its own order). */
 export function same(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value) {
+  return JSON.stringify(value, (key, v) => (v && typeof v === "object" && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+    : v));
 }
 
 export function newId(type, layout) {
