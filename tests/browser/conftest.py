@@ -51,17 +51,6 @@ def live_url(django_db_setup, django_db_blocker, tmp_path_factory):
         yield server.url
 
 
-@pytest.fixture(scope="session")
-def tiny_models_built():
-    """The tiny random-weight models of the default STUDIO_MODELS, built once (as tests/studio/renders/conftest.py's
-    ``tiny_models`` does, without reaching into that package's fixtures)."""
-    from generation import tiny
-
-    if not tiny.is_current(settings.STUDIO_MODELS_DIR):
-        tiny.build(settings.STUDIO_MODELS_DIR)
-    return settings.STUDIO_MODELS_DIR
-
-
 class Studio:
     """A Daphne that generates: its URL, and where it keeps uploads and takes (its MEDIA_ROOT)."""
 
@@ -71,7 +60,7 @@ class Studio:
 
 
 @pytest.fixture(scope="session")
-def generating_studio(django_db_setup, django_db_blocker, tmp_path_factory, tiny_models_built):
+def generating_studio(django_db_setup, django_db_blocker, tmp_path_factory, tiny_models):
     """A Daphne process with the generation worker inside it (embedded mode, as `make run`), on the test database.
     Progress events come every step so that tests can watch a bar move."""
     env = {"STUDIO_EMBEDDED_WORKER": "1", "STUDIO_PROGRESS_INTERVAL_S": "0", "STUDIO_CANCEL_CHECK_S": "0.1"}
@@ -161,19 +150,8 @@ def open_as(browser, live_url, transactional_db):
     opened = []
 
     def make(user, path="/"):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_url}])
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{live_url}{path}")
-        opened.append(context)
+        page, errors = _open(browser, live_url, user, path)
+        opened.append(page.context)
         return page, errors
 
     yield make
