@@ -583,6 +583,7 @@ def previz_page(request, project, shot_id):
         "api": {
             "layout": f"/api/v1/projects/{project.pk}/shots/{shot.pk}/layout/",
             "capture": f"/api/v1/projects/{project.pk}/takes/capture/",
+            "animatic": f"/api/v1/projects/{project.pk}/takes/animatic/",
             "jobs": f"/api/v1/projects/{project.pk}/jobs/",
         },
     }

@@ -137,6 +137,13 @@ def test_an_artist_blocks_a_shot_and_the_director_sees_it_live_and_frames_captur
         expect(ravi.locator("[data-generate-from]")).to_have_text("Queued ✓", timeout=10000)
         job = in_thread(lambda: GenerationJob.objects.filter(shot_id=shot.pk).values("request", "layout_version").get())
         assert (job["request"]["depth_image"], job["layout_version"]) == (take["depth"], take["layout_version"])
+
+        # Render move: the keyframed camera over the shot's duration (3 s at 12 fps) as an animatic clip take
+        ravi.click("[data-render-move]")
+        expect(ravi.locator("[data-render-move]")).to_have_text("Render move", timeout=90000)
+        clip = in_thread(lambda: Take.objects.filter(shot_id=shot.pk, kind="clip")
+                         .values("source", "frames", "fps", "layout_version").get())
+        assert clip == {"source": "previz", "frames": 36, "fps": 12, "layout_version": take["layout_version"]}
     assert ravi_errors == [], json.dumps(ravi_errors)
     assert theo_errors == [], json.dumps(theo_errors)
 

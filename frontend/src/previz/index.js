@@ -322,6 +322,7 @@ root.addEventListener("click", (e) => {
   if (t.matches("[data-save]")) { autosave.cancel(); return save(); }
   if (t.matches("[data-reload]")) return load();
   if (t.matches("[data-capture]")) return capture(t);
+  if (t.matches("[data-render-move]")) return renderMove(t);
   if (d.generateFrom) return generateFromLayout(t, Number(d.generateFrom));
   if (t.matches("[data-play]")) return play();
 });
@@ -450,6 +451,46 @@ async function capture(button) {
   } catch (err) {
     toast(err.message, "error");
   } finally {
+    button.disabled = false;
+    button.classList.remove("busy");
+  }
+}
+
+const ANIMATIC_FPS = 12;
+
+/** The camera move over the shot's duration, frame by frame through the shot camera → an MP4 take. */
+async function renderMove(button) {
+  if (!viewport) return;
+  button.disabled = true;
+  button.classList.add("busy");
+  const was = state.time;
+  try {
+    autosave.cancel();
+    await save();
+    if (!same(state.doc, state.base)) throw new Error("Save the layout before rendering the move.");
+    const count = Math.max(2, Math.min(240, Math.round(duration * ANIMATIC_FPS)));
+    const form = new FormData();
+    form.append("shot", String(data.shot.id));
+    form.append("fps", String(ANIMATIC_FPS));
+    form.append("layout_version", String(state.version));
+    for (let i = 0; i < count; i += 1) {
+      scrubTo(i / (count - 1));
+      button.textContent = `Rendering ${i + 1}/${count}…`;
+      const frame = await viewport.capture(640);
+      form.append("frames", frame.colour, `frame-${String(i).padStart(4, "0")}.png`);
+    }
+    button.textContent = "Uploading…";
+    const response = await fetch(data.api.animatic, {
+      method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, body);
+    toast(`Rendered the move as take v${body.number} (${body.frames} frames): it is on the shot page.`, "success");
+  } catch (err) {
+    toast(err.message, "error");
+  } finally {
+    scrubTo(was);
+    button.textContent = "Render move";
     button.disabled = false;
     button.classList.remove("busy");
   }

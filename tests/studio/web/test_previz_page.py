@@ -71,6 +71,7 @@ def test_the_page_carries_the_cast_the_aspect_ratio_the_shot_and_the_api(staged,
     assert data["api"] == {
         "layout": f"/api/v1/projects/{staged.project.pk}/shots/{staged.shot.pk}/layout/",
         "capture": f"/api/v1/projects/{staged.project.pk}/takes/capture/",
+        "animatic": f"/api/v1/projects/{staged.project.pk}/takes/animatic/",
         "jobs": f"/api/v1/projects/{staged.project.pk}/jobs/",
     }
 
