@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from studio.core.api import DataSerializer, StrictInput, validated
+from studio.core.files import private_file_response
 from studio.live.events import JobData, TakeData
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
@@ -369,12 +370,5 @@ def take_file_response(take: Take, *, thumbnail: bool, depth: bool = False) -> F
     if depth and not take.depth:
         raise Http404("This take has no depth map.")
     file = take.depth if depth else take.thumbnail if thumbnail else take.media
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
     content_type = "image/png" if depth else "image/jpeg" if thumbnail else take.content_type
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=86400, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(file, content_type=content_type)

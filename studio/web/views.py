@@ -7,7 +7,7 @@ from dataclasses import asdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -19,6 +19,7 @@ from studio.cast import selectors as cast_selectors
 from studio.cast import services as cast_services
 from studio.cast.models import Character, ReferenceImage
 from studio.core.errors import Conflict, StaleVersion
+from studio.core.files import private_file_response
 from studio.live.events import (
     CharacterData,
     JobData,
@@ -299,15 +300,7 @@ def reference_delete(request, project, pk, ref):
 def reference_file(request, project, pk, thumbnail=False):
     """A reference image, for members of its project only."""
     reference = get_object_or_404(ReferenceImage, character__project=project, pk=pk)
-    file = reference.thumbnail if thumbnail else reference.image
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The image file is missing.") from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=86400, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(reference.thumbnail if thumbnail else reference.image)
 
 
 @project_page()
@@ -321,15 +314,8 @@ def take_file(request, project, pk, thumbnail=False, depth=False):
 def layout_asset_file(request, project, pk):
     """An imported glTF set, for members of its project only."""
     asset = get_object_or_404(LayoutAsset, project=project, pk=pk)
-    try:
-        handle = asset.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
     glb = asset.file.name.endswith(".glb")
-    response = FileResponse(handle, content_type="model/gltf-binary" if glb else "model/gltf+json")
-    response["Cache-Control"] = "private, max-age=86400, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(asset.file, content_type="model/gltf-binary" if glb else "model/gltf+json")
 
 
 # --- Script ---------------------------------------------------------------
