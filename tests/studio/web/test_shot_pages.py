@@ -367,3 +367,20 @@ def test_the_board_carries_each_shots_latest_take(staged, browser, board_state):
         "id": newest.pk, "shot": staged.shot.pk, "number": 2, "kind": "image", "smoke_test": True,
         "review": "pending", "thumbnail_url": f"/projects/{staged.project.pk}/media/takes/{newest.pk}/thumb/",
     }]
+
+
+def test_a_previz_capture_says_which_layout_it_shows_and_links_its_depth(staged, browser, html):
+    from studio.shots import layouts
+    from studio.shots.layout import empty_layout
+
+    layouts.layout_save(actor=staged.artist, shot=staged.shot, data=empty_layout(focal_mm=85), base_version=0)
+    take = render_services.take_capture(actor=staged.artist, shot=staged.shot, image=factories.image_upload(),
+                                        depth=factories.image_upload(), layout_version=1)
+
+    page = html(browser(staged.viewer).get(shot_url(staged)))
+
+    shown = page.one("article", cls="take")
+    assert shown.one("span", cls="badge-plain").text == "Previz"
+    provenance = {d.one("dt").text: d.one("dd").text for d in shown.one("dl", cls="provenance").find_all("div")}
+    assert (provenance["Source"], provenance["Depth"]) == ("Previz capture · layout v1", "depth map")
+    assert shown.one("dl", cls="provenance").one("a").attrs["href"] == take.depth_url
