@@ -1,8 +1,11 @@
-"""Writes to a shot's 3D layout, and keeping the layout's camera and the shot's fields in step.
+"""Writes to a shot's 3D layout, and keeping the layout and the shot's fields in step.
 
 The camera's focal length is the shot's lens; the camera's framing size is the shot's size. Saving a
 layout that changes them updates the shot (and says so with ``shot.updated``); editing the shot's
-lens or size updates the layout (``layout.updated``). Lock order: the shot, then its layout.
+lens or size updates the layout (``layout.updated``). A character placed on the stage joins the
+shot's characters (so its look and references go into the shot's prompt); taking the mannequin off
+leaves them, since someone may be in a shot without being on the stage (a voice, a reflection).
+Lock order: the shot, then its layout.
 """
 
 from __future__ import annotations
@@ -116,24 +119,31 @@ def layout_save(*, actor, shot: Shot, data, base_version: int | None) -> tuple[S
     LayoutVersion.objects.create(layout=layout, version=layout.version, data=result, saved_by=actor)
     events.publish(events.LayoutUpdated(project_id=shot.project_id, actor=UserRef.of(actor), shot=shot.pk,
                                         version=layout.version, layout=result, changed=changed, merged=merged))
-    if "camera" in changed:
-        _shot_follows_camera(actor, shot, result["camera"])
+    _shot_follows_layout(actor, shot, result, camera_changed="camera" in changed)
     return layout, changed, merged
 
 
-def _shot_follows_camera(actor, shot: Shot, camera: dict) -> None:
+def _shot_follows_layout(actor, shot: Shot, layout: dict, *, camera_changed: bool) -> None:
+    """The shot takes the camera's lens and framing size, and the characters placed on the stage."""
     changed = []
-    lens = round(camera["focal_mm"])
-    if lens != shot.lens_mm:
-        shot.lens_mm, changed = lens, [*changed, "lens_mm"]
-    size = (camera.get("framing") or {}).get("size")
-    if size and size != shot.size:
-        shot.size, changed = size, [*changed, "size"]
+    if camera_changed:
+        camera = layout["camera"]
+        lens = round(camera["focal_mm"])
+        if lens != shot.lens_mm:
+            shot.lens_mm, changed = lens, [*changed, "lens_mm"]
+        size = (camera.get("framing") or {}).get("size")
+        if size and size != shot.size:
+            shot.size, changed = size, [*changed, "size"]
+    newcomers = schema.character_ids(layout) - set(shot.characters.values_list("pk", flat=True))
+    if newcomers:
+        shot.characters.add(*newcomers)
+        changed.append("characters")
     if changed:
         shot.version += 1
-        shot.save(update_fields=[*changed, "version", "updated_at"])
+        shot.save(update_fields=[*(f for f in changed if f != "characters"), "version", "updated_at"])
         events.publish(events.ShotUpdated(project_id=shot.project_id, actor=UserRef.of(actor),
-                                          shot=ShotData.of(shot), changed=changed))
+                                          shot=ShotData.of(Shot.objects.prefetch_related("characters")
+                                                           .get(pk=shot.pk)), changed=changed))
 
 
 def camera_follows_shot(actor, shot: Shot, changed: list[str]) -> None:

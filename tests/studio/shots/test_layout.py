@@ -15,7 +15,7 @@ def stage(team):
     factories.make_script(team.project)
     team.scene = factories.make_scene(team.project, location="Lamp room")
     team.elin = factories.make_character(team.project, name="Elin")
-    team.shot = factories.make_shot(team.scene, lens_mm=35, size="MS")
+    team.shot = factories.make_shot(team.scene, lens_mm=35, size="MS", characters=[team.elin.pk])
     return team
 
 
@@ -193,6 +193,38 @@ def test_the_layout_camera_sets_the_shots_lens_and_size(stage, api, published):
     assert (shot.lens_mm, shot.size, shot.version) == (85, "CU", stage.shot.version + 1)
     assert [(e["type"], e["data"].get("changed")) for e in sent] == [
         ("layout.updated", ["camera", "elin", "lamp", "table"]), ("shot.updated", ["lens_mm", "size"])]
+
+
+def test_a_character_placed_on_the_stage_joins_the_shot_and_stays_when_taken_off(stage, api, published):
+    # given a shot with Elin, and Ben in the cast but not in the shot
+    ben = factories.make_character(stage.project, name="Ben")
+    layout = blocked(stage)
+    assert save(api, stage.artist, stage, layout, 0).status_code == 200
+    version = Shot.objects.get(pk=stage.shot.pk).version
+
+    # when the artist places Ben's mannequin
+    layout["objects"].append({"id": "ben", "type": "character", "name": "Ben", "character": ben.pk,
+                              "position": [1, 0, 0], "rotation": [0, 0, 0], "height": 1.8, "pose": "walk",
+                              "color": "#4f9cf7"})
+    with published(stage.project) as sent:
+        assert save(api, stage.artist, stage, layout, 1).status_code == 200
+
+    # then Ben is one of the shot's characters, and everyone is told
+    shot = Shot.objects.get(pk=stage.shot.pk)
+    assert sorted(shot.characters.values_list("pk", flat=True)) == sorted([stage.elin.pk, ben.pk])
+    assert shot.version == version + 1
+    assert [(e["type"], e["data"].get("changed")) for e in sent] == [
+        ("layout.updated", ["ben"]), ("shot.updated", ["characters"])]
+    assert sent[1]["data"]["shot"]["characters"] == sorted([stage.elin.pk, ben.pk])
+
+    # when the mannequin is taken off again, Ben stays in the shot (a voice, a reflection) and the shot is untouched
+    layout["objects"].pop()
+    with published(stage.project) as sent:
+        assert save(api, stage.artist, stage, layout, 2).status_code == 200
+    shot = Shot.objects.get(pk=stage.shot.pk)
+    assert sorted(shot.characters.values_list("pk", flat=True)) == sorted([stage.elin.pk, ben.pk])
+    assert shot.version == version + 1
+    assert [e["type"] for e in sent] == ["layout.updated"]
 
 
 def test_editing_the_shots_lens_and_size_moves_the_layout_camera(stage, api, published):
