@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -558,11 +559,15 @@ def previz_page(request, project, shot_id):
     characters = list(Character.objects.filter(project=project).order_by("name", "id").values("id", "name", "color"))
     caps = permissions.capabilities_of(request.membership.role)
     data = {
-        "project": {"id": project.pk, "aspect_ratio": float(project.aspect_ratio)},
+        "project": {"id": project.pk, "title": project.title, "aspect_ratio": float(project.aspect_ratio)},
         "shot": {"id": shot.pk, "number": shot.number, "size": shot.size, "lens_mm": shot.lens_mm,
                  "duration": float(shot.duration), "url": reverse("web:shot", args=[project.pk, shot.pk])},
         "characters": characters,
         "shot_characters": list(shot.characters.values_list("id", flat=True)),
+        "shot_references": ReferenceImage.objects.filter(character__shots=shot).count(),
+        "assets": [{"id": a.pk, "name": a.name, "url": a.url, "bytes": a.bytes}
+                   for a in shot_selectors.assets_of(project=project)],
+        "limits": {"asset_bytes": settings.STUDIO_MAX_ASSET_BYTES},
         "me": asdict(UserRef.of(request.user)),
         "can_edit": Capability.EDIT_SHOTS in caps,
         "can_generate": Capability.GENERATE in caps,
@@ -571,6 +576,8 @@ def previz_page(request, project, shot_id):
             "capture": f"/api/v1/projects/{project.pk}/takes/capture/",
             "animatic": f"/api/v1/projects/{project.pk}/takes/animatic/",
             "jobs": f"/api/v1/projects/{project.pk}/jobs/",
+            "assets": f"/api/v1/projects/{project.pk}/assets/",
+            "asset_files": f"/projects/{project.pk}/media/assets/",
         },
     }
     return render(request, "web/previz.html", page_context(

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from django.urls import NoReverseMatch, Resolver404, resolve
 from playwright.sync_api import expect
 
 from studio.renders.models import GenerationJob, Take
@@ -49,14 +48,6 @@ def layout_of(page, base, project, shot):
     response = page.request.get(f"{base}/api/v1/projects/{project.pk}/shots/{shot.pk}/layout/")
     assert response.ok
     return response.json()
-
-
-def capture_endpoint_exists(project) -> bool:
-    try:
-        resolve(f"/api/v1/projects/{project.pk}/takes/capture/")
-        return True
-    except (Resolver404, NoReverseMatch):
-        return False
 
 
 def test_an_artist_blocks_a_shot_and_the_director_sees_it_live_and_frames_capture(open_as, live_url):
@@ -123,27 +114,40 @@ def test_an_artist_blocks_a_shot_and_the_director_sees_it_live_and_frames_captur
     moved = sum(abs(a - b) for a, b in zip(first["depth"]["cells"], second["depth"]["cells"], strict=True))
     assert moved > 1000, (first["depth"], second["depth"])
 
-    if capture_endpoint_exists(project):
-        expect(ravi.locator("[data-save-status]")).to_have_text(re.compile(r"Saved v\d+"), timeout=10000)
-        ravi.click("[data-capture]")
-        expect(ravi.locator("[data-capture-result] [data-take]")).to_be_attached(timeout=20000)
-        take = in_thread(lambda: Take.objects.filter(shot_id=shot.pk).values("source", "layout_version", "depth").get())
-        assert take["source"] == "previz"
-        assert take["layout_version"] == layout_of(ravi, live_url, project, shot)["version"]
-        assert take["depth"]
+    expect(ravi.locator("[data-save-status]")).to_have_text(re.compile(r"Saved v\d+"), timeout=10000)
+    ravi.click("[data-capture]")
+    expect(ravi.locator("[data-capture-result] [data-take]")).to_be_attached(timeout=20000)
+    take = in_thread(lambda: Take.objects.filter(shot_id=shot.pk).values("source", "layout_version", "depth").get())
+    assert take["source"] == "previz"
+    assert take["layout_version"] == layout_of(ravi, live_url, project, shot)["version"]
+    assert take["depth"]
 
-        # Generate from layout: a depth-guided job from that capture, recording the layout version
-        ravi.click("[data-generate-from]")
-        expect(ravi.locator("[data-generate-from]")).to_have_text("Queued ✓", timeout=10000)
-        job = in_thread(lambda: GenerationJob.objects.filter(shot_id=shot.pk).values("request", "layout_version").get())
-        assert (job["request"]["depth_image"], job["layout_version"]) == (take["depth"], take["layout_version"])
+    # Generate from layout: a depth-guided job from that capture, recording the layout version
+    # (starting from the colour render too: depth ControlNet over image-to-image)
+    expect(ravi.locator("[data-with-references]")).to_be_disabled()  # nobody in this shot has a reference image
+    ravi.locator("[data-from-colour]").check()
+    ravi.click("[data-generate-from]")
+    expect(ravi.locator("[data-generate-from]")).to_have_text("Queued ✓", timeout=10000)
+    take = in_thread(lambda: Take.objects.filter(shot_id=shot.pk).values("media", "source", "layout_version", "depth")
+                     .get())
+    job = in_thread(lambda: GenerationJob.objects.filter(shot_id=shot.pk).values("request", "layout_version").get())
+    assert (job["request"]["depth_image"], job["request"]["init_image"], job["layout_version"]) == (
+        take["depth"], take["media"], take["layout_version"])
+    assert job["request"]["reference_images"] == []
 
-        # Render move: the keyframed camera over the shot's duration (3 s at 12 fps) as an animatic clip take
-        ravi.click("[data-render-move]")
-        expect(ravi.locator("[data-render-move]")).to_have_text("Render move", timeout=90000)
-        clip = in_thread(lambda: Take.objects.filter(shot_id=shot.pk, kind="clip")
-                         .values("source", "frames", "fps", "layout_version").get())
-        assert clip == {"source": "previz", "frames": 36, "fps": 12, "layout_version": take["layout_version"]}
+    # Animate this frame: a clip (image-to-video) that starts on the capture
+    ravi.click("[data-animate-from]")
+    expect(ravi.locator("[data-animate-from]")).to_have_text("Queued ✓", timeout=10000)
+    clip_job = in_thread(lambda: GenerationJob.objects.filter(shot_id=shot.pk, kind="clip").values("request").get())
+    assert clip_job["request"]["first_frame"] == take["media"]
+    screenshot(ravi, "previz-captured")
+
+    # Render move: the keyframed camera over the shot's duration (3 s at 12 fps) as an animatic clip take
+    ravi.click("[data-render-move]")
+    expect(ravi.locator("[data-render-move]")).to_have_text("Render move", timeout=90000)
+    clip = in_thread(lambda: Take.objects.filter(shot_id=shot.pk, kind="clip")
+                     .values("source", "frames", "fps", "layout_version").get())
+    assert clip == {"source": "previz", "frames": 36, "fps": 12, "layout_version": take["layout_version"]}
     assert ravi_errors == [], json.dumps(ravi_errors)
     assert theo_errors == [], json.dumps(theo_errors)
 
@@ -209,4 +213,8 @@ def test_the_editor_looks_like_a_tool(open_as):
     page.click('[data-view="lens"]')
     page.wait_for_timeout(500)
     screenshot(page, "previz-through-the-lens-set")
+    page.locator("[data-scrub]").fill("500")
+    page.evaluate("document.querySelector('.pv-right').scrollTop = 10000")
+    page.wait_for_timeout(300)
+    screenshot(page, "previz-move-and-stage")
     assert errors == []

@@ -11,7 +11,7 @@ import { applyPose, poseAt, verticalFov } from "./camera.js";
 const DEG = Math.PI / 180;
 
 export class Viewport {
-  constructor(host, { aspect, editable, onPick, onTransform, onLensMove }) {
+  constructor(host, { aspect, editable, onPick, onTransform, onLensMove, setUrl = null, onSetError = () => {} }) {
     this.host = host;
     this.aspect = aspect;
     this.editable = editable;
@@ -31,7 +31,7 @@ export class Viewport {
     host.prepend(this.renderer.domElement);
     this.labels = new CSS2DRenderer({ element: host.querySelector("[data-labels]") });
 
-    this.stage = new Stage();
+    this.stage = new Stage({ urlOf: setUrl, onChange: () => this.request(), onError: onSetError });
     this.director = new THREE.PerspectiveCamera(45, 1, 0.05, 800);
     this.director.position.set(5.5, 3.6, 7.5);
     this.shot = new THREE.PerspectiveCamera(40, aspect, 0.05, 800);
@@ -267,6 +267,7 @@ export class Viewport {
 
   /** Render a colour frame and a depth frame (near = white, far = black) through the shot camera. */
   async capture(width = 1024) {
+    await this.stage.settled(); // an imported set still loading would be missing from the frame
     const w = width, h = Math.round(width / this.aspect / 2) * 2;
     const cam = this.shot.clone();
     cam.aspect = this.aspect;
@@ -319,6 +320,57 @@ export class Viewport {
     linear.dispose(); bytes.dispose(); quad.geometry.dispose(); quad.material.dispose(); depthMat.dispose();
     this.request();
     return { colour, depth, width: w, height: h, near, far };
+  }
+
+  /** The layout as glTF 2.0 (GLB when `binary`): one node per object, named as in the layout and carrying
+   * `extras.previz` = {id, type}, and the shot camera (lens as its field of view) with its move as an animation. */
+  async exportGltf(layout, { binary = true, duration = 3, fps = 24 } = {}) {
+    await this.stage.settled();
+    const { GLTFExporter } = await import("three/addons/exporters/GLTFExporter.js");
+    const scene = new THREE.Scene();
+    scene.name = "Previz layout";
+    for (const obj of layout.objects) {
+      const group = this.stage.group(obj.id);
+      if (!group) continue;
+      const copy = group.clone(true);
+      const drop = [];
+      copy.traverse((c) => {
+        if (c.isCSS2DObject || c.userData.helper) drop.push(c);
+        c.userData = {};
+      });
+      for (const c of drop) c.removeFromParent();
+      copy.name = obj.name;
+      copy.userData = { previz: { id: obj.id, type: obj.type, ...(obj.character ? { character: obj.character } : {}) } };
+      scene.add(copy);
+    }
+    const cam = this.shot.clone();
+    cam.name = "Shot camera";
+    cam.aspect = this.aspect;
+    cam.near = 0.05;
+    cam.far = 800;
+    applyPose(cam, poseAt(layout.camera.keys, 0));
+    cam.updateProjectionMatrix();
+    cam.userData = { previz: { type: "camera", focal_mm: layout.camera.focal_mm, sensor: layout.camera.sensor } };
+    scene.add(cam);
+    const animations = [];
+    const keys = layout.camera.keys;
+    if (keys.length > 1) {
+      const frames = Math.max(2, Math.round(duration * fps) + 1);
+      const times = [], positions = [], rotations = [];
+      const probe = new THREE.PerspectiveCamera();
+      for (let i = 0; i < frames; i += 1) {
+        const t = i / (frames - 1);
+        applyPose(probe, poseAt(keys, t));
+        times.push(t * duration);
+        positions.push(...probe.position.toArray());
+        rotations.push(...probe.quaternion.toArray());
+      }
+      animations.push(new THREE.AnimationClip("Camera move", duration, [
+        new THREE.VectorKeyframeTrack(`${cam.uuid}.position`, times, positions),
+        new THREE.QuaternionKeyframeTrack(`${cam.uuid}.quaternion`, times, rotations),
+      ]));
+    }
+    return new GLTFExporter().parseAsync(scene, { binary, animations, onlyVisible: false });
   }
 
   depthRange(cam) {

@@ -4,15 +4,16 @@
 // A collaborator's save arrives as a layout.updated event and is taken in without a reload.
 
 import { api, ApiError } from "../lib/api.js";
-import { debounce, pageData } from "../lib/dom.js";
+import { debounce, esc, pageData } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { frameSubject, horizontalFov, poseAt } from "./camera.js";
 import { Viewport } from "./editor.js";
 import { History } from "./history.js";
-import { clone, makeObject, merge, roundVec, same, SIZES } from "./model.js";
-import { cameraPanel, castButtons, inspector, keysPanel, objectList, palette } from "./panel.js";
+import { clone, makeObject, merge, roundVec, same, SIZES, STAGE_PRESETS } from "./model.js";
+import { cameraPanel, castButtons, inspector, keysPanel, objectList, palette, setButtons, stagePanel } from "./panel.js";
 
 const AUTOSAVE_MS = 1500;
+const MAX_KEYS = 16; // as the server allows (studio/shots/layout.py)
 const data = pageData("previz-data");
 const root = document.querySelector("[data-previz]");
 const $ = (sel) => root.querySelector(sel);
@@ -27,7 +28,9 @@ const state = {
   saving: false,
   again: false,
   conflict: null,
+  refused: null, // why the last save was refused (400, 403), shown until the next one
   time: 0,
+  assets: data.assets, // the project's imported sets, newest first
 };
 const history = new History(() => {
   const undo = $("[data-undo]"), redo = $("[data-redo]");
@@ -44,7 +47,7 @@ function setStatus(text, kind = "") {
 }
 
 function showSaved() {
-  if (state.conflict) return;
+  if (state.conflict || state.refused) return; // the reason stays up until the next save
   if (!same(state.doc, state.base)) setStatus("Unsaved changes", "dirty");
   else setStatus(state.version ? `Saved v${state.version}` : "Not saved yet", "saved");
 }
@@ -63,6 +66,8 @@ try {
       obj.position = roundVec(position);
       obj.rotation = roundVec(rotation, 2).map((r) => Math.max(-360, Math.min(360, r)));
     }),
+    setUrl: (asset) => `${data.api.asset_files}${encodeURIComponent(asset)}/`,
+    onSetError: (obj) => toast(`The set “${obj.name}” could not be loaded; it shows as a red box.`, "error"),
     onLensMove: (pose) => edit((doc) => {
       const key = activeKey(doc);
       key.position = roundVec(pose.position);
@@ -92,9 +97,31 @@ function placeFrame() {
 
 // --- The document ---------------------------------------------------------------------------------
 
+/** How close (in shot time, 0..1) the playhead must be to a key to be on it: one frame at 24 fps. */
+function keyTolerance() {
+  return Math.max(0.001, 1 / (24 * duration)) / 2;
+}
+
+/** The index of the key at the playhead, or -1. */
+function keyIndexAtTime(doc, time = state.time) {
+  const keys = doc.camera.keys;
+  if (keys.length === 1) return 0;
+  return keys.findIndex((k) => Math.abs(k.t - time) <= keyTolerance());
+}
+
+/** The key a camera edit changes: the one at the playhead; a static camera's only key; or, between keys of a
+ * move, a new key at the playhead with the pose the move had there (auto-key, as animation tools do). */
 function activeKeyIndex(doc) {
-  const n = doc.camera.keys.length;
-  return n === 1 || state.time < 0.5 ? 0 : n - 1;
+  const found = keyIndexAtTime(doc);
+  if (found >= 0) return found;
+  const keys = doc.camera.keys;
+  const pose = poseAt(keys, state.time);
+  const key = { t: Math.round(state.time * 1000) / 1000, position: roundVec(pose.position), target: roundVec(pose.target),
+    roll: Math.round(pose.roll * 10) / 10 };
+  const at = keys.findIndex((k) => k.t > key.t);
+  const i = at < 0 ? keys.length : at;
+  keys.splice(i, 0, key);
+  return i;
 }
 
 function activeKey(doc) {
@@ -146,8 +173,11 @@ function redraw() {
   }
   const subject = framingSubject(doc);
   const pose = poseAt(doc.camera.keys, state.time);
+  const stageFields = $("[data-stage-fields]");
+  const picking = stageFields.contains(document.activeElement) && document.activeElement.type === "color";
+  if (!picking) stageFields.innerHTML = stagePanel(doc.stage, editable); // an open colour picker stays open
   $("[data-camera-fields]").innerHTML = cameraPanel(doc.camera, pose, subject?.name, editable);
-  $("[data-keys-fields]").innerHTML = keysPanel(doc.camera, duration, editable);
+  drawKeys();
   $("[data-spec-lens]").textContent = doc.camera.focal_mm;
   if (doc.camera.framing) {
     $("[data-spec-size]").textContent = doc.camera.framing.size;
@@ -172,6 +202,7 @@ async function save() {
   if (state.saving) { state.again = true; return; }
   if (same(state.doc, state.base) && state.version) { showSaved(); return; }
   state.saving = true;
+  state.refused = null;
   const sent = clone(state.doc);
   setStatus('<span class="spinner pv-spin"></span>Saving…', "saving");
   try {
@@ -200,20 +231,23 @@ function fail(err) {
     const ids = err.body.conflicts || [];
     const names = ids.map((id) => state.doc.objects.find((o) => o.id === id)?.name || id).join(", ");
     conflict(`${err.body.detail || "Someone else changed the same objects."}${names ? ` (${names})` : ""}`);
-  } else if (err.status === 400) {
-    const [field, msg] = Object.entries(err.body)[0] || [];
-    setStatus(`Not saved: ${field || ""} ${Array.isArray(msg) ? msg[0] : msg || err.message}`, "error");
-  } else if (err.status === 403) {
-    setStatus("You can't edit this layout.", "error");
-  } else {
-    setStatus(`Not saved: ${err.message}`, "error");
+    return;
   }
+  if (err.status === 400) {
+    const [field, msg] = Object.entries(err.body || {})[0] || [];
+    state.refused = `Not saved: ${field || ""} ${Array.isArray(msg) ? msg[0] : msg || err.message}`;
+  } else if (err.status === 403) {
+    state.refused = "You can't edit this layout.";
+  } else {
+    state.refused = `Not saved: ${err.message}`;
+  }
+  setStatus(esc(state.refused), "error");
 }
 
 function conflict(message) {
   state.conflict = message;
   autosave.cancel();
-  setStatus(`<span>${message}</span> <button type="button" class="btn btn-sm" data-reload>Reload</button>`, "error");
+  setStatus(`<span>${esc(message)}</span> <button type="button" class="btn btn-sm" data-reload>Reload</button>`, "error");
 }
 
 const autosave = debounce(() => save(), AUTOSAVE_MS);
@@ -283,10 +317,11 @@ root.addEventListener("change", (e) => {
   const input = e.target.closest("[data-edit]");
   if (input) {
     const path = input.dataset.edit;
-    const raw = input.type === "number" ? Number(input.value) : input.value;
+    const raw = input.type === "number" ? Number(input.value) : input.type === "checkbox" ? input.checked : input.value;
     if (input.type === "number" && !Number.isFinite(raw)) return;
     edit((doc) => {
       if (path.startsWith("camera.")) setPath(doc.camera, path.slice(7), raw);
+      else if (path.startsWith("stage.")) setPath(doc.stage, path.slice(6), raw);
       else if (path.startsWith("key.")) setPath(activeKey(doc), path.slice(4), raw);
       else {
         const obj = selectedObject(doc);
@@ -311,9 +346,14 @@ root.addEventListener("click", (e) => {
   if (d.add) return add(d.add);
   if (d.pose) return edit((doc) => { selectedObject(doc).pose = d.pose; });
   if (d.lens) return edit((doc) => { doc.camera.focal_mm = Number(d.lens); });
+  if (d.stagePreset) {
+    const { sky, ground } = STAGE_PRESETS[d.stagePreset];
+    return edit((doc) => { Object.assign(doc.stage, { sky, ground }); });
+  }
   if (d.size) return frameSize(d.size);
-  if (d.setKey !== undefined) return setKey(Number(d.setKey));
-  if (d.removeKey !== undefined) return edit((doc) => { doc.camera.keys = [doc.camera.keys[0]]; doc.camera.keys[0].t = 0; });
+  if (d.setKey !== undefined) return setKey();
+  if (d.addKey !== undefined) return addKey();
+  if (d.removeKey !== undefined) return removeKey(Number(d.removeKey));
   if (d.goto !== undefined) return scrubTo(state.doc.camera.keys[Number(d.goto)].t);
   if (d.view) return setView(d.view);
   if (d.mode) return setMode(d.mode);
@@ -322,8 +362,12 @@ root.addEventListener("click", (e) => {
   if (t.matches("[data-save]")) { autosave.cancel(); return save(); }
   if (t.matches("[data-reload]")) return load();
   if (t.matches("[data-capture]")) return capture(t);
+  if (t.matches("[data-export]")) return exportLayout(t);
+  if (t.matches("[data-import]")) return $("[data-import-file]").click();
+  if (d.addSet) return addSet(state.assets.find((a) => String(a.id) === d.addSet));
   if (t.matches("[data-render-move]")) return renderMove(t);
   if (d.generateFrom) return generateFromLayout(t, Number(d.generateFrom));
+  if (d.animateFrom) return animateFrom(t, Number(d.animateFrom));
   if (t.matches("[data-play]")) return play();
 });
 
@@ -354,15 +398,38 @@ function frameSize(size) {
   });
 }
 
-function setKey(i) {
+/** Key the camera at the playhead from the view (the director's camera, or the lens as it is now). */
+function setKey() {
   if (!viewport) return;
   const pose = viewport.viewPose();
   edit((doc) => {
     const keys = doc.camera.keys;
-    const key = { t: 0, position: roundVec(pose.position), target: roundVec(pose.target), roll: Math.round(pose.roll * 10) / 10 };
-    if (i === 0) keys[0] = { ...key, t: 0 };
-    else if (keys.length === 1) keys.push({ ...key, t: 1 });
-    else keys[keys.length - 1] = { ...key, t: 1 };
+    if (keys.length >= MAX_KEYS && keyIndexAtTime(doc) < 0) { toast(`A move has at most ${MAX_KEYS} keys.`, "error"); return; }
+    const key = keys[activeKeyIndex(doc)];
+    key.position = roundVec(pose.position);
+    key.target = roundVec(pose.target);
+    key.roll = Math.round(pose.roll * 10) / 10;
+  });
+}
+
+/** Make a static camera move: a key at the playhead (the end of the shot if it is at the start), from the view. */
+function addKey() {
+  if (!viewport || state.doc.camera.keys.length > 1) return setKey();
+  if (state.time < keyTolerance()) scrubTo(1);
+  const pose = viewport.viewPose();
+  const t = Math.round(state.time * 1000) / 1000;
+  edit((doc) => {
+    doc.camera.keys = [{ ...doc.camera.keys[0], t: 0 },
+      { t, position: roundVec(pose.position), target: roundVec(pose.target), roll: Math.round(pose.roll * 10) / 10 }];
+  });
+}
+
+function removeKey(i) {
+  edit((doc) => {
+    const keys = doc.camera.keys;
+    if (keys.length < 2) return;
+    keys.splice(i, 1);
+    if (keys.length === 1) keys[0].t = 0;
   });
 }
 
@@ -397,9 +464,23 @@ function scrubTo(t, { fromInput = false } = {}) {
   viewport?.setTime(state.time);
   if (state.doc) {
     const pose = poseAt(state.doc.camera.keys, state.time);
-    const roll = root.querySelector('[data-edit="key.roll"]');
-    if (roll && document.activeElement !== roll) roll.value = Math.round(pose.roll * 10) / 10;
+    for (const [path, value] of [["key.roll", Math.round(pose.roll * 10) / 10], ["key.position.1", Math.round(pose.position[1] * 1000) / 1000]]) {
+      const input = root.querySelector(`[data-edit="${path}"]`);
+      if (input && document.activeElement !== input) input.value = value;
+    }
+    drawKeys();
   }
+}
+
+/** The keys panel and the key marks on the timeline, which both follow the playhead. */
+function drawKeys() {
+  const cam = state.doc.camera;
+  $("[data-keys-fields]").innerHTML = keysPanel(cam, duration, editable, keyIndexAtTime(state.doc), state.time);
+  $("[data-key-marks]").innerHTML = cam.keys.length > 1
+    ? cam.keys.map((k, i) => `<button type="button" class="pv-key-mark" style="left:${(k.t * 100).toFixed(2)}%" data-goto="${i}"
+        title="Key ${i + 1} at ${(k.t * duration).toFixed(1)}s" aria-label="Go to key ${i + 1}"
+        aria-current="${Math.abs(k.t - state.time) <= keyTolerance()}"></button>`).join("")
+    : "";
 }
 scrub.addEventListener("input", () => scrubTo(Number(scrub.value) / 1000, { fromInput: true }));
 
@@ -500,27 +581,48 @@ function showCapture(take, shot) {
   const panel = $("[data-capture-panel]");
   panel.hidden = false;
   const colour = URL.createObjectURL(shot.colour), depth = URL.createObjectURL(shot.depth);
+  const refs = data.shot_references;
   $("[data-capture-result]").innerHTML = `
     <div class="pv-capture" data-take="${take.id}">
-      <img src="${colour}" alt="Colour frame"><img src="${depth}" alt="Depth frame">
+      <figure><img src="${colour}" alt="Colour frame"><figcaption>Colour</figcaption></figure>
+      <figure><img src="${depth}" alt="Depth frame"><figcaption>Depth · near is white</figcaption></figure>
     </div>
-    <div class="pv-capture-actions">
-      ${data.can_generate ? `<button type="button" class="btn btn-sm btn-primary" data-generate-from="${take.id}"
-        title="A depth-guided frame from this capture, with the shot's prompt">Generate from layout</button>` : ""}
-      <a class="btn btn-sm" href="${data.shot.url}">Take v${take.number ?? take.id} on the shot page →</a>
-    </div>`;
+    <a class="small" href="${data.shot.url}">Take v${take.number ?? take.id} · layout v${take.layout_version ?? state.version} on the shot page →</a>
+    ${data.can_generate ? `
+    <div class="pv-generate" data-generate-options>
+      <label class="check small"><input type="checkbox" data-from-colour><span>Start from the colour render <span class="faint">(image-to-image)</span></span></label>
+      <label class="check small"><input type="checkbox" data-with-references${refs ? " checked" : " disabled"}><span>Character references
+        <span class="faint">(${refs ? `${refs} image${refs === 1 ? "" : "s"}` : "none in this shot"})</span></span></label>
+      <div class="pv-capture-actions">
+        <button type="button" class="btn btn-sm btn-primary" data-generate-from="${take.id}"
+          title="A depth-guided frame from this capture, with the shot's prompt">Generate from layout</button>
+        <button type="button" class="btn btn-sm" data-animate-from="${take.id}"
+          title="A clip (image-to-video) that starts on this frame">Animate this frame</button>
+      </div>
+    </div>` : ""}`;
+}
+
+async function submitJob(body) {
+  const response = await fetch(data.api.jobs, {
+    method: "POST", credentials: "same-origin",
+    headers: { "X-CSRFToken": csrf(), Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify({ shot: data.shot.id, ...body }),
+  });
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) {
+    const [field, msg] = Object.entries(answer || {})[0] || [];
+    throw new Error(Array.isArray(msg) ? `${field === "detail" ? "" : `${field}: `}${msg[0]}` : msg || `The server answered ${response.status}.`);
+  }
+  return answer;
 }
 
 async function generateFromLayout(button, takeId) {
   button.disabled = true;
+  const body = { depth_take: takeId };
+  if ($("[data-from-colour]")?.checked) body.init_take = takeId;
+  if ($("[data-with-references]")?.checked) body.use_references = true;
   try {
-    const response = await fetch(data.api.jobs, {
-      method: "POST", credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf(), Accept: "application/json", "Content-Type": "application/json" },
-      body: JSON.stringify({ shot: data.shot.id, depth_take: takeId }),
-    });
-    const body = await response.json().catch(() => null);
-    if (!response.ok) throw new ApiError(response.status, body);
+    await submitJob(body);
     toast(`Queued a depth-guided frame from layout v${state.version}: it appears on the shot page.`, "success");
     button.textContent = "Queued ✓";
   } catch (err) {
@@ -529,10 +631,94 @@ async function generateFromLayout(button, takeId) {
   }
 }
 
+async function animateFrom(button, takeId) {
+  button.disabled = true;
+  try {
+    await submitJob({ kind: "clip", first_frame_take: takeId });
+    toast("Queued a clip that starts on this frame: it appears on the shot page.", "success");
+    button.textContent = "Queued ✓";
+  } catch (err) {
+    toast(err.message, "error");
+    button.disabled = false;
+  }
+}
+
+// --- Interchange: glTF out, imported sets in --------------------------------------------------------
+
+function fileName(ext) {
+  const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `${slug(data.project.title || "layout")}-shot-${slug(data.shot.number)}-v${state.version}.${ext}`;
+}
+
+async function exportLayout(button) {
+  if (!viewport || !state.doc) return;
+  button.disabled = true;
+  try {
+    const glb = await viewport.exportGltf(state.doc, { binary: true, duration });
+    const url = URL.createObjectURL(new Blob([glb], { type: "model/gltf-binary" }));
+    const link = Object.assign(document.createElement("a"), { href: url, download: fileName("glb") });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    toast(`Exported ${state.doc.objects.length} objects and the shot camera as glTF.`, "success");
+  } catch (err) {
+    toast(`Could not export: ${err.message}`, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function drawSets() {
+  const host = $("[data-sets]");
+  if (host) host.innerHTML = setButtons(state.assets);
+}
+
+/** Upload a glTF/GLB set to the project, then place it on the stage. */
+async function importSet(file) {
+  const limit = data.limits.asset_bytes;
+  if (file.size > limit) {
+    toast(`${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MiB; a set may be at most ${(limit / 2 ** 20).toFixed(0)} MiB.`, "error");
+    return;
+  }
+  const button = $("[data-import]");
+  button.disabled = true;
+  button.classList.add("busy");
+  try {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    form.append("name", file.name.replace(/\.(glb|gltf)$/i, "").slice(0, 200) || "Set");
+    const response = await fetch(data.api.assets, {
+      method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      const reason = body?.file?.[0] || body?.detail || Object.values(body || {})[0]?.[0] || `the server answered ${response.status}`;
+      throw new Error(`${file.name} was not imported: ${reason}`);
+    }
+    state.assets = [body, ...state.assets.filter((a) => a.id !== body.id)];
+    drawSets();
+    addSet(body);
+    toast(`Imported the set “${body.name}”.`, "success");
+  } catch (err) {
+    toast(err.message, "error");
+  } finally {
+    button.disabled = false;
+    button.classList.remove("busy");
+  }
+}
+
+function addSet(asset) {
+  if (!asset || !editable) return;
+  const obj = makeObject("environment", state.doc, [0, 0, 0], null, asset);
+  edit((doc) => { doc.objects.push(obj); });
+  select(obj.id);
+}
+
 // --- Keys -----------------------------------------------------------------------------------------
 
 document.addEventListener("keydown", (e) => {
-  const typing = e.target.closest("input, select, textarea, [contenteditable]");
+  const typing = e.target.closest("input:not([type=range], [type=checkbox]), select, textarea, [contenteditable]");
   const mod = e.ctrlKey || e.metaKey;
   if (mod && e.key.toLowerCase() === "z" && !typing) { e.preventDefault(); (e.shiftKey ? redo : undo)(); return; }
   if (mod && e.key.toLowerCase() === "y" && !typing) { e.preventDefault(); redo(); return; }
@@ -541,6 +727,10 @@ document.addEventListener("keydown", (e) => {
   if ((e.key === "Delete" || e.key === "Backspace") && state.selected && editable) { e.preventDefault(); remove(state.selected); }
   else if (e.key === "w" || e.key === "W") setMode("translate");
   else if (e.key === "e" || e.key === "E") setMode("rotate");
+  else if ((e.key === "k" || e.key === "K") && editable) addKey();
+  else if (e.key === "Home") scrubTo(0);
+  else if (e.key === "End") scrubTo(1);
+  else if (e.key === " " && !e.target.closest("button")) { e.preventDefault(); play(); }
   else if (e.key === "Escape") select(null);
 });
 
@@ -551,6 +741,12 @@ window.addEventListener("beforeunload", (e) => {
 if (editable) {
   $("[data-add-cast]").innerHTML = castButtons(data.characters);
   $("[data-palette]").innerHTML = palette();
+  drawSets();
+  $("[data-import-file]").addEventListener("change", (e) => {
+    const [file] = e.target.files;
+    e.target.value = "";
+    if (file) importSet(file);
+  });
 }
 
 // For tests and the curious: the editor's state, read only.

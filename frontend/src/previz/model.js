@@ -14,6 +14,14 @@ export const SENSORS = {
   micro_four_thirds: { label: "Micro Four Thirds", w: 17.3, h: 13.0 },
 };
 
+/** Sky and ground for a time of day or a studio, a click away. */
+export const STAGE_PRESETS = {
+  day: { label: "Day", sky: "#8fb6e0", ground: "#6b6f5a" },
+  dusk: { label: "Dusk", sky: "#c9865f", ground: "#4a3f3a" },
+  night: { label: "Night", sky: "#1b2230", ground: "#3a3f47" },
+  studio: { label: "Studio", sky: "#2b2d31", ground: "#55585e" },
+};
+
 export const PIECE_LABELS = {
   wall: "Wall", door: "Door", window: "Window", table: "Table", chair: "Chair", bed: "Bed", car: "Car",
   tree: "Tree", box: "Box", sun: "Sun", practical: "Practical light",
@@ -62,9 +70,14 @@ function uniqueName(base, layout) {
   for (let i = 2; ; i += 1) if (!names.has(`${base} ${i}`)) return `${base} ${i}`;
 }
 
-/** A new object of `kind` (a set piece, "sun", "practical", or a character {id, name, color}) at `at`. */
-export function makeObject(kind, layout, at = [0, 0, 0], character = null) {
+/** A new object of `kind` (a set piece, "sun", "practical", "environment" with its `asset`, or a character
+ * {id, name, color}) at `at`. */
+export function makeObject(kind, layout, at = [0, 0, 0], character = null, asset = null) {
   const position = roundVec(at);
+  if (kind === "environment") {
+    return { id: newId("set", layout), type: "environment", name: uniqueName(asset.name, layout), position,
+      rotation: [0, 0, 0], asset: String(asset.id), scale: 1 };
+  }
   if (character) {
     return { id: newId("char", layout), type: "character", name: uniqueName(character.name, layout), position,
       rotation: [0, 0, 0], character: character.id, height: 1.75, pose: "stand", color: character.color };

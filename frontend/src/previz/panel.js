@@ -3,7 +3,7 @@
 
 import { esc } from "../lib/dom.js";
 import { horizontalFov } from "./camera.js";
-import { PIECE_LABELS, POSES, SENSORS, SET_PIECES, SIZES } from "./model.js";
+import { PIECE_LABELS, POSES, SENSORS, SET_PIECES, SIZES, STAGE_PRESETS } from "./model.js";
 
 const ICONS = {
   character: '<circle cx="8" cy="4" r="2.2"/><path d="M4.5 14.5V9.5a3.5 3.5 0 0 1 7 0v5"/>',
@@ -19,6 +19,7 @@ const ICONS = {
   box: '<path d="M2.5 5L8 2l5.5 3v6L8 14l-5.5-3zM2.5 5L8 8l5.5-3M8 8v6"/>',
   sun: '<circle cx="8" cy="8" r="3"/><path d="M8 1v2M8 13v2M1 8h2M13 8h2M3 3l1.4 1.4M11.6 11.6 13 13M3 13l1.4-1.4M11.6 4.4 13 3"/>',
   practical: '<path d="M5 2h6l-1.5 5h-3zM8 7v7M5.5 14h5"/>',
+  environment: '<path d="M1.5 13.5h13M2.5 13.5V7L8 3l5.5 4v6.5M6 13.5v-4h4v4"/>',
 };
 
 export function icon(kind) {
@@ -44,6 +45,15 @@ export function objectList(layout, selected, editable) {
 export function castButtons(characters) {
   if (!characters.length) return '<p class="faint small">No characters in the cast yet.</p>';
   return characters.map((c) => `<button type="button" class="chip" style="--c:${esc(c.color)}" data-add-character="${c.id}"><span class="dot"></span>${esc(c.name)}</button>`).join("");
+}
+
+/** The project's imported sets, each a button that places it. */
+export function setButtons(assets) {
+  if (!assets.length) return '<p class="faint small">No sets imported yet: bring a location built elsewhere as glTF.</p>';
+  return assets.map((a) => `
+    <button type="button" class="pv-set" data-add-set="${a.id}" title="Place ${esc(a.name)} on the stage">
+      ${icon("environment")}<span class="pv-set-name">${esc(a.name)}</span><span class="faint small mono">${(a.bytes / 2 ** 20).toFixed(1)} MB</span>
+    </button>`).join("");
 }
 
 export function palette() {
@@ -72,7 +82,10 @@ export function inspector(obj, editable) {
   } else if (obj.type === "light") {
     html += `<div class="pv-two">${num("Intensity", "intensity", obj.intensity, { step: 0.5, min: 0, max: 100 })}
       <div class="field"><label for="pv-color">Colour</label><input id="pv-color" type="color" data-edit="color" value="${esc(obj.color)}"${dis}></div></div>`;
-  } else if (obj.type !== "environment") {
+  } else if (obj.type === "environment") {
+    html += `<div class="pv-two">${num("Scale", "scale", obj.scale, { step: 0.1, min: 0.001, max: 1000 })}
+      <div class="pv-fov"><span class="label">Set</span><span class="small faint">imported glTF #${esc(obj.asset)}</span></div></div>`;
+  } else {
     html += vec("Scale", "scale", obj.scale, { step: 0.1, min: 0.01, max: 100 });
     html += `<div class="field"><label for="pv-color">Colour</label><input id="pv-color" type="color" data-edit="color" value="${esc(obj.color)}"${dis}></div>`;
   }
@@ -101,18 +114,50 @@ export function cameraPanel(camera, pose, subjectName, editable) {
     </div>`.replace(/<input /g, editable ? "<input " : "<input disabled ");
 }
 
-export function keysPanel(camera, duration, editable) {
+/** The camera's keys: each with its time, go to, set from the view and remove; a key at the playhead is marked. */
+export function keysPanel(camera, duration, editable, current, time) {
   const keys = camera.keys;
   const dis = editable ? "" : " disabled";
-  const row = (name, key, i) => `
-    <div class="pv-key" data-key-row="${i}">
-      <span class="pv-key-name">${name}</span>
-      <span class="mono small faint">${key ? `${(key.t * duration).toFixed(1)}s` : "—"}</span>
+  const at = `${(time * duration).toFixed(1)}s`;
+  if (keys.length === 1) {
+    return `
+      <div class="pv-key" data-key-row="0" aria-current="true">
+        <span class="pv-key-dot" aria-hidden="true"></span><span class="pv-key-name">Static</span>
+        <span class="mono small faint">whole shot</span><span class="spacer"></span>
+      </div>
+      ${editable ? `<div class="pv-key-actions">
+        <button type="button" class="btn btn-sm" data-set-key="0" title="The camera takes the view's position">Set from view</button>
+        <button type="button" class="btn btn-sm" data-add-key title="Key the camera at the playhead (K)">Add a key ${time > 0 ? `at ${at}` : "at the end"}</button>
+      </div>` : ""}
+      <p class="faint small">A static camera. Add a key to move it over the shot.</p>`;
+  }
+  const rows = keys.map((key, i) => `
+    <div class="pv-key" data-key-row="${i}" aria-current="${i === current}">
+      <span class="pv-key-dot" aria-hidden="true"></span>
+      <span class="pv-key-name">Key ${i + 1}</span>
+      <span class="mono small faint">${(key.t * duration).toFixed(1)}s${key.roll ? ` · ${key.roll}°` : ""}</span>
       <span class="spacer"></span>
-      ${key ? `<button type="button" class="btn btn-sm btn-ghost" data-goto="${i}">Go to</button>` : ""}
-      <button type="button" class="btn btn-sm" data-set-key="${i}"${dis}>${key ? "Set from view" : "Add from view"}</button>
-      ${key && i > 0 ? `<button type="button" class="btn btn-sm btn-ghost" data-remove-key="${i}" aria-label="Remove the end key"${dis}>×</button>` : ""}
-    </div>`;
-  return `${row("Start", keys[0], 0)}${row("End", keys.length > 1 ? keys[keys.length - 1] : null, keys.length > 1 ? keys.length - 1 : 1)}
-    <p class="faint small">${keys.length > 1 ? "Play or scrub the timeline under the viewport to preview the move." : "A static camera. Add an end key to move it over the shot."}</p>`;
+      <button type="button" class="btn btn-sm btn-ghost" data-goto="${i}">Go to</button>
+      ${editable ? `<button type="button" class="btn btn-sm btn-ghost pv-key-del" data-remove-key="${i}" aria-label="Remove key ${i + 1}" title="Remove this key">×</button>` : ""}
+    </div>`).join("");
+  const action = current >= 0
+    ? `<button type="button" class="btn btn-sm" data-set-key="${current}"${dis} title="Key ${current + 1} takes the view's position (K)">Set key ${current + 1} from view</button>`
+    : `<button type="button" class="btn btn-sm" data-add-key${dis} title="A new key at the playhead from the view (K)">Add key at ${at}</button>`;
+  return `${rows}
+    <div class="pv-key-actions">${editable ? action : ""}</div>
+    <p class="faint small">${keys.length} keys over ${duration.toFixed(1)}s. Scrub or play the timeline to preview; moving the lens between keys adds one.</p>`;
+}
+
+/** Sky, ground and grid, with presets for a time of day. */
+export function stagePanel(stage, editable) {
+  const dis = editable ? "" : " disabled";
+  const preset = Object.entries(STAGE_PRESETS).find(([, p]) => p.sky === stage.sky && p.ground === stage.ground)?.[0];
+  return `
+    <div class="segmented pv-presets" role="group" aria-label="Stage presets">${Object.entries(STAGE_PRESETS).map(([k, p]) => `
+      <button type="button" data-stage-preset="${k}" aria-pressed="${preset === k}"${dis}><span class="pv-swatch" style="--sky:${p.sky};--ground:${p.ground}"></span>${p.label}</button>`).join("")}</div>
+    <div class="pv-two">
+      <div class="field"><label for="pv-sky">Sky</label><input id="pv-sky" type="color" data-edit="stage.sky" value="${esc(stage.sky)}"${dis}></div>
+      <div class="field"><label for="pv-ground">Ground</label><input id="pv-ground" type="color" data-edit="stage.ground" value="${esc(stage.ground)}"${dis}></div>
+    </div>
+    <label class="check small"><input type="checkbox" data-edit="stage.grid"${stage.grid ? " checked" : ""}${dis}><span>Grid on the ground <span class="faint">(never in a capture)</span></span></label>`;
 }

@@ -127,7 +127,7 @@ export function buildObject(obj) {
   } else if (obj.type === "light") {
     g = buildLight(obj);
   } else if (obj.type === "environment") {
-    g = new THREE.Group();
+    g = new THREE.Group(); // the set itself arrives when its file is loaded (Stage.dress)
     g.scale.setScalar(obj.scale);
   } else {
     g = new THREE.Group();
@@ -142,8 +142,35 @@ export function buildObject(obj) {
   return g;
 }
 
+/** Imported sets (glTF), loaded once per asset and shared by every environment that places it. */
+class SetLibrary {
+  constructor(urlOf) {
+    this.urlOf = urlOf;
+    this.loading = new Map(); // asset id -> Promise<THREE.Object3D>
+  }
+
+  get(asset) {
+    if (!this.loading.has(asset)) {
+      this.loading.set(asset, import("three/addons/loaders/GLTFLoader.js").then(({ GLTFLoader }) => new GLTFLoader().loadAsync(this.urlOf(asset)))
+        .then((gltf) => {
+          gltf.scene.traverse((c) => {
+            c.userData.shared = true; // its geometry and materials outlive any one placement
+            if (c.isMesh) { c.castShadow = true; c.receiveShadow = true; }
+          });
+          return gltf.scene;
+        }));
+    }
+    return this.loading.get(asset);
+  }
+}
+
 export class Stage {
-  constructor() {
+  /** `urlOf(asset)` is where an imported set's file is; `onChange` is called when something arrives late. */
+  constructor({ urlOf = null, onChange = () => {}, onError = () => {} } = {}) {
+    this.library = urlOf ? new SetLibrary(urlOf) : null;
+    this.onChange = onChange;
+    this.onError = onError;
+    this.pending = new Set(); // sets still loading, for anyone who must wait for them (captures, exports)
     this.scene = new THREE.Scene();
     this.objects = new THREE.Group();
     this.helpers = new THREE.Group(); // never in a capture
@@ -178,8 +205,36 @@ export class Stage {
       const group = buildObject(obj);
       this.objects.add(group);
       this.built.set(obj.id, { json, group });
+      if (obj.type === "environment") this.dress(group, obj);
     }
     for (const id of [...this.built.keys()]) if (!seen.has(id)) this.remove(id);
+  }
+
+  /** Put an imported set's meshes into its environment group once its file has loaded. */
+  dress(group, obj) {
+    if (!this.library) return;
+    const loading = this.library.get(obj.asset).then((set) => {
+      if (this.built.get(obj.id)?.group !== group) return; // removed or rebuilt meanwhile
+      const copy = set.clone(true);
+      copy.traverse((c) => { c.userData.owner = obj.id; });
+      group.add(copy);
+      this.onChange();
+    }, (err) => {
+      if (this.built.get(obj.id)?.group !== group) return;
+      const placeholder = new THREE.Mesh(new THREE.BoxGeometry(2, 2, 2), new THREE.MeshBasicMaterial({ color: 0xe5484d, wireframe: true }));
+      placeholder.position.y = 1;
+      placeholder.userData.owner = obj.id;
+      group.add(placeholder);
+      this.onError(obj, err);
+      this.onChange();
+    });
+    this.pending.add(loading);
+    loading.finally(() => this.pending.delete(loading));
+  }
+
+  /** Resolves when every set placed so far has loaded (or failed). */
+  async settled() {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
   remove(id) {
@@ -187,8 +242,9 @@ export class Stage {
     if (!had) return;
     had.group.traverse((c) => {
       if (c.isCSS2DObject) c.element.remove();
+      if (c.userData.shared) return;
       if (c.geometry) c.geometry.dispose();
-      if (c.material) c.material.dispose();
+      if (c.material) [].concat(c.material).forEach((m) => m.dispose());
     });
     this.objects.remove(had.group);
     this.built.delete(id);

@@ -54,10 +54,33 @@ def test_every_member_opens_the_editor_and_only_shot_editors_may_change_it(stage
     assert bool(page.find_all("span", data_readonly=True)) is not editable
 
 
-def test_the_page_carries_the_cast_the_aspect_ratio_the_shot_and_the_api(staged, browser, html):
+def test_the_page_carries_the_cast_the_aspect_ratio_the_shot_and_the_api(staged, browser, html, settings):
+    # given two sets imported into the project, one into another, and a reference image of Maya's
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from studio.shots import assets
+    from tests.studio.shots.test_assets import glb
+
+    settings.STUDIO_MAX_ASSET_BYTES = 12345678
+    first = assets.asset_upload(actor=staged.artist, project=staged.project, upload=SimpleUploadedFile("a.glb", glb()),
+                                name="Lamp room")
+    second = assets.asset_upload(actor=staged.artist, project=staged.project,
+                                 upload=SimpleUploadedFile("b.glb", glb()), name="Cliff path")
+    other = factories.make_project(owner=staged.owner, title="Other")
+    assets.asset_upload(actor=staged.owner, project=other, upload=SimpleUploadedFile("c.glb", glb()), name="Not ours")
+    factories.make_reference(staged.maya)
+
     response = browser(staged.artist).get(previz_url(staged))
     data = page_data(html(response))
-    assert data["project"] == {"id": staged.project.pk, "aspect_ratio": 1.85}
+    assert data["project"] == {"id": staged.project.pk, "title": "Team Project", "aspect_ratio": 1.85}
+    assert data["assets"] == [
+        {"id": second.pk, "name": "Cliff path", "url": f"/projects/{staged.project.pk}/media/assets/{second.pk}/",
+         "bytes": len(glb())},
+        {"id": first.pk, "name": "Lamp room", "url": f"/projects/{staged.project.pk}/media/assets/{first.pk}/",
+         "bytes": len(glb())},
+    ]
+    assert data["limits"] == {"asset_bytes": 12345678}
+    assert data["shot_references"] == 1
     assert data["characters"] == [
         {"id": staged.ben.pk, "name": "Ben", "color": "#4f86f7"},
         {"id": staged.maya.pk, "name": "Maya", "color": "#e0a030"},
@@ -73,6 +96,8 @@ def test_the_page_carries_the_cast_the_aspect_ratio_the_shot_and_the_api(staged,
         "capture": f"/api/v1/projects/{staged.project.pk}/takes/capture/",
         "animatic": f"/api/v1/projects/{staged.project.pk}/takes/animatic/",
         "jobs": f"/api/v1/projects/{staged.project.pk}/jobs/",
+        "assets": f"/api/v1/projects/{staged.project.pk}/assets/",
+        "asset_files": f"/projects/{staged.project.pk}/media/assets/",
     }
 
 
