@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from studio.shots import layouts
-from studio.shots.models import LayoutAsset
+from studio.shots.models import LayoutAsset, Shot
 
 from .conftest import in_thread, screenshot
 from .test_previz_live import layout_of, setup_shot, staged_set
@@ -83,6 +83,19 @@ def test_a_camera_move_of_several_keys_is_built_on_the_timeline(open_as, live_ur
     page.click('[data-key-row="1"] [data-goto="1"]')
     expect(page.locator("[data-time]")).to_have_text("0.8s / 3.0s")
     assert page.locator("[data-scrub]").input_value() == "250"
+
+    # someone makes the shot 6 s long (through the API, as the board does): the keys keep their place in the
+    # shot, at twice the seconds
+    status = page.evaluate("""async ([url, version]) => {
+        const csrf = document.querySelector('meta[name="csrf-token"]').content;
+        const r = await fetch(url, {method: "PATCH", body: JSON.stringify({duration: 6}), headers: {
+            "Content-Type": "application/json", "X-CSRFToken": csrf, "If-Match": `"${version}"`}});
+        return r.status;
+    }""", [f"/api/v1/projects/{project.pk}/shots/{shot.pk}/", in_thread(lambda: Shot.objects.get(pk=shot.pk).version)])
+    assert status == 200
+    expect(page.locator("[data-spec-duration]")).to_have_text("6", timeout=8000)
+    expect(page.locator("[data-time]")).to_have_text("1.5s / 6.0s")
+    expect(page.locator('[data-key-row="2"]')).to_contain_text("6.0s")
     assert errors == [], json.dumps(errors)
 
 

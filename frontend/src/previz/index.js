@@ -18,7 +18,7 @@ const data = pageData("previz-data");
 const root = document.querySelector("[data-previz]");
 const $ = (sel) => root.querySelector(sel);
 const editable = data.can_edit;
-const duration = data.shot.duration || 3;
+let duration = data.shot.duration || 3; // seconds; keys are fractions of it, so a new duration keeps the move
 
 const state = {
   doc: null, // the layout as edited here
@@ -293,6 +293,11 @@ function onShotUpdated(message) {
   if (!shot || shot.id !== data.shot.id) return;
   if (shot.lens_mm) $("[data-spec-lens]").textContent = shot.lens_mm;
   if (shot.size) $("[data-spec-size]").textContent = shot.size;
+  if (shot.duration && shot.duration !== duration) {
+    duration = shot.duration;
+    $("[data-spec-duration]").textContent = String(Math.round(duration * 10) / 10);
+    scrubTo(state.time);
+  }
 }
 
 function connect(studio) {
