@@ -26,6 +26,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev frontend
 	$(PY) -m tests.bench.live_latency
+	$(PY) -m tests.bench.previz_editor
 	$(PY) -m tests.bench.yjs_fanout
 	$(PY) -m generation.bench
 

@@ -215,12 +215,13 @@ def write_report(results: dict, env: dict) -> str:
     return "\n".join(lines)
 
 
-def update_doc(section: str) -> Path:
+def update_doc(section: str, *, prefix: str = "live") -> Path:
+    """Replace the ``bench:<prefix>:<slug>`` section of docs/benchmarks.md with ``section`` (or append it)."""
     path = ROOT / "docs" / "benchmarks.md"
     intro = "# Benchmarks\n\nWritten by `make bench`; each section names the machine it ran on.\n"
     text = path.read_text() if path.exists() else intro
     slug = configuration()[0]
-    start, end = f"<!-- bench:live:{slug} -->", f"<!-- /bench:live:{slug} -->"
+    start, end = f"<!-- bench:{prefix}:{slug} -->", f"<!-- /bench:{prefix}:{slug} -->"
     if start in text and end in text:
         text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
     else:
