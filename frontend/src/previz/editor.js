@@ -216,7 +216,7 @@ export class Viewport {
   loop() {
     requestAnimationFrame(this.loop);
     if (this.tick) this.tick();
-    if (!this.dirty) return;
+    if (!this.dirty || !this.layout) return; // nothing to draw before the layout (an empty stage only costs shader compiles)
     this.dirty = false;
     this.render();
   }

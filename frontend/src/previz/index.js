@@ -20,6 +20,9 @@ const $ = (sel) => root.querySelector(sel);
 const editable = data.can_edit;
 let duration = data.shot.duration || 3; // seconds; keys are fractions of it, so a new duration keeps the move
 
+// The layout is asked for first, while three.js sets up: the two overlap.
+let firstLoad = api("GET", data.api.layout);
+
 const state = {
   doc: null, // the layout as edited here
   base: null, // the layout as last saved or received (what `version` is)
@@ -253,7 +256,8 @@ function conflict(message) {
 const autosave = debounce(() => save(), AUTOSAVE_MS);
 
 async function load() {
-  const body = await api("GET", data.api.layout);
+  const body = await (firstLoad || api("GET", data.api.layout));
+  firstLoad = null;
   state.version = body.version;
   state.base = body.layout;
   state.doc = clone(body.layout);

@@ -1,11 +1,12 @@
 // A mannequin: jointed primitives in the character's colour, scaled to its height, in a pose preset.
 
 import * as THREE from "three";
+import { shared } from "./geometry.js";
 
 const H = 1.8; // built at 1.8 m, scaled to the character's height
 
 function limb(length, radius, material) {
-  const mesh = new THREE.Mesh(new THREE.CapsuleGeometry(radius, Math.max(0.01, length - 2 * radius), 4, 10), material);
+  const mesh = new THREE.Mesh(shared(`capsule:${radius}:${length}`, () => new THREE.CapsuleGeometry(radius, Math.max(0.01, length - 2 * radius), 4, 10)), material);
   mesh.position.y = -length / 2;
   mesh.castShadow = true;
   return mesh;
@@ -34,18 +35,18 @@ export function buildMannequin({ color, height, pose }) {
   const dark = new THREE.MeshStandardMaterial({ color: new THREE.Color(color).multiplyScalar(0.6), roughness: 0.7 });
   const p = POSES[pose] || POSES.stand;
 
-  const pelvis = new THREE.Mesh(new THREE.CapsuleGeometry(0.13, 0.12, 4, 10), dark);
+  const pelvis = new THREE.Mesh(shared("pelvis", () => new THREE.CapsuleGeometry(0.13, 0.12, 4, 10)), dark);
   pelvis.rotation.z = Math.PI / 2;
   pelvis.position.y = 0.95;
-  const torso = new THREE.Mesh(new THREE.CapsuleGeometry(0.16, 0.3, 4, 12), skin);
+  const torso = new THREE.Mesh(shared("torso", () => new THREE.CapsuleGeometry(0.16, 0.3, 4, 12)), skin);
   torso.position.y = 1.22;
   torso.scale.set(1, 1, 0.68);
-  const neck = new THREE.Mesh(new THREE.CylinderGeometry(0.045, 0.05, 0.1, 8), skin);
+  const neck = new THREE.Mesh(shared("neck", () => new THREE.CylinderGeometry(0.045, 0.05, 0.1, 8)), skin);
   neck.position.y = 1.5;
-  const head = new THREE.Mesh(new THREE.SphereGeometry(0.105, 20, 16), skin);
+  const head = new THREE.Mesh(shared("head", () => new THREE.SphereGeometry(0.105, 20, 16)), skin);
   head.scale.set(0.92, 1.12, 1);
   head.position.y = 1.64;
-  const nose = new THREE.Mesh(new THREE.ConeGeometry(0.022, 0.05, 8), dark); // shows which way it faces
+  const nose = new THREE.Mesh(shared("nose", () => new THREE.ConeGeometry(0.022, 0.05, 8)), dark); // shows which way it faces
   nose.rotation.x = Math.PI / 2;
   nose.position.set(0, 1.63, 0.11);
   for (const m of [pelvis, torso, neck, head, nose]) { m.castShadow = true; body.add(m); }
@@ -67,7 +68,7 @@ export function buildMannequin({ color, height, pose }) {
     const knee = joint(0, -0.45, 0);
     knee.rotation.x = p.knees[i];
     knee.add(limb(0.44, 0.056, dark));
-    const foot = new THREE.Mesh(new THREE.BoxGeometry(0.09, 0.06, 0.22), dark);
+    const foot = new THREE.Mesh(shared("foot", () => new THREE.BoxGeometry(0.09, 0.06, 0.22)), dark);
     foot.position.set(0, -0.45, 0.05);
     knee.add(foot);
     hip.add(knee);

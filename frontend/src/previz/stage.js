@@ -3,6 +3,7 @@
 
 import * as THREE from "three";
 import { CSS2DObject } from "three/addons/renderers/CSS2DRenderer.js";
+import { shared } from "./geometry.js";
 import { buildMannequin } from "./mannequin.js";
 
 const DEG = Math.PI / 180;
@@ -12,7 +13,7 @@ function std(color, extra = {}) {
 }
 
 function box(w, h, d, material, x = 0, y = 0, z = 0) {
-  const m = new THREE.Mesh(new THREE.BoxGeometry(w, h, d), material);
+  const m = new THREE.Mesh(shared(`box:${w}:${h}:${d}`, () => new THREE.BoxGeometry(w, h, d)), material);
   m.position.set(x, y, z);
   m.castShadow = true;
   m.receiveShadow = true;
@@ -20,7 +21,7 @@ function box(w, h, d, material, x = 0, y = 0, z = 0) {
 }
 
 function cyl(rt, rb, h, material, x = 0, y = 0, z = 0, seg = 14) {
-  const m = new THREE.Mesh(new THREE.CylinderGeometry(rt, rb, h, seg), material);
+  const m = new THREE.Mesh(shared(`cyl:${rt}:${rb}:${h}:${seg}`, () => new THREE.CylinderGeometry(rt, rb, h, seg)), material);
   m.position.set(x, y, z);
   m.castShadow = true;
   return m;
@@ -242,8 +243,8 @@ export class Stage {
     if (!had) return;
     had.group.traverse((c) => {
       if (c.isCSS2DObject) c.element.remove();
-      if (c.userData.shared) return;
-      if (c.geometry) c.geometry.dispose();
+      if (c.userData.shared) return; // an imported set's meshes
+      if (c.geometry && !c.geometry.userData.shared) c.geometry.dispose();
       if (c.material) [].concat(c.material).forEach((m) => m.dispose());
     });
     this.objects.remove(had.group);
