@@ -41,6 +41,28 @@ def gltf_json(glb: bytes) -> dict:
     return json.loads(glb[20:20 + chunk_length])
 
 
+def test_a_piece_dragged_onto_the_stage_lands_where_it_is_dropped(open_as, live_url):
+    _, artist, project, elin, shot = in_thread(setup_shot)
+    page, errors = open_editor(open_as, artist, project, shot)
+    viewport = page.locator("[data-viewport]")
+    box = viewport.bounding_box()
+
+    page.drag_and_drop('[data-add="tree"]', "[data-viewport]", target_position={"x": 260, "y": 420})
+    page.drag_and_drop(f'[data-add-character="{elin.pk}"]', "[data-viewport]", target_position={"x": 520, "y": 380})
+    expect(page.locator("[data-objects] [data-type]")).to_have_count(2)
+    saved(page)
+
+    expected = page.evaluate("(points) => points.map(([x, y]) => window.previz.viewport.groundAt(x, y))",
+                             [[box["x"] + 260, box["y"] + 420], [box["x"] + 520, box["y"] + 380]])
+    objects = layout_of(page, live_url, project, shot)["layout"]["objects"]
+    assert [o["type"] for o in objects] == ["tree", "character"]
+    # where the pointer let go, to a pixel (a few cm at this distance)
+    assert objects[0]["position"] == pytest.approx(expected[0], abs=0.05)
+    assert objects[1]["position"] == pytest.approx(expected[1], abs=0.05)
+    assert abs(expected[0][0] - expected[1][0]) + abs(expected[0][2] - expected[1][2]) > 1
+    assert errors == [], json.dumps(errors)
+
+
 def test_a_camera_move_of_several_keys_is_built_on_the_timeline(open_as, live_url):
     _, artist, project, _, shot = in_thread(setup_shot)
     page, errors = open_editor(open_as, artist, project, shot)

@@ -94,6 +94,21 @@ export class Viewport {
     return hit ? hit.object.userData.owner : null;
   }
 
+  /** The ground point under a pointer at client (x, y), to 1 cm, or null off the ground. */
+  groundAt(x, y) {
+    const r = this.renderer.domElement.getBoundingClientRect();
+    let ndc = new THREE.Vector2(((x - r.left) / r.width) * 2 - 1, -((y - r.top) / r.height) * 2 + 1);
+    const cam = this.view === "lens" ? this.shot : this.director;
+    if (this.view === "lens") { // the lens view draws into the letterboxed frame only
+      const f = this.frameRect();
+      ndc = new THREE.Vector2(((x - r.left - f.x) / f.w) * 2 - 1, -((y - r.top - f.y) / f.h) * 2 + 1);
+    }
+    this.raycaster.setFromCamera(ndc, cam);
+    const p = new THREE.Vector3();
+    if (!this.raycaster.ray.intersectPlane(new THREE.Plane(new THREE.Vector3(0, 1, 0), 0), p) || p.length() > 900) return null;
+    return [Math.round(p.x * 100) / 100, 0, Math.round(p.z * 100) / 100];
+  }
+
   /** Where a new object goes: the ground point at the centre of the view, on a 0.5 m grid, beside what is there. */
   dropPoint() {
     const cam = this.view === "lens" ? this.shot : this.director;

@@ -380,8 +380,7 @@ root.addEventListener("click", (e) => {
   if (t.matches("[data-play]")) return play();
 });
 
-function add(kind, character = null) {
-  const at = viewport ? viewport.dropPoint() : [0, 0, 0];
+function add(kind, character = null, at = viewport ? viewport.dropPoint() : [0, 0, 0]) {
   const obj = makeObject(kind, state.doc, at, character);
   edit((doc) => { doc.objects.push(obj); });
   select(obj.id);
@@ -462,6 +461,27 @@ function setMode(mode) {
   for (const b of root.querySelectorAll("[data-mode]")) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
   viewport?.setMode(mode);
 }
+
+// Drag a character, a set piece or a light from the left panel onto the stage: it lands where it is dropped.
+root.addEventListener("dragstart", (e) => {
+  const t = e.target.closest?.("[data-add], [data-add-character]");
+  if (!t || !editable) return;
+  e.dataTransfer.setData("application/x-previz", JSON.stringify(t.dataset.add ? { add: t.dataset.add } : { character: t.dataset.addCharacter }));
+  e.dataTransfer.effectAllowed = "copy";
+});
+$("[data-viewport]").addEventListener("dragover", (e) => {
+  if (editable && e.dataTransfer.types.includes("application/x-previz")) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }
+});
+$("[data-viewport]").addEventListener("drop", (e) => {
+  const raw = e.dataTransfer.getData("application/x-previz");
+  if (!raw || !viewport || !editable) return;
+  e.preventDefault();
+  const at = viewport.groundAt(e.clientX, e.clientY);
+  if (!at) { toast("Drop it on the ground.", "info"); return; }
+  const what = JSON.parse(raw);
+  if (what.character) add(null, data.characters.find((c) => String(c.id) === what.character), at);
+  else add(what.add, null, at);
+});
 
 // --- Timeline --------------------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ export function objectList(layout, selected, editable) {
 
 export function castButtons(characters) {
   if (!characters.length) return '<p class="faint small">No characters in the cast yet.</p>';
-  return characters.map((c) => `<button type="button" class="chip" style="--c:${esc(c.color)}" data-add-character="${c.id}"><span class="dot"></span>${esc(c.name)}</button>`).join("");
+  return characters.map((c) => `<button type="button" class="chip" draggable="true" style="--c:${esc(c.color)}" data-add-character="${c.id}" title="Click to add, or drag onto the stage"><span class="dot"></span>${esc(c.name)}</button>`).join("");
 }
 
 /** The project's imported sets, each a button that places it. */
@@ -58,7 +58,7 @@ export function setButtons(assets) {
 
 export function palette() {
   return [...SET_PIECES, "sun", "practical"].map((k) => `
-    <button type="button" class="pv-piece" data-add="${k}" title="Add a ${esc(PIECE_LABELS[k].toLowerCase())}">${icon(k)}<span>${esc(PIECE_LABELS[k])}</span></button>`).join("");
+    <button type="button" class="pv-piece" draggable="true" data-add="${k}" title="Add a ${esc(PIECE_LABELS[k].toLowerCase())} (or drag it onto the stage)">${icon(k)}<span>${esc(PIECE_LABELS[k])}</span></button>`).join("");
 }
 
 function num(label, path, value, { step = 0.1, min, max, unit = "" } = {}) {
