@@ -152,3 +152,25 @@ def test_animatic_frames_of_different_sizes_are_refused(blocked, api, snapshot):
     assert response.status_code == 400
     assert response.json() == {"frames": ["Frame 3 is 32×32; the first is 64×36. They must match."]}
     assert snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("tiny_models")
+def test_generate_from_the_layout_may_start_from_the_colour_render_too(board, api):
+    # given a capture of the layout
+    layouts.layout_save(actor=board.artist, shot=board.shot, data=empty_layout(focal_mm=50), base_version=0)
+    captured = capture(api, board.artist, board).json()
+    capture_take = Take.objects.get(pk=captured["id"])
+
+    # when a depth-guided job starts from its colour render as well (depth ControlNet over image-to-image)
+    response = api(board.artist).post(jobs_url(board.project), {
+        "shot": board.shot.pk, "depth_take": captured["id"], "init_take": captured["id"], "strength": 0.6,
+        "width": 64, "height": 64, "steps": 2}, format="json")
+    assert response.status_code == 201, response.json()
+    GenerationWorker(worker_id="w", batch=True, interval=0).run()
+
+    # then the take was made from both, and says so
+    job = GenerationJob.objects.get(pk=response.json()["id"])
+    assert (job.status, job.request["depth_image"], job.request["init_image"], job.request["strength"]) == (
+        "succeeded", capture_take.depth.name, capture_take.media.name, 0.6)
+    assert (job.take.layout_version, job.take.provenance["mode"]) == (1, "depth")
