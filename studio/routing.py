@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from studio.live.consumers import ProjectConsumer, ScriptConsumer
+from studio.projects.consumers import ProjectConsumer
+from studio.screenplay.consumers import ScriptConsumer
 
 websocket_urlpatterns = [
     path("ws/projects/<int:project_id>/", ProjectConsumer.as_asgi()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from contextlib import contextmanager
 
 import pytest
@@ -124,7 +125,18 @@ async def _drain(layer, channel) -> list[dict]:
             message = await asyncio.wait_for(layer.receive(channel), timeout=0.05)
         except TimeoutError:
             return events
-        events.append(message["event"])
+        events.append(json.loads(json.dumps(message["event"])))  # as it travels on Redis: JSON, or it fails
+
+
+@pytest.fixture
+def run():
+    """``await run(fn, **kwargs)``: call sync code (services, ORM) from an async test."""
+    from channels.db import database_sync_to_async
+
+    async def call(fn, *args, **kwargs):
+        return await database_sync_to_async(fn)(*args, **kwargs)
+
+    return call
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
-from studio.live.events import CharacterData, ReferenceData
 from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
 
 from . import selectors, services
+from .events import CharacterData, ReferenceData
 from .models import Character, ReferenceImage
 
 

@@ -7,19 +7,20 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
+from studio.core.files import delete_files, delete_files_on_commit
 from studio.core.images import clean_image_upload
 from studio.core.services import apply_changes, validate
-from studio.live import events
-from studio.live.events import CharacterData, UserRef
+from studio.live.events import UserRef
 from studio.projects.access import authorize
 from studio.projects.models import Project
 from studio.projects.permissions import Capability
 
+from . import events
+from .events import CharacterData
 from .models import CHARACTER_COLORS, Character, DismissedCue, ReferenceImage
 
 MAX_ALIASES = 20
@@ -169,7 +170,7 @@ def reference_add(*, actor, character: Character, upload, caption: str = "") -> 
         ref.save()
         _references_changed(character, actor=actor)
     except Exception:
-        _delete_files(written)  # the row is not there: neither should its files be
+        delete_files(written)  # the row is not there: neither should its files be
         raise
     return ref
 
@@ -199,17 +200,8 @@ def reference_files(references: Iterable[ReferenceImage]) -> list[str]:
 
 
 def project_reference_files(project: Project) -> list[str]:
+    """The reference images of a project being deleted (``projects.hooks.project_files``)."""
     return reference_files(ReferenceImage.objects.filter(character__project=project))
-
-
-def delete_files_on_commit(names: list[str]) -> None:
-    if names:
-        transaction.on_commit(lambda: _delete_files(names), robust=True)
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
 
 
 @transaction.atomic
@@ -242,3 +234,51 @@ def character_dismiss(*, actor, character: Character) -> None:
     character.delete()
     delete_files_on_commit(files)
     events.publish(event)
+
+
+# --- Suggestions from the script -----------------------------------------------------
+
+
+def _display_name(cue: str) -> str:
+    """ELIN → Elin, THE STRANGER → The Stranger; a cue written in mixed case (McCLANE) stays as it is."""
+    return cue.title() if cue.isupper() else cue
+
+
+def suggestions_sync(*, actor, project: Project, cues: list[str], in_use: set[str]) -> None:
+    """The script's cues that name nobody in the cast become suggested characters; suggestions whose cue no
+    script uses any more (``in_use``: every cue of the project, casefolded) go, unless a shot has them.
+
+    Called by the screenplay when a script's text settles, in its transaction: the actor is whoever made the
+    last edit (None for the server's own edits), and must be allowed to change the cast when there is one.
+    A cue is suggested once, under the cast's own rules (a name of at most 120 characters that no character
+    answers to); a cue someone dismissed is never suggested again.
+    """
+    if actor is not None:
+        authorize(actor=actor, project=project, capability=Capability.EDIT_CAST)
+    ref = UserRef.of(actor) if actor else None
+    cast = list(Character.objects.select_for_update().filter(project=project))
+    known = {name.casefold() for c in cast for name in c.names}
+    dismissed = {n.casefold() for n in DismissedCue.objects.filter(project=project).values_list("name", flat=True)}
+    used_colors = [c.color for c in cast]
+    for cue in cues:
+        name = _display_name(cue.strip())[:120]
+        key = name.casefold()
+        if not name or key in known or cue.casefold() in known or cue.casefold() in dismissed:
+            continue
+        character = Character(project=project, name=name, suggested=True, color=next_color_after(used_colors))
+        validate(character, exclude=["project"])
+        character.save()
+        used_colors.append(character.color)
+        known.add(key)
+        events.publish(events.CharacterCreated(project_id=project.pk, actor=ref,
+                                               character=CharacterData.of(character)))
+    for character in cast:
+        if not character.suggested or any(n.casefold() in in_use for n in character.names):
+            continue
+        if character.shots.exists():
+            continue
+        files = reference_files(character.references.all())
+        event = events.CharacterDeleted(project_id=project.pk, actor=ref, id=character.pk, name=character.name)
+        character.delete()
+        delete_files_on_commit(files)
+        events.publish(event)

@@ -1,7 +1,10 @@
-"""Serving a stored file to someone the view already let in (a project member): never public media."""
+"""Stored files: serving one to someone the view already let in (a project member), never as public media;
+deleting files once the transaction that dropped their rows commits."""
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse, Http404
 
 
@@ -15,3 +18,16 @@ def private_file_response(file, *, content_type: str | None = None) -> FileRespo
     response["Cache-Control"] = "private, max-age=86400, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def delete_files_on_commit(names: list[str]) -> None:
+    """Delete the stored files once the current transaction commits (a rollback keeps them)."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: delete_files(names), robust=True)
+
+
+def delete_files(names: list[str]) -> None:
+    """Delete stored files now (files written for a row that was never saved)."""
+    for name in names:
+        default_storage.delete(name)

@@ -1,7 +1,8 @@
 """Presence: who has a project open right now, one row per open websocket.
 
 Rows live in the database, not in a process, so every Daphne process sees the
-same people; a row whose heartbeat stopped (its process died) expires.
+same people; a row whose heartbeat stopped (its process died) expires. Live sits under the apps
+(they publish through it), so it names the project model by its label rather than importing it.
 """
 
 from __future__ import annotations
@@ -9,12 +10,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from studio.projects.models import Project
-
 
 class PresenceConnection(models.Model):
     channel_name = models.CharField(max_length=255, unique=True)
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     focus_shot = models.BigIntegerField(null=True, blank=True, help_text="The shot this connection is looking at.")
     connected_at = models.DateTimeField(auto_now_add=True)

@@ -9,10 +9,11 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
 from studio.core.api import DataSerializer, StrictInput, validated
-from studio.live.events import MemberData, ProjectData, UserRef
+from studio.live.events import UserRef
 
 from . import permissions, selectors, services
 from .access import membership_or_404, require_capability
+from .events import MemberData, ProjectData
 from .models import Membership, Project
 from .permissions import Capability, Role
 

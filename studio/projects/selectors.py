@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from . import hooks
 from .models import Membership, Project
 
 
@@ -25,28 +26,23 @@ def role_of(*, user, project: Project) -> str | None:
     return Membership.objects.filter(user=user, project=project).values_list("role", flat=True).first()
 
 
-def _count(model_path: str, **filters) -> Subquery:
-    from django.apps import apps
-
-    model = apps.get_model(model_path)
-    counted = (
-        model.objects.filter(**filters).order_by().values("project").annotate(n=Count("pk")).values("n")
-    )
+def count_of(queryset: QuerySet, project_field: str = "project") -> Coalesce:
+    """How many rows of ``queryset`` belong to the project of the outer query (0 when none): what the apps
+    register as ``hooks.project_count``."""
+    counted = (queryset.filter(**{project_field: OuterRef("pk")}).order_by().values(project_field)
+               .annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def projects_for(*, user) -> QuerySet[Project]:
-    """Projects the user is a member of, with their role and a few counts for the project list."""
+    """Projects the user is a member of, with their role and counts for the project list: its members, and
+    what the apps built on projects count (``hooks.project_count``: scenes, shots, characters)."""
     mine = Membership.objects.filter(project=OuterRef("pk"), user=user)
+    counts = {f"{name}_count": fn() for name, fn in hooks.counts().items()}
     return (
         Project.objects.filter(memberships__user=user)
-        .annotate(
-            my_role=Subquery(mine.values("role")[:1]),
-            member_count=_count("projects.Membership", project=OuterRef("pk")),
-            scene_count=_count("screenplay.Scene", project=OuterRef("pk")),
-            shot_count=_count("shots.Shot", project=OuterRef("pk")),
-            character_count=_count("cast.Character", project=OuterRef("pk")),
-        )
+        .annotate(my_role=Subquery(mine.values("role")[:1]), member_count=count_of(Membership.objects.all()),
+                  **counts)
         .order_by("-updated_at", "-id")
     )
 

@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from studio.core.errors import Conflict
+from studio.core.files import delete_files_on_commit
 from studio.core.services import apply_changes, validate
-from studio.live import events
-from studio.live.events import MemberData, ProjectData, UserRef
+from studio.live.events import UserRef
 
+from . import events, hooks
 from .access import authorize
+from .events import MemberData, ProjectData
 from .models import Membership, Project
 from .permissions import Capability, Role
 
@@ -35,9 +37,8 @@ PROJECT_FIELDS = ("title", "logline", "format", "aspect_ratio", "frame_rate", "s
 def project_create(*, actor, title: str, logline: str = "", format: str = Project.Format.SHORT,
                    aspect_ratio: str = Project.AspectRatio.SCOPE, frame_rate: Decimal = Decimal("24"),
                    style_prompt: str = "") -> Project:
-    """Create a project with the actor as its owner and an empty script to write in."""
-    from studio.screenplay.models import Script
-
+    """Create a project with the actor as its owner; the apps built on projects add what a new project
+    starts with (``hooks.on_project_created``: the screenplay gives it an empty script to write in)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("Log in to create a project.")
     project = Project(
@@ -47,7 +48,8 @@ def project_create(*, actor, title: str, logline: str = "", format: str = Projec
     validate(project, exclude=["created_by"])
     project.save()
     Membership.objects.create(project=project, user=actor, role=Role.OWNER, invited_by=None)
-    Script.objects.create(project=project, title=project.title)
+    for hook in hooks.created_hooks():
+        hook(actor=actor, project=project)
     return project
 
 
@@ -69,12 +71,11 @@ def project_update(*, actor, project: Project, changes: ProjectChanges) -> Proje
 
 @transaction.atomic
 def project_delete(*, actor, project: Project) -> None:
-    """Delete the project with everything in it, its uploaded files included (once the delete commits)."""
-    from studio.cast.services import delete_files_on_commit, project_reference_files
-
+    """Delete the project with everything in it, its stored files included (once the delete commits: each
+    app names its files through ``hooks.project_files``)."""
     authorize(actor=actor, project=project, capability=Capability.DELETE_PROJECT)
     event = events.ProjectDeleted(project_id=project.pk, actor=UserRef.of(actor), id=project.pk, title=project.title)
-    files = project_reference_files(project)
+    files = [name for hook in hooks.files_hooks() for name in hook(project)]
     project.delete()
     delete_files_on_commit(files)
     events.publish(event)

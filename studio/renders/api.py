@@ -15,12 +15,12 @@ from rest_framework.response import Response
 
 from studio.core.api import DataSerializer, StrictInput, validated
 from studio.core.files import private_file_response
-from studio.live.events import JobData, TakeData
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
 from studio.shots.models import Shot
 
 from . import prompt, runtime, selectors, services
+from .events import JobData, TakeData
 from .models import GenerationJob, Take
 
 

@@ -112,3 +112,17 @@ def probe_video(path: str) -> dict:
     frames, _seconds = imageio_ffmpeg.count_frames_and_secs(path)
     return {"width": width, "height": height, "frames": frames, "fps": float(meta.get("fps") or 0),
             "first_frame": frame}
+
+
+def project_render_files(project) -> list[str]:
+    """The stored files of a project being deleted (``projects.hooks.project_files``): its takes (media,
+    thumbnails, depth maps) and the images given to its jobs (kept under ``inputs/<project>/``)."""
+    from .models import GenerationJob, Take
+
+    names = [name for row in Take.objects.filter(project=project).values_list("media", "thumbnail", "depth")
+             for name in row if name]
+    prefix = f"inputs/{project.pk}/"
+    for request in GenerationJob.objects.filter(project=project).values_list("request", flat=True):
+        names += [value for key in ("init_image", "depth_image", "first_frame")
+                  if isinstance(value := (request or {}).get(key), str) and value.startswith(prefix)]
+    return sorted(set(names))

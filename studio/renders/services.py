@@ -30,14 +30,14 @@ from generation.requests import ClipRequest, FrameRequest
 from generation.requests import validate as validate_request
 from studio.core.errors import Conflict, QuotaExceeded
 from studio.core.images import clean_image_upload
-from studio.live import events
-from studio.live.events import JobData, TakeData, UserRef
+from studio.live.events import UserRef
 from studio.projects.access import authorize
 from studio.projects.models import Project
 from studio.projects.permissions import Capability
 from studio.shots.models import LayoutVersion, Shot
 
-from . import media, prompt, queue, runtime
+from . import events, media, prompt, queue, runtime
+from .events import JobData, TakeData
 from .models import GenerationJob, Take, input_path
 
 Status = GenerationJob.Status

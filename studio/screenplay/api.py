@@ -15,12 +15,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
-from studio.live.events import RevisionData, SceneData
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
 
 from . import selectors, services
 from .compare import compare
+from .events import RevisionData, SceneData
 from .models import Scene, Script, ScriptRevision
 
 

@@ -5,3 +5,13 @@ class ScreenplayConfig(AppConfig):
     name = "studio.screenplay"
     label = "screenplay"
     verbose_name = "Screenplay"
+
+    def ready(self):
+        from studio.projects import hooks
+        from studio.projects.selectors import count_of
+
+        from . import services
+        from .models import Scene
+
+        hooks.on_project_created(services.first_script_create)
+        hooks.project_count("scene", lambda: count_of(Scene.objects.all()))

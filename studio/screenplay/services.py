@@ -8,19 +8,21 @@ from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
 from studio.core.ordering import check_complete_order
 from studio.core.services import apply_changes, validate
-from studio.live import events, yrooms
-from studio.live.events import RevisionData, SceneData, ScriptData, UserRef
+from studio.live.events import UserRef
+from studio.projects import permissions
 from studio.projects.access import authorize
 from studio.projects.models import Project
 from studio.projects.permissions import Capability
+from studio.projects.selectors import role_of
 
-from . import collab
+from . import collab, events, rooms
+from .events import RevisionData, SceneData, ScriptData
 from .models import Scene, Script, ScriptRevision, ScriptUpdate
 
 # --- Scripts --------------------------------------------------------------
@@ -29,6 +31,11 @@ from .models import Scene, Script, ScriptRevision, ScriptUpdate
 class ScriptChanges(TypedDict, total=False):
     title: str
     fountain: str
+
+
+def first_script_create(*, actor, project: Project) -> Script:
+    """A new project starts with an empty script named after it (``projects.hooks.on_project_created``)."""
+    return Script.objects.create(project=project, title=project.title)
 
 
 @transaction.atomic
@@ -73,7 +80,7 @@ def _set_text(script: Script, text: str, *, actor) -> bool:
     if update is None:
         return False
     collab.append_update(script.pk, update, author_id=actor.pk if actor else None)
-    transaction.on_commit(partial(yrooms.relay_update, script.pk, update), robust=True)
+    transaction.on_commit(partial(rooms.relay_update, script.pk, update), robust=True)
     _settle(script, text, actor=actor)
     return True
 
@@ -93,6 +100,8 @@ def script_text_settled(*, script_id: int) -> bool:
         return False
     last = ScriptUpdate.objects.filter(script_id=script_id).order_by("-id").select_related("author").first()
     actor = last.author if last else None
+    if actor is not None and not permissions.can(role_of(user=actor, project=script.project), Capability.EDIT_SCRIPT):
+        actor = None  # the edit was allowed when it was made; its author has since left: the studio settles it
     _settle(script, text, actor=actor)
     events.publish(events.ScriptUpdated(
         project_id=script.project_id, actor=UserRef.of(actor) if actor else None, script=ScriptData.of(script),
@@ -117,12 +126,10 @@ def _settle(script: Script, text: str, *, actor) -> None:
 def script_delete(*, actor, script: Script) -> None:
     """Delete a script with its scenes; not one whose scenes have shots, nor the project's last script."""
     authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
-    from studio.shots.models import Shot
-
     Project.objects.select_for_update().get(pk=script.project_id)
     if Script.objects.filter(project_id=script.project_id).count() == 1:
         raise Conflict("A project keeps at least one script; this is its last.")
-    shots = Shot.objects.filter(scene__script=script).count()
+    shots = script.scenes.aggregate(n=Count("shots"))["n"]  # the shots app hangs its shots on scenes
     if shots:
         raise Conflict(f"This script's scenes have {shots} shot(s); delete or move them before the script.")
     event = events.ScriptDeleted(project_id=script.project_id, actor=UserRef.of(actor), id=script.pk)

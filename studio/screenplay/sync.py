@@ -2,20 +2,21 @@
 
 Called in the transaction that settles a script's text (``services._settle``), with the script row
 locked. Scenes parsed from the script keep their identity through edits (``reconcile.match``); one
-taken out of the script is deleted, or, if it has shots, kept as omitted with its shots orphaned; one
-merged into another hands its shots over. Cue names that are nobody in the cast become suggested
-characters. Every change is published as the usual scene and character events.
+taken out of the script (its heading deleted, whatever became of its text) is deleted, or, if it has
+shots, kept as omitted with its shots orphaned: a script edit never moves a shot to another scene.
+Cue names that are nobody in the cast become suggested characters, through the cast's own service.
+Every change is published as the usual scene and character events.
 """
 
 from __future__ import annotations
 
 from django.db.models import Count
 
-from studio.cast.models import Character, DismissedCue
-from studio.live import events
-from studio.live.events import CharacterData, SceneData, ScenesReordered, UserRef
+from studio.cast import services as cast_services
+from studio.live.events import UserRef
 
-from . import reconcile
+from . import events, reconcile
+from .events import SceneData, ScenesReordered
 from .fountain import SceneBlock, Screenplay
 from .models import Scene, Script
 
@@ -79,10 +80,10 @@ def sync_scenes(script: Script, screenplay: Screenplay, *, actor) -> None:
                                                    scene=SceneData.of(scene), changed=changed))
         scripted.append(scene)
 
-    for old_id, position in matching.merged.items():
-        _hand_over_shots(by_id[old_id], scripted[position], actor=actor)
+    # A scene whose text now sits inside another (its heading was deleted) is gone from the script like any
+    # other: its shots stay its own, orphaned, and are never moved into a neighbour by a script edit.
     omitted = []
-    for old_id in matching.gone:
+    for old_id in sorted([*matching.gone, *matching.merged], key=lambda pk: by_id[pk].order):
         scene = by_id[old_id]
         if scene.shot_count and not scene.omitted:
             scene.omitted = True
@@ -95,17 +96,6 @@ def sync_scenes(script: Script, screenplay: Screenplay, *, actor) -> None:
         else:
             _delete_scene(scene, ref)
     _reorder(script, scripted + omitted, ref)
-
-
-def _hand_over_shots(source: Scene, target: Scene, *, actor) -> None:
-    """A scene merged into another: its shots follow its text, after the target's own."""
-    from studio.shots.services import reorder_shots
-
-    moving = list(source.shots.order_by("order", "id").values_list("pk", flat=True))
-    if moving:
-        staying = list(target.shots.order_by("order", "id").values_list("pk", flat=True))
-        reorder_shots(actor=actor, scene=target, shot_ids=staying + moving)
-    _delete_scene(source, UserRef.of(actor) if actor else None)
 
 
 def _delete_scene(scene: Scene, ref) -> None:
@@ -127,45 +117,20 @@ def _reorder(script: Script, ordered: list[Scene], ref) -> None:
         events.publish(ScenesReordered(project_id=script.project_id, actor=ref, script=script.pk, scenes=final))
 
 
-def _display_name(cue: str) -> str:
-    """ELIN → Elin, THE STRANGER → The Stranger; a cue written in mixed case (McCLANE) stays as it is."""
-    return cue.title() if cue.isupper() else cue
-
-
-def sync_characters(script: Script, screenplay: Screenplay, *, actor) -> None:
-    """Cues that name nobody in the cast become suggested characters; suggestions whose cue is gone go."""
-    project_id = script.project_id
-    ref = UserRef.of(actor) if actor else None
-    cast = list(Character.objects.filter(project_id=project_id))
-    known = {name.casefold(): c for c in cast for name in c.names}
-    dismissed = {n.casefold() for n in DismissedCue.objects.filter(project_id=project_id).values_list("name",
-                                                                                                       flat=True)}
-    written = {}  # each cue as first written (McCLANE stays McCLANE)
+def cues_of(screenplay: Screenplay) -> list[str]:
+    """The script's character cues, each as first written (McCLANE stays McCLANE), in order of appearance."""
+    written = {}
     for element in screenplay.elements:
         if element.kind == "character" and element.name:
             written.setdefault(element.name.casefold(), element.name)
-    cues = {info.name.casefold(): written.get(info.name.casefold(), info.name) for info in screenplay.characters()}
-    used_colors = [c.color for c in cast]
-    for key, cue in cues.items():
-        if key in known or key in dismissed:
-            continue
-        from studio.cast.services import next_color_after
+    return [written.get(info.name.casefold(), info.name) for info in screenplay.characters()]
 
-        character = Character.objects.create(project_id=project_id, name=_display_name(cue)[:120], suggested=True,
-                                             color=next_color_after(used_colors))
-        used_colors.append(character.color)
-        known[key] = character
-        events.publish(events.CharacterCreated(project_id=project_id, actor=ref,
-                                               character=CharacterData.of(character)))
-    other_cues = _cues_of_other_scripts(script)
-    for character in cast:
-        if not character.suggested or any(n.casefold() in cues or n.casefold() in other_cues for n in character.names):
-            continue
-        if character.shots.exists():
-            continue
-        event = events.CharacterDeleted(project_id=project_id, actor=ref, id=character.pk, name=character.name)
-        character.delete()
-        events.publish(event)
+
+def sync_characters(script: Script, screenplay: Screenplay, *, actor) -> None:
+    """The cast keeps its suggestions in step with the cues of every script (``cast.services``)."""
+    cues = cues_of(screenplay)
+    in_use = {cue.casefold() for cue in cues} | _cues_of_other_scripts(script)
+    cast_services.suggestions_sync(actor=actor, project=script.project, cues=cues, in_use=in_use)
 
 
 def _cues_of_other_scripts(script: Script) -> set[str]:

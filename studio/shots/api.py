@@ -12,12 +12,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
-from studio.live.events import ShotData
 from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
 from . import assets, layouts, selectors, services
+from .events import ShotData
 from .models import LayoutAsset, Shot, ShotLayout
 
 

@@ -5,3 +5,13 @@ class ShotsConfig(AppConfig):
     name = "studio.shots"
     label = "shots"
     verbose_name = "Shots"
+
+    def ready(self):
+        from studio.projects import hooks
+        from studio.projects.selectors import count_of
+
+        from . import assets
+        from .models import Shot
+
+        hooks.project_count("shot", lambda: count_of(Shot.objects.all()))
+        hooks.project_files(assets.project_asset_files)

@@ -88,3 +88,8 @@ def asset_upload(*, actor, project, upload, name: str = "") -> LayoutAsset:
     asset.file.save(f"set.{kind}", upload, save=False)
     asset.save()
     return asset
+
+
+def project_asset_files(project) -> list[str]:
+    """The imported sets of a project being deleted (``projects.hooks.project_files``)."""
+    return [name for name in LayoutAsset.objects.filter(project=project).values_list("file", flat=True) if name]

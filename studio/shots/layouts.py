@@ -18,12 +18,13 @@ from django.db import transaction
 from studio.cast.models import Character
 from studio.core.concurrency import ANY_VERSION
 from studio.core.errors import Conflict
-from studio.live import events
-from studio.live.events import ShotData, UserRef
+from studio.live.events import UserRef
 from studio.projects.access import authorize
 from studio.projects.permissions import Capability
 
+from . import events
 from . import layout as schema
+from .events import ShotData
 from .models import LayoutAsset, LayoutVersion, Shot, ShotLayout
 
 

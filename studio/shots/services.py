@@ -16,14 +16,14 @@ from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict, StaleVersion
 from studio.core.ordering import check_complete_order
 from studio.core.services import apply_changes, validate
-from studio.live import events
-from studio.live.events import SceneOrder, ShotData, UserRef
+from studio.live.events import UserRef
 from studio.projects import permissions
 from studio.projects.access import authorize
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
-from . import layouts
+from . import events, layouts
+from .events import SceneOrder, ShotData
 from .models import Shot
 
 Status = Shot.Status

@@ -18,32 +18,28 @@ from rest_framework.authtoken.models import Token
 
 from studio.cast import selectors as cast_selectors
 from studio.cast import services as cast_services
+from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
 from studio.core.errors import Conflict, StaleVersion
 from studio.core.files import private_file_response
-from studio.live.events import (
-    CharacterData,
-    JobData,
-    MemberData,
-    ProjectData,
-    SceneData,
-    ScriptData,
-    ShotData,
-    UserRef,
-)
+from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
+from studio.projects.events import MemberData, ProjectData
 from studio.projects.models import Membership, Project
 from studio.projects.permissions import Capability, Role
 from studio.renders import prompt as prompts
 from studio.renders import runtime
 from studio.renders import selectors as render_selectors
 from studio.renders.api import model_rows, take_file_response
+from studio.renders.events import JobData
 from studio.renders.models import GenerationJob, Take
 from studio.screenplay import selectors as screenplay_selectors
 from studio.screenplay import services as script_services
 from studio.screenplay.compare import compare
+from studio.screenplay.events import SceneData, ScriptData
 from studio.screenplay.models import Script, ScriptRevision
 from studio.shots import selectors as shot_selectors
+from studio.shots.events import ShotData
 from studio.shots.models import LayoutAsset, Shot
 
 from .access import page_context, project_page

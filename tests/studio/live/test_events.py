@@ -18,8 +18,7 @@ from studio.projects.models import Membership
 from studio.screenplay import services as screenplay_services
 from studio.shots import services as shot_services
 from tests import factories
-
-from .conftest import close_code, joined, next_event
+from tests.sockets import close_code, joined, next_event
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

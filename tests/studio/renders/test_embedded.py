@@ -14,8 +14,7 @@ from websockets.sync.client import connect
 
 from studio.renders.models import GenerationJob, Take
 from tests.servers import Daphne
-
-from ..live.test_script_processes import cookie_for
+from tests.sockets import cookie_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("tiny_models")]
 

@@ -76,10 +76,10 @@ EDITS = {
         lambda: script_text(ROCK, SHORE),
         [("ROCK", "1", "SKARV ROCK", False), ("SHORE", "2", "SHORE", False), ("LAMP", "2", "LAMP ROOM", True)],
         {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "SHORE"}),
-    "merge two scenes (the second's shot follows its text)": (
+    "delete a heading (its text joins the scene above; its shot stays its own, orphaned)": (
         lambda: script_text(ROCK, LAMP + "\n" + SHORE.split("\n", 2)[2]),
-        [("ROCK", "1", "SKARV ROCK", False), ("LAMP", "2", "LAMP ROOM", False)],
-        {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "LAMP"}),
+        [("ROCK", "1", "SKARV ROCK", False), ("LAMP", "2", "LAMP ROOM", False), ("SHORE", "3", "SHORE", True)],
+        {"ROCK": "ROCK", "LAMP": "LAMP", "SHORE": "SHORE"}),
 }
 
 

@@ -10,15 +10,14 @@ from channels.testing import WebsocketCommunicator
 from pycrdt import Doc
 
 from studio.asgi import application
-from studio.live import yrooms
 from studio.projects import services as project_services
 from studio.projects.models import Membership
-from studio.screenplay import collab
+from studio.screenplay import collab, rooms
 from studio.screenplay import services as script_services
 from studio.screenplay.models import Script, ScriptUpdate
 from tests import factories
+from tests.sockets import ORIGIN, close_code, session_cookie
 
-from .conftest import ORIGIN, close_code, session_cookie
 from .yclient import CommunicatorTransport, YClient
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -148,7 +147,7 @@ async def test_three_clients_editing_at_once_some_offline_converge_to_what_the_s
     assert len(values) == 1, values
     for _, communicator in clients:
         await communicator.disconnect()
-    assert yrooms.open_room(world.script.pk) is None  # the room closed with its last client
+    assert rooms.open_room(world.script.pk) is None  # the room closed with its last client
 
     fresh, fresh_socket = await join(world, world.theo)  # a new room, rebuilt from the database
     assert fresh.value == values.pop()
@@ -169,7 +168,7 @@ async def test_a_viewers_edits_are_dropped_counted_and_never_relayed(world, run)
 
     assert june.value == OPENING
     assert await run(log_count, world.script) == logged
-    assert yrooms.open_room(world.script.pk).stats.dropped_read_only == 1
+    assert rooms.open_room(world.script.pk).stats.dropped_read_only == 1
     # the viewer still receives the writers' edits
     await june.insert(0, "FADE IN:\n\n")
     await pump(sam, sam_socket)
@@ -324,7 +323,7 @@ async def test_the_log_is_compacted_into_the_snapshot_and_nothing_is_lost(world,
     await pump(june, june_socket, quiet=0.3)
 
     assert await run(log_count, world.script) == 0
-    assert yrooms.open_room(world.script.pk).stats.compactions == 1
+    assert rooms.open_room(world.script.pk).stats.compactions == 1
     await june.insert(0, "four ")
     await june_socket.disconnect()
     assert await run(lambda: collab.doc_text(collab.load_doc(world.script.pk))) == "four three two one " + OPENING

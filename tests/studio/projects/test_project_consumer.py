@@ -11,8 +11,7 @@ from rest_framework.authtoken.models import Token
 from studio.live import presence
 from studio.live.models import PresenceConnection
 from tests import factories
-
-from .conftest import close_code, joined, next_event, open_socket
+from tests.sockets import close_code, joined, next_event, open_socket
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,4 @@
-"""Yjs rooms: one shared document per script per process.
+"""Yjs rooms: one shared document per script per process (the script socket is ``consumers.ScriptConsumer``).
 
 A room holds the script's document for the sockets of this process. An update from a client is
 applied, appended to the database log, and only then relayed: to the sockets here directly, and to
@@ -30,7 +30,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from pycrdt import Decoder, Doc, Encoder, create_awareness_message, create_update_message, merge_updates
 
-from studio.screenplay import collab
+from . import collab
 
 log = logging.getLogger(__name__)
 

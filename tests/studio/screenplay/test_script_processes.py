@@ -8,29 +8,18 @@ import time
 
 import pytest
 import websockets
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from studio.screenplay import collab
 from studio.screenplay import services as script_services
 from tests import factories
 from tests.servers import Daphne
+from tests.sockets import cookie_for
 
 from .yclient import YClient
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 OPENING = "INT. LAMP ROOM - NIGHT\n\nElin trims the wick.\n"
-
-
-def cookie_for(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 @pytest.fixture

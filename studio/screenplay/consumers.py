@@ -1,111 +1,33 @@
-"""The websockets: ``/ws/projects/<id>/`` (project events, presence) and ``/ws/scripts/<id>`` (Yjs).
+"""``/ws/scripts/<id>``: the y-websocket protocol over a script's shared document (see ``rooms``).
 
-The project websocket:
-
-Thin by design: it admits members, relays the project's events, and reports
-presence. Everything it writes goes through ``presence``; every ORM call goes
-through ``database_sync_to_async``.
-
-Close codes: 4401 not logged in, 4404 not a member (or no such project),
-4403 removed from the project while connected, 4400 a malformed frame.
+Close codes: 4401 not logged in, 4404 not a member (or no such script), 4403 removed from the project,
+4400 a malformed frame, 4413 a frame over the size limit, 4429 too many messages.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from pycrdt import Decoder, YMessageType, YSyncMessageType, create_sync_message, write_message
 
+from studio.live.events import project_group
 from studio.projects import permissions
-from studio.projects import selectors as project_selectors
 from studio.projects.permissions import Capability
-from studio.screenplay import collab
-from studio.screenplay import selectors as script_selectors
 
-from . import presence, yrooms
-from .events import project_group
+from . import collab, rooms, selectors
 
 log = logging.getLogger(__name__)
 
-MAX_FRAME_BYTES = 4096
 QUERY_AWARENESS = 3  # y-protocols message types beyond pycrdt's SYNC and AWARENESS
 AUTH = 2
 
 
 def create_sync_step2_message(update: bytes) -> bytes:
     return bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2]) + write_message(update)
-
-
-class ProjectConsumer(AsyncJsonWebsocketConsumer):
-    group: str | None = None
-
-    async def connect(self):
-        self.project_id = self.scope["url_route"]["kwargs"]["project_id"]
-        self.user = self.scope.get("user")
-        if self.user is None or not self.user.is_authenticated:
-            await self.close(code=4401)
-            return
-        membership = await database_sync_to_async(project_selectors.membership_for)(
-            user=self.user, project_id=self.project_id
-        )
-        if membership is None:
-            await self.close(code=4404)
-            return
-        self.group = project_group(self.project_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        snapshot = await database_sync_to_async(presence.presence_enter)(
-            project_id=self.project_id, user=self.user, channel_name=self.channel_name
-        )
-        await self.send_json(snapshot.message())
-
-    async def disconnect(self, code):
-        if self.group is None:
-            return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        await database_sync_to_async(presence.presence_leave)(channel_name=self.channel_name)
-        self.group = None
-
-    async def receive(self, text_data=None, bytes_data=None):
-        if text_data is None or len(text_data) > MAX_FRAME_BYTES:
-            return await self._refuse("frame too large or not text")
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            return await self._refuse("frame is not JSON")
-        if not isinstance(message, dict):
-            return await self._refuse("frame is not an object")
-        kind = message.get("type")
-        if kind == "ping":
-            await database_sync_to_async(presence.presence_heartbeat)(channel_name=self.channel_name)
-            await self.send_json({"type": "pong"})
-        elif kind == "focus":
-            shot = message.get("shot")
-            if shot is not None and not isinstance(shot, int):
-                return await self._refuse("focus.shot must be an id or null")
-            await database_sync_to_async(presence.presence_focus)(channel_name=self.channel_name, shot_id=shot)
-        else:
-            await self.send_json({"type": "error", "detail": f"Unknown message type {kind!r}."})
-
-    async def _refuse(self, reason: str):
-        log.info("closing project socket of %s on project %s: %s", self.user, self.project_id, reason)
-        await self.close(code=4400)
-
-    async def project_event(self, message):
-        """An event from the project's group: pass it on, and hang up on someone removed from the project."""
-        event = message["event"]
-        await self.send_json(event)
-        kind = event["type"]
-        if kind == "project.deleted" or (
-            kind == "member.removed" and event["data"]["member"]["user"]["id"] == self.user.pk
-        ):
-            await self.disconnect(4403)
-            await self.close(code=4403)
 
 
 class TokenBucket:
@@ -147,7 +69,7 @@ class ScriptConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=4401)
             return
-        found = await database_sync_to_async(script_selectors.script_access)(user=self.user,
+        found = await database_sync_to_async(selectors.script_access)(user=self.user,
                                                                             script_id=self.script_id)
         if found is None:
             await self.close(code=4404)
@@ -160,7 +82,7 @@ class ScriptConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.project_group = project_group(self.project_id)
         await self.channel_layer.group_add(self.project_group, self.channel_name)
-        self.room = await yrooms.join(self.script_id, self)
+        self.room = await rooms.join(self.script_id, self)
         await self.send(bytes_data=create_sync_message(self.room.doc))
         awareness = self.room.awareness_message()
         if awareness is not None:
@@ -172,7 +94,7 @@ class ScriptConsumer(AsyncWebsocketConsumer):
             self.project_group = None
         if self.room is not None:
             room, self.room = self.room, None
-            await yrooms.leave(room, self)
+            await rooms.leave(room, self)
             if self.dropped:
                 log.info("dropped %s update(s) from read-only %s on script %s", self.dropped, self.user,
                          self.script_id)
@@ -188,12 +110,12 @@ class ScriptConsumer(AsyncWebsocketConsumer):
             return await self._refuse(4429, "too many messages")
         try:
             await self._handle(bytes_data)
-        except yrooms.FrameError as exc:
+        except rooms.FrameError as exc:
             await self._refuse(4400, str(exc))
 
     async def _handle(self, frame: bytes) -> None:
         if len(frame) < 2:
-            raise yrooms.FrameError("frame too short")
+            raise rooms.FrameError("frame too short")
         kind = frame[0]
         if kind == YMessageType.SYNC:
             sync, payload = frame[1], self._payload(frame[2:])
@@ -208,7 +130,7 @@ class ScriptConsumer(AsyncWebsocketConsumer):
                     return
                 await self.room.receive_update(self, payload)
             else:
-                raise yrooms.FrameError(f"unknown sync message {sync}")
+                raise rooms.FrameError(f"unknown sync message {sync}")
         elif kind == YMessageType.AWARENESS:
             await self.room.receive_awareness(self, self._payload(frame[1:]))
         elif kind == QUERY_AWARENESS:
@@ -218,16 +140,16 @@ class ScriptConsumer(AsyncWebsocketConsumer):
         elif kind == AUTH:
             return
         else:
-            raise yrooms.FrameError(f"unknown message type {kind}")
+            raise rooms.FrameError(f"unknown message type {kind}")
 
     @staticmethod
     def _payload(data: bytes) -> bytes:
         try:
             payload = Decoder(data).read_message()
         except (RuntimeError, IndexError) as exc:
-            raise yrooms.FrameError(f"bad length prefix ({exc})") from None
+            raise rooms.FrameError(f"bad length prefix ({exc})") from None
         if payload is None:
-            raise yrooms.FrameError("missing payload")
+            raise rooms.FrameError("missing payload")
         return payload
 
     async def _refuse(self, code: int, reason: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -14,15 +13,19 @@ from studio.asgi import application
 ORIGIN = b"http://127.0.0.1:8000"
 
 
-@database_sync_to_async
-def session_cookie(user) -> bytes:
-    """A real logged-in session for ``user``, as the browser's cookie header."""
+def cookie_for(user) -> str:
+    """A real logged-in session for ``user``, as the browser's cookie header value."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+@database_sync_to_async
+def session_cookie(user) -> bytes:
+    return cookie_for(user).encode()
 
 
 async def open_socket(project_id: int, user=None, *, origin: bytes | None = ORIGIN, headers=()):
@@ -61,16 +64,6 @@ async def next_event(communicator, type_: str, timeout=3) -> dict:
         if message["type"] == type_:
             return message
         assert message["type"].startswith("presence."), message
-
-
-@pytest.fixture
-def run():
-    """``await run(fn, **kwargs)``: call sync code (services, ORM) from an async test."""
-
-    async def call(fn, *args, **kwargs):
-        return await database_sync_to_async(fn)(*args, **kwargs)
-
-    return call
 
 
 async def close_code(communicator, timeout=3) -> int | None:

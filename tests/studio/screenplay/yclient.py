@@ -17,7 +17,7 @@ from pycrdt import (
     write_message,
 )
 
-from studio.live.yrooms import decode_awareness, encode_awareness
+from studio.screenplay.rooms import decode_awareness, encode_awareness
 
 
 def sync_step2(update: bytes) -> bytes:
