@@ -204,6 +204,7 @@ class ShotLayoutViewSet(VersionedMixin, ProjectScopedViewSet):
         data = validated(LayoutInput, request.data)
         _, changed, merged = layouts.layout_save(actor=request.user, shot=shot, data=data["layout"],
                                                  base_version=self.expected_version(request))
+        shot.refresh_from_db(fields=["lens_mm", "size"])  # the save may have changed them: the layout reads them
         body = self._body(shot)
         return self.versioned_response({**body, "changed": changed, "merged": merged}, body["version"])
 

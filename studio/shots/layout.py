@@ -235,12 +235,50 @@ def character_ids(layout: dict) -> set[int]:
     return {obj["character"] for obj in layout["objects"] if obj["type"] == "character"}
 
 
+# --- The shot's own fields ----------------------------------------------------------------
+# The camera's focal length and framing size are the shot's lens and size (``Shot.lens_mm``, ``Shot.size``):
+# the shot is their one home. A layout is stored without them and served with the shot's values; a save
+# that changes them changes the shot.
+
+
+def shot_fields(layout: dict) -> dict[str, Any]:
+    """The lens and framing size a (served or sent) layout's camera shows: ``{"focal_mm", "size"}``."""
+    camera = layout.get("camera") or {}
+    framing = camera.get("framing")
+    return {"focal_mm": camera.get("focal_mm"), "size": framing.get("size") if isinstance(framing, dict) else None}
+
+
+def without_shot_fields(layout: dict) -> dict:
+    """The layout as stored: its camera without the shot's lens and framing size (the subject stays)."""
+    return {**layout, "camera": _camera_without_shot_fields(layout["camera"])}
+
+
+def with_shot_fields(stored: dict, *, lens_mm: int, size: str) -> dict:
+    """The layout as served: its stored camera with the shot's lens and framing size."""
+    camera = dict(stored["camera"])
+    camera["focal_mm"] = lens_mm
+    camera["framing"] = {"size": size, "subject": (camera.get("framing") or {}).get("subject")}
+    return {**stored, "camera": camera}
+
+
+def _camera_without_shot_fields(camera: dict) -> dict:
+    camera = {k: v for k, v in camera.items() if k != "focal_mm"}
+    framing = camera.get("framing")
+    if isinstance(framing, dict):
+        camera["framing"] = {k: v for k, v in framing.items() if k != "size"}
+    return camera
+
+
 # --- Merging ------------------------------------------------------------------------------
+
+LENS = "lens"  # the part of a merge that holds the shot's lens and size; reported as part of the camera
 
 
 def _parts(layout: dict) -> dict[str, Any]:
-    """The units of a merge: each object by id, the camera, the stage; plus the object order."""
-    parts: dict[str, Any] = {"camera": layout["camera"], "stage": layout["stage"]}
+    """The units of a merge: each object by id, the camera (without the shot's lens and size), the lens and
+    size, the stage."""
+    parts: dict[str, Any] = {"camera": _camera_without_shot_fields(layout["camera"]), LENS: shot_fields(layout),
+                             "stage": layout["stage"]}
     for obj in layout["objects"]:
         parts[obj["id"]] = obj
     return parts
@@ -250,8 +288,12 @@ def merge(base: dict, theirs: dict, mine: dict) -> tuple[dict, list[str]]:
     """Three-way merge of ``mine`` (made from ``base``) into ``theirs`` (the current layout).
 
     Returns the merged layout and the ids ``mine`` changed. Raises MergeConflict with the ids both
-    changed differently (an object one side deleted and the other edited counts too)."""
+    changed differently (an object one side deleted and the other edited counts too). The camera's lens
+    and framing size merge apart from the rest of the camera, so a lens changed on the board and a key
+    moved in the editor both stand; either is reported as ``camera``."""
     b, t, m = _parts(base), _parts(theirs), _parts(mine)
+    if m[LENS]["size"] is None:  # no framing sent: the size is not this save's to change
+        m[LENS] = {**m[LENS], "size": b[LENS]["size"]}
     conflicts, changed = [], []
     merged = dict(t)
     for key in sorted(set(b) | set(t) | set(m)):
@@ -266,9 +308,19 @@ def merge(base: dict, theirs: dict, mine: dict) -> tuple[dict, list[str]]:
         else:
             merged[key] = mv
     if conflicts:
-        raise MergeConflict(conflicts)
+        raise MergeConflict(_reported(conflicts))
     order = [obj["id"] for obj in theirs["objects"] if obj["id"] in merged]
     order += [obj["id"] for obj in mine["objects"] if obj["id"] in merged and obj["id"] not in order]
-    result = {"schema": SCHEMA, "stage": merged["stage"], "camera": merged["camera"],
+    camera = dict(merged["camera"])
+    lens = merged[LENS]
+    if lens["focal_mm"] is not None:
+        camera["focal_mm"] = lens["focal_mm"]
+    if lens["size"] is not None:
+        camera["framing"] = {"size": lens["size"], "subject": (camera.get("framing") or {}).get("subject")}
+    result = {"schema": SCHEMA, "stage": merged["stage"], "camera": camera,
               "objects": [merged[oid] for oid in order]}
-    return result, changed
+    return result, _reported(changed)
+
+
+def _reported(ids: list[str]) -> list[str]:
+    return sorted({"camera" if i == LENS else i for i in ids})

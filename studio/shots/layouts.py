@@ -1,16 +1,14 @@
 """Writes to a shot's 3D layout, and keeping the layout and the shot's fields in step.
 
-The camera's focal length is the shot's lens; the camera's framing size is the shot's size. Saving a
-layout that changes them updates the shot (and says so with ``shot.updated``); editing the shot's
-lens or size updates the layout (``layout.updated``). A character placed on the stage joins the
-shot's characters (so its look and references go into the shot's prompt); taking the mannequin off
-leaves them, since someone may be in a shot without being on the stage (a voice, a reflection).
-Lock order: the shot, then its layout.
+The camera's focal length is the shot's lens and the camera's framing size the shot's size: the shot is
+their one home. A layout is stored without them and read with the shot's (``served``); saving a layout
+that changes them updates the shot through ``shot_update`` (which says so with ``shot.updated``). A
+character placed on the stage joins the shot's characters (so its look and references go into the shot's
+prompt); taking the mannequin off leaves them, since someone may be in a shot without being on the stage
+(a voice, a reflection). Lock order: the shot's scene, the shot, then its layout.
 """
 
 from __future__ import annotations
-
-import copy
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +22,7 @@ from studio.projects.permissions import Capability
 
 from . import events
 from . import layout as schema
-from .events import ShotData
+from . import services as shot_services
 from .models import LayoutAsset, LayoutVersion, Shot, ShotLayout
 
 
@@ -41,12 +39,16 @@ class LayoutConflict(Conflict):
             f"Reload to see their change, then make yours again; nothing of either was lost.")
 
 
+def served(shot: Shot, stored: dict | None) -> dict:
+    """The layout as everyone reads it: the stored one (or an empty stage) with the shot's lens and size."""
+    return schema.with_shot_fields(stored or schema.without_shot_fields(schema.empty_layout()),
+                                   lens_mm=shot.lens_mm, size=shot.size)
+
+
 def layout_of(shot: Shot) -> tuple[dict, int]:
     """The shot's layout and its version; a shot never saved has an empty stage at version 0."""
     layout = ShotLayout.objects.filter(shot=shot).first()
-    if layout is None:
-        return schema.empty_layout(focal_mm=shot.lens_mm, size=shot.size), 0
-    return layout.data, layout.version
+    return served(shot, layout.data if layout else None), layout.version if layout else 0
 
 
 def _errors(exc: schema.LayoutError) -> ValidationError:
@@ -84,86 +86,59 @@ def layout_save(*, actor, shot: Shot, data, base_version: int | None) -> tuple[S
     is there, as ``If-Match: *`` asks).
 
     Returns the layout, the ids that changed, and whether it was merged with a save made meanwhile.
-    Raises LayoutConflict when both changed the same objects."""
+    Raises LayoutConflict when both changed the same objects. The camera's lens and framing size are the
+    shot's: a save that changes them changes the shot (``shot_update``), and the layout is stored without
+    them. Each version keeps the layout as it was served then, lens and size included, so a save made
+    from it is merged against what its author saw (a lens changed on the board meanwhile stands)."""
     authorize(actor=actor, project=shot.project, capability=Capability.EDIT_SHOTS)
     try:
         schema.clean_layout(data)
     except schema.LayoutError as exc:
         raise _errors(exc) from None
     _check_characters(shot, data)
-    shot = Shot.objects.select_for_update().get(pk=shot.pk)
+    data = {**data, "camera": {**data["camera"], "focal_mm": round(data["camera"]["focal_mm"])}}  # whole mm
+    shot = shot_services.shot_lock(shot)  # lock order: scene, shot, then its layout
     layout = ShotLayout.objects.select_for_update().filter(shot=shot).first()
-    current, version = (layout.data, layout.version) if layout else (schema.empty_layout(
-        focal_mm=shot.lens_mm, size=shot.size), 0)
-    merged = False
+    current, version = served(shot, layout.data if layout else None), layout.version if layout else 0
     if base_version == ANY_VERSION:  # If-Match: * — this save replaces whatever is there, on purpose
         base_version = version
-    if base_version == version:
-        base = current
-    else:
-        old = LayoutVersion.objects.filter(layout=layout, version=base_version).first() if layout else None
-        if old is None:
-            raise Conflict(f"Version {base_version} of this layout does not exist (it is at version {version}). "
-                           "Reload it.")
-        base, merged = old.data, True
+    merged = base_version != version
+    old = LayoutVersion.objects.filter(layout=layout, version=base_version).first() if layout else None
+    if layout is not None and old is None:
+        raise Conflict(f"Version {base_version} of this layout does not exist (it is at version {version}). "
+                       "Reload it.")
+    if layout is None and merged:
+        raise Conflict(f"Version {base_version} of this layout does not exist (it is at version 0). Reload it.")
+    base = old.data if old is not None else current
     try:
         result, changed = schema.merge(base, current, data)
     except schema.MergeConflict as exc:
         raise LayoutConflict(exc.ids, version) from None
     if not changed:
-        return layout or ShotLayout(shot=shot, data=current, version=version), [], False
+        return layout or ShotLayout(shot=shot, data=schema.without_shot_fields(current), version=version), [], False
+    stored = schema.without_shot_fields(result)
     if layout is None:
-        layout = ShotLayout(shot=shot, data=result, version=1, updated_by=actor)
+        layout = ShotLayout(shot=shot, data=stored, version=1, updated_by=actor)
     else:
-        layout.data, layout.version, layout.updated_by = result, layout.version + 1, actor
+        layout.data, layout.version, layout.updated_by = stored, layout.version + 1, actor
     layout.save()
     LayoutVersion.objects.create(layout=layout, version=layout.version, data=result, saved_by=actor)
     events.publish(events.LayoutUpdated(project_id=shot.project_id, actor=UserRef.of(actor), shot=shot.pk,
                                         version=layout.version, layout=result, changed=changed, merged=merged))
-    _shot_follows_layout(actor, shot, result, camera_changed="camera" in changed)
+    _shot_follows_layout(actor, shot, result)
     return layout, changed, merged
 
 
-def _shot_follows_layout(actor, shot: Shot, layout: dict, *, camera_changed: bool) -> None:
+def _shot_follows_layout(actor, shot: Shot, layout: dict) -> None:
     """The shot takes the camera's lens and framing size, and the characters placed on the stage."""
-    changed = []
-    if camera_changed:
-        camera = layout["camera"]
-        lens = round(camera["focal_mm"])
-        if lens != shot.lens_mm:
-            shot.lens_mm, changed = lens, [*changed, "lens_mm"]
-        size = (camera.get("framing") or {}).get("size")
-        if size and size != shot.size:
-            shot.size, changed = size, [*changed, "size"]
-    newcomers = schema.character_ids(layout) - set(shot.characters.values_list("pk", flat=True))
-    if newcomers:
-        shot.characters.add(*newcomers)
-        changed.append("characters")
-    if changed:
-        shot.version += 1
-        shot.save(update_fields=[*(f for f in changed if f != "characters"), "version", "updated_at"])
-        events.publish(events.ShotUpdated(project_id=shot.project_id, actor=UserRef.of(actor),
-                                          shot=ShotData.of(Shot.objects.prefetch_related("characters")
-                                                           .get(pk=shot.pk)), changed=changed))
-
-
-def camera_follows_shot(actor, shot: Shot, changed: list[str]) -> None:
-    """After a shot edit (the shot row is locked): carry a new lens or size into its layout's camera."""
-    if not {"lens_mm", "size"} & set(changed):
-        return
-    layout = ShotLayout.objects.select_for_update().filter(shot=shot).first()
-    if layout is None:
-        return
-    data = copy.deepcopy(layout.data)
-    camera = data["camera"]
-    if "lens_mm" in changed:
-        camera["focal_mm"] = shot.lens_mm
-    if "size" in changed:
-        camera["framing"] = {**(camera.get("framing") or {"subject": None}), "size": shot.size}
-    if data == layout.data:
-        return
-    layout.data, layout.version, layout.updated_by = data, layout.version + 1, actor
-    layout.save()
-    LayoutVersion.objects.create(layout=layout, version=layout.version, data=data, saved_by=actor)
-    events.publish(events.LayoutUpdated(project_id=shot.project_id, actor=UserRef.of(actor), shot=shot.pk,
-                                        version=layout.version, layout=data, changed=["camera"], merged=False))
+    wanted = schema.shot_fields(layout)
+    changes: dict = {}
+    if wanted["focal_mm"] != shot.lens_mm:
+        changes["lens_mm"] = wanted["focal_mm"]
+    if wanted["size"] != shot.size:
+        changes["size"] = wanted["size"]
+    cast = set(shot.characters.values_list("pk", flat=True))
+    if schema.character_ids(layout) - cast:
+        changes["characters"] = sorted(cast | schema.character_ids(layout))
+    if changes:
+        shot_services.shot_update(actor=actor, shot=shot, expected_version=ANY_VERSION, changes=changes)

@@ -95,8 +95,9 @@ class Shot(models.Model):
 
 
 class ShotLayout(models.Model):
-    """The shot's 3D blocking (``shots.layout`` has its schema). Its camera's lens and framing size are
-    the shot's ``lens_mm`` and ``size``: the services keep the two in step."""
+    """The shot's 3D blocking (``shots.layout`` has its schema), stored without its camera's lens and
+    framing size: those are the shot's ``lens_mm`` and ``size``, filled in when it is read
+    (``layouts.served``). Each ``LayoutVersion`` keeps the layout as it was served when it was saved."""
 
     shot = models.OneToOneField(Shot, on_delete=models.CASCADE, related_name="layout")
     data = models.JSONField()

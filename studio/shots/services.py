@@ -22,7 +22,7 @@ from studio.projects.access import authorize
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
-from . import events, layouts
+from . import events
 from .events import SceneOrder, ShotData
 from .models import Shot
 
@@ -153,6 +153,17 @@ def _lock_shot(shot: Shot, *, scenes: set[int], expected: int | None) -> Shot:
     return locked
 
 
+def shot_lock(shot: Shot) -> Shot:
+    """Lock the shot (after its scene, as every shot write does) for a write that follows from another
+    one, e.g. a layout save; a shot that moved to another scene meanwhile is locked in its new one."""
+    while True:
+        scene_id = Shot.objects.filter(pk=shot.pk).values_list("scene_id", flat=True).get()
+        _lock_scenes(scene_id)
+        locked = Shot.objects.select_for_update().get(pk=shot.pk)
+        if locked.scene_id == scene_id:
+            return locked
+
+
 def _data(shot: Shot) -> ShotData:
     return ShotData.of(Shot.objects.prefetch_related("characters").get(pk=shot.pk))
 
@@ -258,7 +269,6 @@ def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: Sho
     events.publish(events.ShotUpdated(
         project_id=shot.project_id, actor=UserRef.of(actor), shot=_data(shot), changed=changed,
     ))
-    layouts.camera_follows_shot(actor, shot, changed)
     return shot
 
 

@@ -48,7 +48,7 @@ def test_a_capture_becomes_a_previz_take_with_its_depth_and_layout_version(block
     assert (body["source"], body["kind"], body["width"], body["height"], body["layout_version"]) == (
         "previz", "image", 64, 32, 1)
     assert body["depth_url"] == f"/projects/{blocked.project.pk}/media/takes/{take.pk}/depth/"
-    assert body["provenance"] == {"layout_version": 1, "camera": empty_layout(focal_mm=50)["camera"]}
+    assert body["provenance"] == {"layout_version": 1, "camera": empty_layout(focal_mm=50, size="MS")["camera"]}
     depth = api(blocked.viewer).get(body["depth_url"])
     assert (depth.status_code, depth["Content-Type"]) == (200, "image/png")
     assert [e["type"] for e in sent] == ["take.created"]

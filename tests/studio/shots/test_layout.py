@@ -6,7 +6,7 @@ import json
 import pytest
 
 from studio.shots import layout as schema
-from studio.shots.models import LayoutVersion, Shot
+from studio.shots.models import LayoutVersion, Shot, ShotLayout
 from tests import factories
 
 
@@ -192,7 +192,7 @@ def test_the_layout_camera_sets_the_shots_lens_and_size(stage, api, published):
     shot = Shot.objects.get(pk=stage.shot.pk)
     assert (shot.lens_mm, shot.size, shot.version) == (85, "CU", stage.shot.version + 1)
     assert [(e["type"], e["data"].get("changed")) for e in sent] == [
-        ("layout.updated", ["camera", "elin", "lamp", "table"]), ("shot.updated", ["lens_mm", "size"])]
+        ("layout.updated", ["camera", "elin", "lamp", "table"]), ("shot.updated", ["size", "lens_mm"])]
 
 
 def test_a_character_placed_on_the_stage_joins_the_shot_and_stays_when_taken_off(stage, api, published):
@@ -227,19 +227,76 @@ def test_a_character_placed_on_the_stage_joins_the_shot_and_stays_when_taken_off
     assert [e["type"] for e in sent] == ["layout.updated"]
 
 
-def test_editing_the_shots_lens_and_size_moves_the_layout_camera(stage, api, published):
-    with published(stage.project) as sent:
-        save(api, stage.artist, stage, blocked(stage), 0)
-        response = api(stage.artist).patch(f"/api/v1/projects/{stage.project.pk}/shots/{stage.shot.pk}/",
-                                           {"lens_mm": 24, "size": "LS"}, format="json",
-                                           HTTP_IF_MATCH=f'"{stage.shot.version}"')
+def edit_shot(api, user, team, **changes):
+    shot = Shot.objects.get(pk=team.shot.pk)
+    return api(user).patch(f"/api/v1/projects/{team.project.pk}/shots/{shot.pk}/", changes, format="json",
+                           HTTP_IF_MATCH=f'"{shot.version}"')
 
+
+def test_the_layout_camera_reads_the_shots_lens_and_size_which_live_only_on_the_shot(stage, api, published):
+    # given a saved layout at 35 mm, MS
+    assert save(api, stage.artist, stage, blocked(stage), 0).status_code == 200
+
+    # when the board changes the shot's lens and size
+    with published(stage.project) as sent:
+        response = edit_shot(api, stage.artist, stage, lens_mm=24, size="LS")
+
+    # then the layout reads them from the shot, at the same version, and only the shot says it changed
     assert response.status_code == 200
     body = api(stage.viewer).get(url(stage)).json()
-    assert body["version"] == 2
+    assert body["version"] == 1
     assert (body["layout"]["camera"]["focal_mm"], body["layout"]["camera"]["framing"]) == (
         24, {"size": "LS", "subject": None})
-    assert [e["type"] for e in sent] == ["layout.updated", "shot.updated", "layout.updated"]
+    assert [(e["type"], e["data"]["changed"]) for e in sent] == [("shot.updated", ["size", "lens_mm"])]
+    stored = ShotLayout.objects.get(shot=stage.shot).data["camera"]
+    assert "focal_mm" not in stored
+    assert stored["framing"] == {"subject": None}
+
+
+def test_an_editor_that_missed_a_lens_change_keeps_it_when_it_saves_something_else(stage, api, published):
+    # given an editor that saved version 1 at 35 mm, and the board changing the lens to 50 mm meanwhile
+    layout = blocked(stage)
+    assert save(api, stage.artist, stage, layout, 0).status_code == 200
+    assert edit_shot(api, stage.director, stage, lens_mm=50).status_code == 200
+
+    # when the editor, still showing 35 mm, moves the table and saves from version 1
+    layout["objects"][1]["position"] = [2.0, 0, -0.5]
+    with published(stage.project) as sent:
+        response = save(api, stage.artist, stage, layout, 1)
+
+    # then the table moved and the board's lens stands: nothing of either was lost
+    assert response.status_code == 200, response.json()
+    assert (response.json()["version"], response.json()["changed"], response.json()["merged"]) == (2, ["table"],
+                                                                                                   False)
+    assert response.json()["layout"]["camera"]["focal_mm"] == 50
+    assert response.json()["layout"]["objects"][1]["position"] == [2.0, 0, -0.5]
+    assert Shot.objects.get(pk=stage.shot.pk).lens_mm == 50
+    assert [e["type"] for e in sent] == ["layout.updated"]
+    assert LayoutVersion.objects.get(layout__shot=stage.shot, version=2).data["camera"]["focal_mm"] == 50
+
+
+def test_a_lens_changed_in_the_editor_and_on_the_board_at_once_is_refused_naming_the_camera(stage, api, snapshot):
+    layout = blocked(stage)
+    assert save(api, stage.artist, stage, layout, 0).status_code == 200
+    assert edit_shot(api, stage.director, stage, lens_mm=50).status_code == 200
+    artist = api(stage.artist)
+    before = snapshot()
+
+    layout["camera"]["focal_mm"] = 85
+    response = artist.put(url(stage), {"layout": layout}, format="json", HTTP_IF_MATCH='"1"')
+
+    assert response.status_code == 409
+    assert (response.json()["conflicts"], response.json()["current_version"]) == (["camera"], 1)
+    assert snapshot() == before
+    assert Shot.objects.get(pk=stage.shot.pk).lens_mm == 50
+
+
+def test_a_fractional_focal_length_is_kept_as_the_shots_whole_millimetres(stage, api):
+    response = save(api, stage.artist, stage, blocked(stage, focal_mm=35.6), 0)
+
+    assert response.status_code == 200
+    assert response.json()["layout"]["camera"]["focal_mm"] == 36
+    assert Shot.objects.get(pk=stage.shot.pk).lens_mm == 36
 
 
 def test_merge_is_exact_on_a_table_of_cases():
