@@ -1,20 +1,39 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from studio.core.admin import VersionedAdmin
+from studio.core.admin import ReadOnlyAdmin, VersionedAdmin
+from studio.core.files import delete_files_on_commit
 
+from . import events, services
 from .models import Character, DismissedCue, ReferenceImage
 
 
+def _preview(ref, height: int) -> str:
+    if not ref.pk:
+        return ""
+    return format_html('<img src="{}" style="height:{}px;border-radius:4px">', ref.thumbnail_url, height)
+
+
 class ReferenceInline(admin.TabularInline):
+    """Reference images are uploaded and removed in the studio (their files are checked there)."""
+
     model = ReferenceImage
     extra = 0
     fields = ["preview", "caption", "width", "height", "uploaded_by", "created_at"]
-    readonly_fields = ["preview", "width", "height", "uploaded_by", "created_at"]
+    readonly_fields = fields
 
     @admin.display(description="Image")
     def preview(self, ref):
-        return format_html('<img src="{}" style="height:64px;border-radius:4px">', ref.thumbnail_url) if ref.pk else ""
+        return _preview(ref, 64)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Character)
@@ -23,7 +42,7 @@ class CharacterAdmin(VersionedAdmin):
     list_filter = ["suggested", "project"]
     search_fields = ["name", "description", "appearance_prompt", "project__title"]
     list_select_related = ["project"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["project", "suggested", "version", "created_at", "updated_at"]
     inlines = [ReferenceInline]
 
     @admin.display(description="Aliases")
@@ -34,18 +53,29 @@ class CharacterAdmin(VersionedAdmin):
     def reference_count(self, character):
         return character.references.count()
 
+    def has_add_permission(self, request):
+        return False
+
+    def saved_event(self, character, *, form, actor, created, changed):
+        data = events.CharacterData.of(Character.objects.prefetch_related("references").get(pk=character.pk))
+        return events.CharacterUpdated(project_id=character.project_id, actor=actor, character=data, changed=changed)
+
+    def deleted_event(self, character, *, actor):
+        delete_files_on_commit(services.reference_files(character.references.all()))
+        return events.CharacterDeleted(project_id=character.project_id, actor=actor, id=character.pk,
+                                       name=character.name)
+
 
 @admin.register(ReferenceImage)
-class ReferenceImageAdmin(admin.ModelAdmin):
+class ReferenceImageAdmin(ReadOnlyAdmin):
     list_display = ["preview", "character", "caption", "width", "height", "uploaded_by", "created_at"]
     list_filter = ["character__project"]
     search_fields = ["caption", "character__name"]
     list_select_related = ["character", "uploaded_by"]
-    readonly_fields = ["width", "height", "created_at"]
 
     @admin.display(description="Image")
     def preview(self, ref):
-        return format_html('<img src="{}" style="height:40px;border-radius:3px">', ref.thumbnail_url)
+        return _preview(ref, 40)
 
 
 @admin.register(DismissedCue)

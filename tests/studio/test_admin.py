@@ -10,6 +10,8 @@ from django.test import Client
 
 from studio.renders import services as render_services
 from studio.renders.models import Take
+from studio.screenplay import services as script_services
+from studio.screenplay.models import Scene
 from studio.shots import assets, layouts
 from studio.shots.layout import empty_layout
 from studio.shots.models import Shot
@@ -91,3 +93,69 @@ def get_admin():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="admin")
+
+
+def test_an_admin_edit_of_a_shot_is_published_like_any_edit(staff_client, team, published):
+    shot = factories.make_shot(factories.make_scene(team.project), description="Wide")
+    form = {"number": "1A", "size": "CU", "angle": "eye_level", "movement": "static", "lens_mm": 35,
+            "duration": "3.00", "description": "Fixed in the admin", "dialogue": "", "status": "draft"}
+
+    with published(team.project) as sent:
+        response = staff_client.post(f"/admin/shots/shot/{shot.pk}/change/", form)
+
+    assert response.status_code == 302
+    assert [(e["type"], e["actor"]["username"], e["data"]["changed"]) for e in sent] == [
+        ("shot.updated", "admin", ["size", "description"])]
+    assert (sent[0]["data"]["shot"]["description"], sent[0]["data"]["shot"]["version"]) == ("Fixed in the admin", 2)
+
+
+def test_an_admin_delete_of_a_shot_is_published(staff_client, team, published):
+    shot = factories.make_shot(factories.make_scene(team.project))
+
+    with published(team.project) as sent:
+        response = staff_client.post(f"/admin/shots/shot/{shot.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Shot.objects.filter(pk=shot.pk).exists()
+    assert [(e["type"], e["data"]) for e in sent] == [
+        ("shot.deleted", {"id": shot.pk, "scene": shot.scene_id, "number": shot.number})]
+
+
+def test_a_role_changed_in_the_admin_is_published_with_the_role_before(staff_client, team, published):
+    membership = team.project.memberships.get(user=team.writer)
+
+    with published(team.project) as sent:
+        response = staff_client.post(f"/admin/projects/membership/{membership.pk}/change/", {"role": "director"})
+
+    assert response.status_code == 302
+    assert [(e["type"], e["data"]["member"]["role"], e["data"]["previous_role"]) for e in sent] == [
+        ("member.updated", "director", "writer")]
+
+
+def test_a_scene_from_the_script_keeps_its_heading_from_the_script_in_the_admin(staff_client, team, snapshot):
+    script = team.project.scripts.get()
+    script_services.script_update(actor=team.owner, script=script,
+                                  changes={"fountain": "INT. LAMP ROOM - NIGHT\n\nElin trims the wick.\n"})
+    scene = Scene.objects.get(script=script)
+    before = snapshot()
+
+    response = staff_client.post(f"/admin/screenplay/scene/{scene.pk}/change/",
+                                 {"location": "ELSEWHERE", "synopsis": ""})
+    bulk = staff_client.post("/admin/screenplay/scene/", {"action": "delete_selected", "post": "yes",
+                                                          "_selected_action": [scene.pk]})
+
+    assert (response.status_code, bulk.status_code) == (302, 403)  # the heading is read-only; no delete
+    scene.refresh_from_db()
+    assert (scene.location, scene.version) == ("LAMP ROOM", 1)  # nothing changed: no version, no event
+    assert snapshot() == before
+
+
+def test_the_admin_cannot_rewrite_a_scripts_text_or_the_history(staff_client, team):
+    script = team.project.scripts.get()
+
+    change = staff_client.get(f"/admin/screenplay/script/{script.pk}/change/")
+
+    assert change.status_code == 200
+    assert 'name="fountain"' not in change.content.decode()
+    assert staff_client.get("/admin/screenplay/scriptupdate/add/").status_code == 403
+    assert staff_client.get("/admin/shots/layoutversion/add/").status_code == 403
