@@ -2,6 +2,7 @@
 // data-live-events="member.,project." is fetched again from the server when a matching
 // event arrives, unless the user is typing in it; then it is refreshed once they leave it.
 
+import { fetchPage } from "../lib/api.js";
 import { debounce } from "../lib/dom.js";
 
 function matches(region, type) {
@@ -15,9 +16,12 @@ function busy(region) {
 }
 
 async function refresh(names) {
-  const response = await fetch(location.href, { credentials: "same-origin", headers: { "X-Live-Refresh": "1" } });
-  if (!response.ok) return;
-  const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+  let doc;
+  try {
+    doc = await fetchPage();
+  } catch {
+    return; // offline or gone: the next event or the resync after reconnecting tries again
+  }
   for (const name of names) {
     const current = document.querySelector(`[data-live-region="${name}"]`);
     const fresh = doc.querySelector(`[data-live-region="${name}"]`);

@@ -33,6 +33,17 @@ export function poseAt(keys, t) {
   return { t, position: lerp3(a.position, b.position, u), target: lerp3(a.target, b.target, u), roll: lerp(a.roll, b.roll, u) };
 }
 
+/** How close (in shot time, 0..1) the playhead must be to a key to be on it: one frame at 24 fps. */
+export function keyTolerance(duration) {
+  return Math.max(0.001, 1 / (24 * duration)) / 2;
+}
+
+/** The index of the key at time t (0..1) of a shot of `duration` seconds, or -1; a static camera's only key is always there. */
+export function keyIndexAt(keys, t, duration) {
+  if (keys.length === 1) return 0;
+  return keys.findIndex((k) => Math.abs(k.t - t) <= keyTolerance(duration));
+}
+
 /** Place a three.js camera at a pose. */
 export function applyPose(cam, pose) {
   cam.position.set(...pose.position);

@@ -1,7 +1,7 @@
 // Cancel and Retry buttons of jobs, wherever a page shows them ([data-cancel="id"], [data-retry="id"]).
 
+import { api } from "../lib/api.js";
 import { toast } from "../lib/toast.js";
-import { send } from "./http.js";
 
 export function jobActions(root, projectId, { after } = {}) {
   root.addEventListener("click", async (e) => {
@@ -11,7 +11,7 @@ export function jobActions(root, projectId, { after } = {}) {
     const id = cancel ? button.dataset.cancel : button.dataset.retry;
     button.disabled = true;
     try {
-      await send("POST", `/api/v1/projects/${projectId}/jobs/${id}/${cancel ? "cancel" : "retry"}/`);
+      await api("POST", `/api/v1/projects/${projectId}/jobs/${id}/${cancel ? "cancel" : "retry"}/`);
       if (cancel) {
         button.textContent = "Stopping…";
       } else {

@@ -2,9 +2,9 @@
 // with which model, prompt, seed and settings. The server assembled the prompt from the shot; the panel
 // shows it part by part, and it stays editable. Submitting queues a job; the job list shows it running.
 
+import { api } from "../lib/api.js";
 import { esc } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
-import { send } from "./http.js";
 
 const GUIDANCE = { frame: 7, clip: 5 };
 const SUBMIT = { frame: "Generate frame", clip: "Generate clip" };
@@ -272,14 +272,14 @@ export class GenerationPanel {
       const form = new FormData();
       for (const [k, value] of Object.entries(body.out)) form.append(k, String(value));
       for (const [k, value] of Object.entries(body.files)) form.append(k, value);
-      payload = { form };
+      payload = { body: form };
     } else {
-      payload = { json: body.out };
+      payload = { body: body.out };
     }
     button.disabled = true;
     button.classList.add("busy");
     try {
-      const job = await send("POST", `/api/v1/projects/${this.data.project.id}/jobs/`, payload);
+      const job = await api("POST", `/api/v1/projects/${this.data.project.id}/jobs/`, payload);
       toast(`${this.kind === "clip" ? "Clip" : "Frame"} queued: ${job.total_steps} steps on ${this.model?.label || job.model}.`, "success");
       this.onQueued?.(job);
     } catch (error) {

@@ -1,10 +1,10 @@
 // The queue page: running jobs move their bars in place; anything else that happens to a job redraws
 // the lists (a few times a second at most).
 
+import { fetchPart } from "../lib/api.js";
 import { debounce } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { jobActions } from "./actions.js";
-import { fetchPart } from "./http.js";
 import { applyProgress, restorePreviews, tickElapsed } from "./progress.js";
 
 function start(studio) {

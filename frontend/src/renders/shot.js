@@ -1,9 +1,9 @@
 // The shot page: the generation panel, the shot's jobs as they run, and its takes, all kept live.
 
+import { fetchPart } from "../lib/api.js";
 import { debounce, pageData } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { jobActions } from "./actions.js";
-import { fetchPart } from "./http.js";
 import { GenerationPanel } from "./panel.js";
 import { applyProgress, restorePreviews } from "./progress.js";
 import { TakeStack } from "./takes.js";

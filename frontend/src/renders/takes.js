@@ -1,8 +1,8 @@
 // A shot's takes as a version stack: the thumbnails strip (newest first) picks the take shown large with
 // its provenance. New takes and review decisions arrive live; a take being watched keeps playing.
 
+import { api, fetchPart } from "../lib/api.js";
 import { toast } from "../lib/toast.js";
-import { fetchPart, send } from "./http.js";
 
 export class TakeStack {
   constructor(root, data, { onTakes, onStartFrom } = {}) {
@@ -83,7 +83,7 @@ export class TakeStack {
     const group = button.closest(".review-buttons");
     group.querySelectorAll("button").forEach((b) => (b.disabled = true));
     try {
-      await send("POST", this.api(`takes/${button.dataset.takeId}/review/`), { json: { decision } });
+      await api("POST", this.api(`takes/${button.dataset.takeId}/review/`), { body: { decision } });
       await this.refresh();
     } catch (error) {
       toast(error.message, "error");
@@ -100,7 +100,7 @@ export class TakeStack {
     form.append("shot", String(this.data.shot.id));
     form.append("file", file);
     try {
-      const take = await send("POST", this.api("takes/"), { form });
+      const take = await api("POST", this.api("takes/"), { body: form });
       toast(`Uploaded as take v${take.number}.`, "success");
       this.followNewest = true;
       await this.refresh();
