@@ -298,3 +298,36 @@ def test_a_set_imported_in_one_editor_loads_in_another(open_as):
     }""") == 1  # the loaded set (a failed load would be a red placeholder box, and a toast)
     expect(theo.locator(".toast.error")).to_have_count(0)
     assert ravi_errors == theo_errors == []
+
+
+def test_a_lens_changed_on_the_board_reaches_an_open_editor_and_its_next_save_keeps_it(open_as, live_url):
+    # given Ravi's editor open on a saved layout at 35 mm
+    _, artist, project, _, shot = in_thread(setup_shot)
+    page, errors = open_editor(open_as, artist, project, shot)
+    page.click('[data-add="table"]')
+    saved(page)
+    version = page.evaluate("window.previz.version")
+
+    # when the director makes the shot an 85 mm close-up on the board (through the API, as the board does)
+    status = page.evaluate("""async ([url, version]) => {
+        const csrf = document.querySelector('meta[name="csrf-token"]').content;
+        const r = await fetch(url, {method: "PATCH", body: JSON.stringify({lens_mm: 85, size: "CU"}), headers: {
+            "Content-Type": "application/json", "X-CSRFToken": csrf, "If-Match": `"${version}"`}});
+        return r.status;
+    }""", [f"/api/v1/projects/{project.pk}/shots/{shot.pk}/", in_thread(lambda: Shot.objects.get(pk=shot.pk).version)])
+    assert status == 200
+
+    # then the editor's camera takes the shot's lens and size, with nothing left to save
+    expect(page.locator("[data-spec-lens]")).to_have_text("85", timeout=8000)
+    page.wait_for_function("window.previz.layout.camera.focal_mm === 85 && window.previz.saved")
+    assert page.evaluate("window.previz.layout.camera.framing.size") == "CU"
+    assert page.evaluate("window.previz.version") == version
+
+    # and when Ravi moves something else, the save keeps the board's lens (no conflict, no revert)
+    page.click('[data-add="chair"]')
+    saved(page)
+    body = layout_of(page, live_url, project, shot)
+    assert (body["version"], body["layout"]["camera"]["focal_mm"], body["layout"]["camera"]["framing"]["size"]) == (
+        version + 1, 85, "CU")
+    assert in_thread(lambda: Shot.objects.values_list("lens_mm", "size").get(pk=shot.pk)) == (85, "CU")
+    assert errors == [], json.dumps(errors)

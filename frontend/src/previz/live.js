@@ -33,9 +33,24 @@ function onLayoutUpdated(message) {
   if (message.actor && message.actor.id !== data.me.id) toast(`${who} changed the layout.`, "info");
 }
 
+/** The camera's lens and framing size are the shot's: a new one from the board (or another editor) is taken
+ * into what was last saved and, unless the lens is being changed here, into what is being edited. */
+function takeShotLens(shot) {
+  const lensOf = (layout) => layout && [layout.camera.focal_mm, layout.camera.framing?.size];
+  const unsavedHere = !same(lensOf(state.doc), lensOf(state.base));
+  const changed = !same(lensOf(state.base), [shot.lens_mm, shot.size]);
+  for (const layout of unsavedHere ? [state.base] : [state.base, state.doc]) {
+    if (!layout) continue;
+    layout.camera.focal_mm = shot.lens_mm;
+    layout.camera.framing = { size: shot.size, subject: layout.camera.framing?.subject ?? null };
+  }
+  if (changed && !unsavedHere) redraw();
+}
+
 function onShotUpdated(message) {
   const shot = message.data?.shot;
   if (!shot || shot.id !== data.shot.id) return;
+  takeShotLens(shot);
   if (shot.lens_mm) $("[data-spec-lens]").textContent = shot.lens_mm;
   if (shot.size) $("[data-spec-size]").textContent = shot.size;
   if (shot.duration && shot.duration !== state.duration) {
