@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
+from studio.accounts import services as account_services
 from studio.cast import selectors as cast_selectors
 from studio.cast import services as cast_services
 from studio.cast.events import CharacterData
@@ -613,10 +613,9 @@ def queue_page(request, project):
 
 @login_required
 def account(request):
-    token = Token.objects.filter(user=request.user).first()
+    token = account_services.token_of(user=request.user)
     if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        token = Token.objects.create(user=request.user)
+        token = account_services.token_rotate(actor=request.user)
         messages.success(request, "A new API token was made; the old one no longer works.")
         return render(request, "web/account.html", {"token": token, "show_token": True})
     return render(request, "web/account.html", {"token": token, "show_token": False})
