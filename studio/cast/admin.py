@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from studio.core.admin import ReadOnlyAdmin, VersionedAdmin
+from studio.core.admin import ReadOnlyAdmin
 from studio.core.files import delete_files_on_commit
+from studio.live.admin import VersionedAdmin
 
 from . import events, services
 from .models import Character, DismissedCue, ReferenceImage

@@ -10,7 +10,10 @@ class CastConfig(AppConfig):
         from studio.projects import hooks
         from studio.projects.selectors import count_of
 
-        from . import services
+        from . import (
+            events,  # noqa: F401  (its event types join live.events.EVENT_TYPES)
+            services,
+        )
         from .models import Character
 
         hooks.project_count("character", lambda: count_of(Character.objects.all()))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from studio.core.admin import LiveAdmin
 from studio.core.files import delete_files_on_commit
+from studio.live.admin import LiveAdmin
 
 from . import events, hooks
 from .models import Membership, Project

@@ -9,6 +9,9 @@ class RendersConfig(AppConfig):
     def ready(self):
         from studio.projects import hooks
 
-        from . import media
+        from . import (
+            events,  # noqa: F401  (its event types join live.events.EVENT_TYPES)
+            media,
+        )
 
         hooks.project_files(media.project_render_files)

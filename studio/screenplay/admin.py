@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from studio.core.admin import LiveAdmin, ReadOnlyAdmin, VersionedAdmin
+from studio.core.admin import ReadOnlyAdmin
+from studio.live.admin import LiveAdmin, VersionedAdmin
 
 from . import events
 from .models import Scene, Script, ScriptRevision, ScriptUpdate

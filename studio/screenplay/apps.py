@@ -10,7 +10,10 @@ class ScreenplayConfig(AppConfig):
         from studio.projects import hooks
         from studio.projects.selectors import count_of
 
-        from . import services
+        from . import (
+            events,  # noqa: F401  (its event types join live.events.EVENT_TYPES)
+            services,
+        )
         from .models import Scene
 
         hooks.on_project_created(services.first_script_create)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from studio.core.admin import ReadOnlyAdmin, VersionedAdmin
+from studio.core.admin import ReadOnlyAdmin
+from studio.live.admin import VersionedAdmin
 
 from . import events
 from .models import LayoutAsset, LayoutVersion, Shot, ShotLayout

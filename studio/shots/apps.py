@@ -10,7 +10,10 @@ class ShotsConfig(AppConfig):
         from studio.projects import hooks
         from studio.projects.selectors import count_of
 
-        from . import assets
+        from . import (
+            assets,
+            events,  # noqa: F401  (its event types join live.events.EVENT_TYPES)
+        )
         from .models import Shot
 
         hooks.project_count("shot", lambda: count_of(Shot.objects.all()))

@@ -335,6 +335,63 @@ async def test_script_created_updated_deleted(world, run):
     assert {m["actor"]["id"] for m in (created, updated, deleted)} == {world.maya.pk}
 
 
+def iso(value) -> str:
+    return value.isoformat()
+
+
+async def test_revision_created_restored_deleted(world, run):
+    made = {}
+    await run(screenplay_services.script_update, actor=world.maya, script=world.script,
+              changes={"fountain": "INT. LAMP ROOM - NIGHT\n\nElin waits.\n"})
+
+    def keep():
+        made["revision"] = screenplay_services.revision_create(actor=world.maya, script=world.script,
+                                                               name="First draft", color="blue")
+        screenplay_services.script_update(actor=world.maya, script=world.script,
+                                          changes={"fountain": "INT. LAMP ROOM - NIGHT\n\nElin sleeps.\n"})
+
+    [created] = await only_member_hears(world, run, keep, "revision.created")
+    revision = made["revision"]
+    revision_id = revision.pk
+    [before, restored] = await only_member_hears(
+        world, run, lambda: screenplay_services.revision_restore(actor=world.maya, revision=revision),
+        "revision.created", "revision.restored")
+    kept = await run(lambda: world.script.revisions.get(name="Before restoring “First draft”"))
+    [deleted] = await only_member_hears(
+        world, run, lambda: screenplay_services.revision_delete(actor=world.maya, revision=revision),
+        "revision.deleted")
+
+    maya = world.actor(world.maya)
+    assert created == {"type": "revision.created", "project": world.project.pk, "actor": maya, "data": {
+        "revision": {"id": revision_id, "script": world.script.pk, "name": "First draft", "color": "blue",
+                     "created_by": maya, "created_at": iso(revision.created_at)}}}
+    assert before["data"] == {"revision": {"id": kept.pk, "script": world.script.pk,
+                                           "name": "Before restoring “First draft”", "color": "",
+                                           "created_by": maya, "created_at": iso(kept.created_at)}}
+    assert restored == {"type": "revision.restored", "project": world.project.pk, "actor": maya,
+                        "data": created["data"]}
+    assert deleted == {"type": "revision.deleted", "project": world.project.pk, "actor": maya,
+                       "data": {"id": revision_id, "script": world.script.pk}}
+
+
+async def test_layout_updated(world, run):
+    from studio.shots import layouts
+    from studio.shots.layout import empty_layout
+
+    shot = await run(factories.make_shot, world.scene, lens_mm=50, size="CU")
+    layout = empty_layout(focal_mm=50, size="CU")
+    layout["objects"] = [{"id": "table", "type": "table", "name": "Table", "position": [1.5, 0, -0.5],
+                          "rotation": [0, 0, 0], "scale": [1.2, 0.75, 0.8], "color": "#8a6b4a"}]
+
+    [message] = await only_member_hears(
+        world, run, lambda: layouts.layout_save(actor=world.ravi, shot=shot, data=layout, base_version=0),
+        "layout.updated")
+
+    assert message == {"type": "layout.updated", "project": world.project.pk, "actor": world.actor(world.ravi),
+                       "data": {"shot": shot.pk, "version": 1, "layout": layout, "changed": ["table"],
+                                "merged": False}}
+
+
 async def test_project_updated(world, run):
     [message] = await only_member_hears(
         world, run, lambda: project_services.project_update(
@@ -458,3 +515,18 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
     assert messages[4]["data"]["take"]["id"] == take.pk
     assert (messages[4]["data"]["take"]["number"], messages[4]["data"]["take"]["job"]) == (1, job.pk)
     assert (messages[5]["data"]["job"]["take"], messages[5]["data"]["job"]["progress"]) == (take.pk, 1.0)
+
+
+def test_every_event_type_has_an_exact_payload_test():
+    """A new event type fails here until a test asserts its message (its type as a string in a test of it)."""
+    from pathlib import Path
+
+    from django.apps import apps
+
+    from studio.live.events import EVENT_TYPES
+
+    assert apps.ready
+    here = Path(__file__).resolve().parents[2]
+    tests = "".join(p.read_text() for p in here.rglob("test_*.py"))
+    untested = sorted(kind for kind in EVENT_TYPES if f'"{kind}"' not in tests)
+    assert untested == []
