@@ -9,8 +9,9 @@ Matching, in passes, each over what the previous left:
 2. the same body (the heading was rewritten);
 3. the same heading (the body was rewritten) — the nearest in position when a heading repeats;
 4. similar enough: a score mixing body and heading similarity, best pairs first, above a threshold.
-An old scene left over whose body now sits inside a new scene was merged into it; any other left-over
-scene was deleted from the script.
+An old scene left over whose body now sits inside a new scene is reported as merged into it (its heading
+was deleted); any other left-over scene was deleted from the script. Both are gone from the script: the
+sync keeps them, with their shots, as omitted scenes (a script edit never moves shots between scenes).
 """
 
 from __future__ import annotations
