@@ -73,13 +73,13 @@ def worker_idle(transactional_db):
     """After the test, cancel what is still queued or running and wait until the worker is idle, so that the
     database is not emptied under a job the worker is running (its worker thread does not survive that)."""
     yield
-    from studio.renders import services as render_services
     from studio.renders.models import GenerationJob
+    from studio.renders.services import jobs as job_services
 
     def settle():
         for job in GenerationJob.objects.filter(status__in=GenerationJob.ACTIVE).select_related("requester", "project"):
             if job.requester is not None and not job.cancel_requested:
-                render_services.job_cancel(actor=job.requester, job=job)
+                job_services.job_cancel(actor=job.requester, job=job)
 
     in_thread(settle)
     deadline = time.monotonic() + 120
