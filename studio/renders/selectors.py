@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -56,27 +56,59 @@ def latest_takes(project) -> list[dict]:
 
 def queue_positions(job_ids: Iterable[int]) -> dict[int, int]:
     """Place in the studio's queue (all projects share the workers; 1 is the next one) of each of ``job_ids``
-    that is queued, in one query: for each, the queued jobs ahead of it (by created_at, then id) are counted on
-    the index over (status, created_at, id). Only the jobs asked about are read, never the whole queue.
+    that is queued, in one query on the index over (status, created_at, id): the queued jobs ahead of the first
+    of them are counted (an index-only range, never rows sent here and sorted), and the others are numbered
+    from there along the index, from the first asked job to the last. Only the asked jobs come back.
 
-    Places are as of this read. A page keeps them in step with its own project's events (a job of the
-    project joins with its place in ``job.queued``; one that starts at place p takes every job before it
-    out of the queue too, so the project's jobs behind it move up by p; one canceled while queued moves
-    those behind it up by one). Jobs of other projects that start or are canceled do not reach the page,
-    so between its own project's events a place it shows may be higher than the truth (never lower, but for
-    a job put back by the sweep, which keeps its place); a resync or a reload reads them here again."""
-    ids = list(job_ids)
-    return {pk: ahead + 1 for pk, ahead in positions_query(ids)} if ids else {}
+    Places are as of this read, and the pages say so (the pill's title). A page then moves them with its own
+    project's events only (frontend/src/renders/store.js): a job that joins is placed where its ``job.queued``
+    says (a new one last; one the sweep put back keeps its place, and those behind it move down); workers take
+    jobs in order, so one that starts at place p took every job before it out of the queue too, and the
+    project's jobs behind it move up by p (right even when the page missed other projects' jobs starting before
+    it); one canceled while queued moves those behind it up by one. What a page cannot see is another project's
+    job canceled while it waited behind one of this project's, or a job taken out of order (a put-back job waits
+    for a new task): then a place it shows is off by those until a resync or a reload reads them here again.
+    """
+    ids = [int(pk) for pk in job_ids]
+    if not ids:
+        return {}
+    return _positions(*positions_sql(f"id IN ({', '.join(['%s'] * len(ids))})", ids))
 
 
-def positions_query(ids: list[int]) -> QuerySet:
-    """(id, how many queued jobs are ahead of it) for each of ``ids`` that is queued."""
-    queued = GenerationJob.Status.QUEUED
-    before = Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
-    ahead = (GenerationJob.objects.filter(before, status=queued).order_by()
-             .values("status").annotate(n=Count("*")).values("n"))
-    return (GenerationJob.objects.filter(pk__in=ids, status=queued).order_by()
-            .annotate(ahead=Coalesce(Subquery(ahead), 0)).values_list("id", "ahead"))
+def project_queue_positions(*, project) -> dict[int, int]:
+    """The places of every queued job of ``project`` (see `queue_positions`)."""
+    return _positions(*positions_sql("project_id = %s", [project.pk]))
+
+
+POSITIONS = """
+WITH asked AS (SELECT id, created_at, status FROM {jobs} WHERE {asked}),
+mine AS (SELECT id, created_at FROM asked WHERE status = %s),
+first AS (SELECT created_at, id FROM mine ORDER BY created_at, id LIMIT 1),
+last AS (SELECT created_at, id FROM mine ORDER BY created_at DESC, id DESC LIMIT 1),
+span AS (
+  SELECT q.id, ROW_NUMBER() OVER (ORDER BY q.created_at, q.id) AS n
+  FROM {jobs} q, first f, last l
+  WHERE q.status = %s AND (q.created_at, q.id) >= (f.created_at, f.id) AND (q.created_at, q.id) <= (l.created_at, l.id)
+)
+SELECT span.id, span.n + (SELECT COUNT(*) FROM {jobs} u, first f
+                          WHERE u.status = %s AND (u.created_at, u.id) < (f.created_at, f.id))
+FROM span WHERE span.id IN (SELECT id FROM mine)
+"""
+# ``asked`` is read by primary key (or project) and filtered on status after, so that SQLite does not read every
+# queued job through the status index to find them.
+
+
+def positions_sql(asked: str, params: list) -> tuple[str, list]:
+    """The places query for the jobs ``asked`` (an SQL condition on the jobs table) selects, and its parameters."""
+    queued = GenerationJob.Status.QUEUED.value
+    jobs = connection.ops.quote_name(GenerationJob._meta.db_table)
+    return POSITIONS.format(jobs=jobs, asked=asked), [*params, queued, queued, queued]
+
+
+def _positions(sql: str, params: list) -> dict[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def queue_position(job: GenerationJob) -> int | None:
@@ -84,7 +116,7 @@ def queue_position(job: GenerationJob) -> int | None:
 
 
 def queued_count() -> int:
-    """How many jobs the studio's queue holds (every project), counted on the same index."""
+    """How many jobs the studio's queue holds (every project), counted on an index over status."""
     return GenerationJob.objects.filter(status=GenerationJob.Status.QUEUED).count()
 
 

@@ -478,13 +478,11 @@ def _fixed1(value: float) -> str:
     return str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _duration(seconds: float) -> str:
-    """As frontend/src/lib/dom.js formatDuration says it: "12s", "3.4s", "2m 05s"."""
-    s = math.floor(seconds * 10 + 0.5) / 10
-    if s < 60:
-        return f"{s:.1f}s" if s % 1 else f"{s:.0f}s"
-    m = math.floor(s / 60)
-    return f"{m}m {math.floor(s - m * 60 + 0.5):02d}s"
+def _duration(seconds: int) -> str:
+    """As frontend/src/lib/dom.js formatDuration says whole seconds (progress.js tickElapsed): "12s", "2m 05s"."""
+    if seconds < 60:
+        return f"{seconds}s"
+    return f"{seconds // 60}m {seconds % 60:02d}s"
 
 
 def _job_row(job: GenerationJob, *, labels: dict, positions: dict) -> dict:
@@ -495,7 +493,8 @@ def _job_row(job: GenerationJob, *, labels: dict, positions: dict) -> dict:
         "data": data, "take": TakeData.of(take) if take else None, "kind_label": labels["kind"][data.kind],
         "mode_label": labels["mode"].get(data.mode, ""), "position": positions.get(job.pk),
         "percent": f"{math.floor(data.progress * 1000 + 0.5) / 10:.1f}", "retried": getattr(job, "retried", False),
-        "elapsed": _duration((timezone.now() - job.started_at).total_seconds()) if job.started_at else "",
+        "elapsed": _duration(max(0, math.floor((timezone.now() - job.started_at).total_seconds() + 0.5)))
+        if job.started_at else "",
     }
 
 
@@ -529,7 +528,9 @@ def _shot_parts(project: Project, shot: Shot) -> dict:
     labels = _labels()
     takes = [_take_row(t, labels=labels) for t in render_selectors.takes_of(project=project).filter(shot=shot)]
     shown = render_selectors.shot_jobs(project, shot)
-    positions = render_selectors.queue_positions(j.pk for j in shown if j.status == GenerationJob.Status.QUEUED)
+    # the places of all the project's queued jobs, not only this shot's: when a job of another shot starts, the
+    # page moves this shot's jobs up by that job's place (see selectors.queue_positions)
+    positions = render_selectors.project_queue_positions(project=project)
     jobs = [_job_row(j, labels=labels, positions=positions) for j in shown]
     return {
         "takes": takes, "jobs": jobs,
@@ -592,7 +593,7 @@ def queue_page(request, project):
                   .annotate(retried=render_selectors.retried())
                   .order_by("-finished_at", "-id")[:QUEUE_RECENT])
     labels = _labels()
-    positions = render_selectors.queue_positions(j.pk for j in active if j.status == GenerationJob.Status.QUEUED)
+    positions = render_selectors.project_queue_positions(project=project)
     total_queued = render_selectors.queued_count()
 
     def rows(items):

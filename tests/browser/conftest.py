@@ -33,6 +33,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    # The generating studio's worker takes every queued job of the shared test database for as long as the session
+    # runs, so the tests that need jobs to stay where they put them run before it starts (a stable sort).
+    items.sort(key=lambda item: "generating_studio" in getattr(item, "fixturenames", ()))
     missing = None
     if not Path(CHROMIUM).exists():
         missing = f"Chromium is not at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"

@@ -43,7 +43,7 @@ def test_places_count_the_queued_jobs_of_every_project_ahead_and_only_for_the_jo
     second = job_services.job_submit(actor=b.artist, shot=b.shot, order=order)
     running = job_services.job_submit(actor=b.artist, shot=b.shot, order=order)
     third = job_services.job_submit(actor=b.artist, shot=b.shot, order=order)
-    job_services.job_submit(actor=other, shot=b.elsewhere_shot, order=order)
+    last = job_services.job_submit(actor=other, shot=b.elsewhere_shot, order=order)
     worker_protocol.job_claim(job_id=running.pk, worker="gpu-0")
     job_services.job_cancel(actor=b.artist, job=first)
 
@@ -53,6 +53,8 @@ def test_places_count_the_queued_jobs_of_every_project_ahead_and_only_for_the_jo
     assert selectors.queue_position(theirs) == 1
     assert selectors.queued_count() == 4
     assert selectors.queue_positions([]) == {}
+    assert selectors.project_queue_positions(project=b.project) == {second.pk: 2, third.pk: 3}
+    assert selectors.project_queue_positions(project=b.elsewhere) == {theirs.pk: 1, last.pk: 4}
 
 
 def test_jobs_made_in_the_same_instant_are_in_the_order_of_their_ids(board):
@@ -63,17 +65,21 @@ def test_jobs_made_in_the_same_instant_are_in_the_order_of_their_ids(board):
 
 
 @pytest.mark.parametrize("queued", [10, 500])
-def test_places_of_a_shots_jobs_take_one_query_however_long_the_queue(board, queued, django_assert_num_queries):
-    queue_of(board.shot, queued)
+def test_places_of_a_shots_jobs_take_one_query_however_long_the_queue(two_projects, queued,
+                                                                     django_assert_num_queries):
+    board = two_projects
+    queue_of(board.elsewhere_shot, queued)
     mine = queue_of(board.shot, 3)
     queue_of(board.shot, 50, status=GenerationJob.Status.SUCCEEDED)
 
     with django_assert_num_queries(1):
         places = selectors.queue_positions(j.pk for j in mine)
     with django_assert_num_queries(1):
+        of_the_project = selectors.project_queue_positions(project=board.project)
+    with django_assert_num_queries(1):
         total = selectors.queued_count()
 
-    assert places == {mine[0].pk: queued + 1, mine[1].pk: queued + 2, mine[2].pk: queued + 3}
+    assert places == of_the_project == {mine[0].pk: queued + 1, mine[1].pk: queued + 2, mine[2].pk: queued + 3}
     assert total == queued + 3
 
 
@@ -86,7 +92,10 @@ def test_on_postgresql_places_and_the_count_read_the_queue_index(board):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE renders_generationjob")
 
-    places = selectors.positions_query([j.pk for j in mine]).explain()
+    with connection.cursor() as cursor:
+        sql, params = selectors.positions_sql("id IN (%s, %s, %s)", [j.pk for j in mine])
+        cursor.execute(f"EXPLAIN {sql}", params)
+        places = "\n".join(row[0] for row in cursor.fetchall())
     with CaptureQueriesContext(connection) as counted:
         assert selectors.queued_count() == 2003
     with connection.cursor() as cursor:
