@@ -1,30 +1,79 @@
+"""Jobs and takes in the admin: read-only. A job's status, worker and lease belong to the worker protocol and a
+take's review to its reviewers, so nothing here is edited by hand; the actions call the services (as the staff
+member, who must hold the capability on the project like anyone else) and so publish their events."""
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.html import format_html
 
-from . import services
+from studio.core.errors import Conflict, QuotaExceeded
+
 from .models import GenerationJob, Take
+from .services import jobs, takes
+
+REFUSED = (Http404, PermissionDenied, Conflict, QuotaExceeded, ValidationError)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists, searches and shows rows; no add, no change, no delete (deleting a shot or a project removes them)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _each(self, request, queryset, verb: str, call) -> None:
+        """Call the service for each selected row; say what was done and, for each refusal, why."""
+        done = 0
+        for obj in queryset:
+            try:
+                call(obj)
+                done += 1
+            except REFUSED as exc:  # not allowed on that project, or not in a state that allows it: say so, go on
+                if isinstance(exc, Http404):
+                    reason = "you are not a member of its project."
+                elif isinstance(exc, ValidationError):
+                    reason = " ".join(exc.messages)
+                else:
+                    reason = str(exc) or "not allowed."
+                self.message_user(request, f"{obj}: {reason}", messages.WARNING)
+        noun = self.model._meta.verbose_name if done == 1 else self.model._meta.verbose_name_plural
+        self.message_user(request, f"{done} {noun} {verb}.")
 
 
 @admin.register(GenerationJob)
-class GenerationJobAdmin(admin.ModelAdmin):
+class GenerationJobAdmin(ReadOnlyAdmin):
     list_display = ["id", "project", "shot", "kind", "model", "status", "step", "total_steps", "attempts", "worker",
                     "requester", "created_at"]
     list_filter = ["status", "kind", "model", "project"]
     search_fields = ["request", "error", "worker", "requester__username", "project__title"]
     list_select_related = ["project", "shot", "requester"]
-    readonly_fields = ["created_at", "started_at", "finished_at"]
-    raw_id_fields = ["shot", "requester", "retry_of"]
+    actions = ["cancel", "retry"]
+
+    @admin.action(description="Cancel the selected jobs (a running one is asked to stop)")
+    def cancel(self, request, queryset):
+        self._each(request, queryset.select_related("project"), "canceled",
+                   lambda job: jobs.job_cancel(actor=request.user, job=job))
+
+    @admin.action(description="Retry the selected failed or canceled jobs")
+    def retry(self, request, queryset):
+        self._each(request, queryset.select_related("project"), "retried",
+                   lambda job: jobs.job_retry(actor=request.user, job=job))
 
 
 @admin.register(Take)
-class TakeAdmin(admin.ModelAdmin):
+class TakeAdmin(ReadOnlyAdmin):
     list_display = ["preview", "__str__", "project", "shot", "kind", "source", "review", "smoke_test", "created_by",
                     "created_at"]
     list_filter = ["review", "kind", "source", "smoke_test", "project"]
     search_fields = ["provenance", "project__title", "shot__number"]
     list_select_related = ["project", "shot", "created_by"]
-    raw_id_fields = ["shot", "job", "created_by", "reviewed_by"]
-    readonly_fields = ["preview", "created_at", "reviewed_at"]
+    readonly_fields = ["preview"]
     actions = ["approve", "reject"]
 
     @admin.display(description="Thumbnail")
@@ -34,14 +83,8 @@ class TakeAdmin(admin.ModelAdmin):
         return format_html('<img src="{}" alt="" style="height:48px;border-radius:4px">', take.thumbnail_url)
 
     def _review(self, request, queryset, decision):
-        done = 0
-        for take in queryset.select_related("project"):
-            try:
-                services.take_review(actor=request.user, take=take, decision=decision)
-                done += 1
-            except Exception as exc:  # not a reviewer on that project: say so, go on
-                self.message_user(request, f"{take}: {exc}", messages.WARNING)
-        self.message_user(request, f"{done} take{'s' if done != 1 else ''} {decision}.")
+        self._each(request, queryset.select_related("project"), decision,
+                   lambda take: takes.take_review(actor=request.user, take=take, decision=decision))
 
     @admin.action(description="Approve the selected takes")
     def approve(self, request, queryset):

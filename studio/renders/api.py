@@ -13,15 +13,18 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from generation.models import CLIP_MODES, FRAME_MODES
 from studio.core.api import DataSerializer, StrictInput, validated
 from studio.core.files import private_file_response
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
 from studio.shots.models import Shot
 
-from . import prompt, runtime, selectors, services
+from . import prompt, runtime, selectors
 from .events import JobData, TakeData
 from .models import GenerationJob, Take
+from .services import jobs, takes
+from .services.jobs import JobOrder
 
 
 def _shot(project, shot_id) -> Shot:
@@ -50,14 +53,13 @@ class ModelSerializer(serializers.Serializer):
 def model_rows(project) -> list[dict]:
     rows = []
     for spec in runtime.registry():
-        defaults = services.model_defaults(spec)
-        width, height = prompt.frame_size(project.aspect_ratio, defaults["base"])
+        width, height = spec.default_size(project.aspect_ratio)
         modes = sorted(spec.modes)
         rows.append({
             "name": spec.name, "label": spec.label, "family": spec.family,
             "kinds": sorted({"clip" if m.endswith("video") else "frame" for m in modes}), "modes": modes,
             "smoke_test": spec.smoke_test, "references": spec.supports_references,
-            "default_steps": defaults["steps"], "default_width": width,
+            "default_steps": spec.default_steps, "default_width": width,
             "default_height": height,
         })
     return rows
@@ -119,10 +121,15 @@ class ShotPromptViewSet(ProjectScopedViewSet):
 class JobSerializer(DataSerializer):
     data_class = JobData
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Grows with every write of the job.")
     shot = serializers.IntegerField()
+    shot_number = serializers.CharField()
+    scene_heading = serializers.CharField()
     kind = serializers.ChoiceField(choices=GenerationJob.Kind.choices)
+    mode = serializers.ChoiceField(choices=[(m, m) for m in (*FRAME_MODES, *CLIP_MODES)])
     status = serializers.ChoiceField(choices=GenerationJob.Status.choices)
     model = serializers.CharField()
+    model_label = serializers.CharField()
     prompt = serializers.CharField()
     seed = serializers.IntegerField()
     width = serializers.IntegerField()
@@ -132,6 +139,8 @@ class JobSerializer(DataSerializer):
     progress = serializers.FloatField(help_text="0 to 1.")
     attempts = serializers.IntegerField()
     error = serializers.CharField()
+    worker = serializers.CharField(help_text="The worker that holds it now.")
+    cancel_requested = serializers.BooleanField()
     requester = UserRefSerializer(allow_null=True)
     retry_of = serializers.IntegerField(allow_null=True)
     take = serializers.IntegerField(allow_null=True, help_text="The take it made, once it succeeded.")
@@ -148,7 +157,7 @@ class JobDetailSerializer(JobSerializer):
     request = serializers.DictField(help_text="The full generation request.")
 
     def to_representation(self, instance):
-        return {**super().to_representation(instance), "request": instance.request}
+        return {**super().to_representation(instance), "request": instance.generation_request.to_dict()}
 
 
 class JobCreateSerializer(StrictInput, serializers.Serializer):
@@ -220,30 +229,43 @@ class JobViewSet(ProjectScopedViewSet):
     def create(self, request, project_id=None):
         data = validated(JobCreateSerializer, request.data)
         shot = _shot(self.project, data.pop("shot"))
-        if "prompt" in data:
-            data["prompt_text"] = data.pop("prompt")
-        job = services.job_submit(actor=request.user, shot=shot, **data)
+        job = jobs.job_submit(actor=request.user, shot=shot, order=JobOrder(**data))
         return self._detail(job, 201)
 
     @extend_schema(request=None, responses={200: JobDetailSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, project_id=None, pk=None):
-        job = services.job_cancel(actor=request.user, job=self.get_object())
+        job = jobs.job_cancel(actor=request.user, job=self.get_object())
         return self._detail(job)
 
     @extend_schema(request=None, responses={201: JobDetailSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, project_id=None, pk=None):
-        job = services.job_retry(actor=request.user, job=self.get_object())
+        job = jobs.job_retry(actor=request.user, job=self.get_object())
         return self._detail(job, 201)
 
 
 # --- Takes --------------------------------------------------------------------------
 
 
+class MadeWithSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    model_label = serializers.CharField()
+    mode = serializers.CharField()
+    seed = serializers.IntegerField()
+    steps = serializers.IntegerField()
+    guidance = serializers.FloatField()
+    quality = serializers.CharField()
+    prompt = serializers.CharField()
+    references = serializers.IntegerField()
+    strength = serializers.FloatField(allow_null=True, help_text="Image-to-image only.")
+    seconds = serializers.FloatField(allow_null=True)
+
+
 class TakeSerializer(DataSerializer):
     data_class = TakeData
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Grows with every write of the take (a review).")
     shot = serializers.IntegerField()
     number = serializers.IntegerField(help_text="v1, v2, … within the shot.")
     job = serializers.IntegerField(allow_null=True)
@@ -259,6 +281,8 @@ class TakeSerializer(DataSerializer):
     frames = serializers.IntegerField()
     fps = serializers.IntegerField(allow_null=True)
     provenance = serializers.DictField()
+    made_with = MadeWithSerializer(allow_null=True, help_text="What a generated take was made with.")
+    uploaded_as = serializers.CharField(help_text="An uploaded take's file name.")
     smoke_test = serializers.BooleanField()
     review = serializers.ChoiceField(choices=Take.Review.choices)
     reviewed_by = UserRefSerializer(allow_null=True)
@@ -324,14 +348,14 @@ class TakeViewSet(ProjectScopedViewSet):
     @extend_schema(request={"multipart/form-data": TakeUploadSerializer}, responses={201: TakeSerializer})
     def create(self, request, project_id=None):
         data = validated(TakeUploadSerializer, request.data)
-        take = services.take_upload(actor=request.user, shot=_shot(self.project, data["shot"]), upload=data["file"])
+        take = takes.take_upload(actor=request.user, shot=_shot(self.project, data["shot"]), upload=data["file"])
         return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
 
     @extend_schema(request={"multipart/form-data": TakeCaptureSerializer}, responses={201: TakeSerializer})
     @action(detail=False, methods=["post"])
     def capture(self, request, project_id=None):
         data = validated(TakeCaptureSerializer, request.data)
-        take = services.take_capture(actor=request.user, shot=_shot(self.project, data["shot"]), image=data["image"],
+        take = takes.take_capture(actor=request.user, shot=_shot(self.project, data["shot"]), image=data["image"],
                                      depth=data["depth"], layout_version=data["layout_version"])
         return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
 
@@ -339,7 +363,7 @@ class TakeViewSet(ProjectScopedViewSet):
     @action(detail=False, methods=["post"])
     def animatic(self, request, project_id=None):
         data = validated(TakeAnimaticSerializer, request.data)
-        take = services.take_animatic(actor=request.user, shot=_shot(self.project, data["shot"]),
+        take = takes.take_animatic(actor=request.user, shot=_shot(self.project, data["shot"]),
                                       frames=data["frames"], fps=data["fps"], layout_version=data["layout_version"])
         return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data, status=201)
 
@@ -352,7 +376,7 @@ class TakeViewSet(ProjectScopedViewSet):
     @action(detail=True, methods=["post"])
     def review(self, request, project_id=None, pk=None):
         data = validated(TakeReviewSerializer, request.data)
-        take = services.take_review(actor=request.user, take=self.get_object(), decision=data["decision"])
+        take = takes.take_review(actor=request.user, take=self.get_object(), decision=data["decision"])
         return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})

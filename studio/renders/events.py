@@ -7,14 +7,25 @@ from dataclasses import dataclass
 from studio.live.events import Event, UserRef, iso
 from studio.live.events import publish as publish  # services call events.publish(...) on their own module
 
+from . import runtime
+
 
 @dataclass(frozen=True, kw_only=True)
 class JobData:
+    """A job as pages and the API show it. ``version`` grows with every write of the job: a page holding
+    version 5 ignores an event with version 4. Prompt, seed, size and mode are read from the job's typed
+    request (``GenerationJob.generation_request``); the shot's number and scene heading are as of the event."""
+
     id: int
+    version: int
     shot: int
+    shot_number: str
+    scene_heading: str
     kind: str
+    mode: str
     status: str
     model: str
+    model_label: str
     prompt: str
     seed: int
     width: int
@@ -24,6 +35,8 @@ class JobData:
     progress: float
     attempts: int
     error: str
+    worker: str
+    cancel_requested: bool
     requester: UserRef | None
     retry_of: int | None
     take: int | None
@@ -33,20 +46,64 @@ class JobData:
 
     @classmethod
     def of(cls, job, *, take_id: int | None = None) -> JobData:
-        request = job.request
+        """``job`` with its requester and its shot's scene at hand (select_related), or this reads them."""
+        request = job.generation_request
         return cls(
-            id=job.pk, shot=job.shot_id, kind=job.kind, status=job.status, model=job.model,
-            prompt=request.get("prompt", ""), seed=request.get("seed", 0), width=request.get("width", 0),
-            height=request.get("height", 0), step=job.step, total_steps=job.total_steps, progress=job.progress,
-            attempts=job.attempts, error=job.error, requester=UserRef.of(job.requester) if job.requester else None,
-            retry_of=job.retry_of_id, take=take_id, created_at=iso(job.created_at),
-            started_at=iso(job.started_at), finished_at=iso(job.finished_at),
+            id=job.pk, version=job.version, shot=job.shot_id, shot_number=job.shot.number,
+            scene_heading=job.shot.scene.heading, kind=job.kind, mode=request.mode, status=job.status,
+            model=job.model, model_label=model_label(job.model), prompt=request.prompt, seed=request.seed,
+            width=request.width, height=request.height, step=job.step, total_steps=job.total_steps,
+            progress=job.progress, attempts=job.attempts, error=job.error, worker=job.worker,
+            cancel_requested=job.cancel_requested,
+            requester=UserRef.of(job.requester) if job.requester else None, retry_of=job.retry_of_id, take=take_id,
+            created_at=iso(job.created_at), started_at=iso(job.started_at), finished_at=iso(job.finished_at),
+        )
+
+
+def model_label(name: str) -> str:
+    """The configured model's label; its name when it is no longer configured."""
+    registry = runtime.registry()
+    return (registry.get(name).label or name) if name in registry else name
+
+
+@dataclass(frozen=True, kw_only=True)
+class MadeWith:
+    """What a generated take was made with, from its provenance: the model then, and its typed request."""
+
+    model: str
+    model_label: str
+    mode: str
+    seed: int
+    steps: int
+    guidance: float
+    quality: str
+    prompt: str
+    references: int
+    strength: float | None  # image-to-image only
+    seconds: float | None
+
+    @classmethod
+    def of(cls, take) -> MadeWith | None:
+        request = take.generation_request
+        if take.source != "generated" or request is None:
+            return None
+        p = take.provenance
+        frame = request.kind == "frame"
+        return cls(
+            model=request.model or p.get("model", ""), model_label=p.get("label") or p.get("model", ""),
+            mode=request.mode, seed=request.seed, steps=request.steps, guidance=request.guidance,
+            quality=request.quality, prompt=request.prompt,
+            references=len(request.reference_images) if frame else 0,
+            strength=request.strength if request.mode == "image-to-image" else None, seconds=p.get("seconds"),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class TakeData:
+    """A take as pages and the API show it; ``version`` grows with every write of the take (a review)."""
+
     id: int
+    version: int
     shot: int
     number: int
     job: int | None
@@ -62,6 +119,8 @@ class TakeData:
     frames: int
     fps: int | None
     provenance: dict
+    made_with: MadeWith | None
+    uploaded_as: str
     smoke_test: bool
     review: str
     reviewed_by: UserRef | None
@@ -71,10 +130,12 @@ class TakeData:
     @classmethod
     def of(cls, take) -> TakeData:
         return cls(
-            id=take.pk, shot=take.shot_id, number=take.number, job=take.job_id, kind=take.kind, source=take.source,
-            url=take.url, thumbnail_url=take.thumbnail_url, depth_url=take.depth_url,
-            layout_version=take.layout_version, content_type=take.content_type, width=take.width,
-            height=take.height, frames=take.frames, fps=take.fps, provenance=take.provenance,
+            id=take.pk, version=take.version, shot=take.shot_id, number=take.number, job=take.job_id,
+            kind=take.kind, source=take.source, url=take.url, thumbnail_url=take.thumbnail_url,
+            depth_url=take.depth_url, layout_version=take.layout_version, content_type=take.content_type,
+            width=take.width, height=take.height, frames=take.frames, fps=take.fps, provenance=take.provenance,
+            made_with=MadeWith.of(take),
+            uploaded_as=(take.provenance or {}).get("uploaded_as", "") if take.source == "uploaded" else "",
             smoke_test=take.smoke_test, review=take.review,
             reviewed_by=UserRef.of(take.reviewed_by) if take.reviewed_by else None,
             created_by=UserRef.of(take.created_by) if take.created_by else None, created_at=iso(take.created_at),
@@ -88,6 +149,7 @@ class JobQueued(Event):
     type = "job.queued"
     job: JobData
     requeued: bool = False
+    position: int  # its place in the studio's queue (all projects) as it joined: see selectors.queue_positions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,10 +164,19 @@ class JobProgress(Event):
 
     type = "job.progress"
     id: int
+    version: int
     shot: int
     step: int
     total: int
     preview: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobStopping(Event):
+    """Someone asked a running job to stop; its worker stops after the step it is on (then ``job.canceled``)."""
+
+    type = "job.stopping"
+    job: JobData
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,14 +9,23 @@ clip, generated or uploaded, with its provenance: enough to make it again.
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from generation.errors import RequestError
+from generation.requests import ClipRequest, FrameRequest, request_from_dict
 from studio.projects.models import Project
 from studio.shots.models import Shot
+
+
+def save_version(obj: GenerationJob | Take, fields: list[str]) -> None:
+    """Save ``fields`` of a row the caller holds locked, one version later (pages ignore older events)."""
+    obj.version += 1
+    obj.save(update_fields=[*fields, "version"])
 
 
 class GenerationJob(models.Model):
@@ -56,10 +65,13 @@ class GenerationJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every write; pages ignore an event older than what they show.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["status", "created_at", "id"], name="job_queue_order"),
             models.Index(fields=["status", "lease_expires_at"]),
             models.Index(fields=["project", "status"]),
             models.Index(fields=["requester", "status"]),
@@ -78,6 +90,11 @@ class GenerationJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @cached_property
+    def generation_request(self) -> FrameRequest | ClipRequest:
+        """``request`` as the typed request it was stored from: read prompt, seed, size and mode here."""
+        return request_from_dict(self.request)
 
 
 def take_path(instance: Take, filename: str) -> str:
@@ -140,6 +157,8 @@ class Take(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every write; pages ignore an event older than what they show.")
 
     class Meta:
         ordering = ["shot_id", "-number"]
@@ -148,6 +167,18 @@ class Take(models.Model):
 
     def __str__(self) -> str:
         return f"Take v{self.number} of shot {self.shot_id}"
+
+    @cached_property
+    def generation_request(self) -> FrameRequest | ClipRequest | None:
+        """The request a generated take was made from (its provenance keeps it), typed; None for uploads and
+        previz captures, and for a provenance whose request no longer reads."""
+        data = (self.provenance or {}).get("request")
+        if data is None:
+            return None
+        try:
+            return request_from_dict(data)
+        except RequestError:
+            return None
 
     @property
     def url(self) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -17,7 +19,8 @@ RECENT_FAILURES = timedelta(days=1)  # failures older than this leave the shot p
 
 
 def jobs_of(*, project) -> QuerySet[GenerationJob]:
-    return GenerationJob.objects.filter(project=project).select_related("requester", "take")
+    return GenerationJob.objects.filter(project=project).select_related(
+        "requester", "shot__scene", "take__created_by", "take__reviewed_by")
 
 
 def active_jobs_of(*, project) -> QuerySet[GenerationJob]:
@@ -51,10 +54,70 @@ def latest_takes(project) -> list[dict]:
              "smoke_test": t.smoke_test, "review": t.review} for t in rows]
 
 
-def queue_positions() -> dict[int, int]:
-    """Place in the queue of every queued job (all projects share the workers), 1 for the next one."""
-    ids = GenerationJob.objects.filter(status=GenerationJob.Status.QUEUED).order_by("created_at", "id")
-    return {pk: n for n, pk in enumerate(ids.values_list("id", flat=True), start=1)}
+def queue_positions(job_ids: Iterable[int]) -> dict[int, int]:
+    """Place in the studio's queue (all projects share the workers; 1 is the next one) of each of ``job_ids``
+    that is queued, in one query on the index over (status, created_at, id): the queued jobs ahead of the first
+    of them are counted (an index-only range, never rows sent here and sorted), and the others are numbered
+    from there along the index, from the first asked job to the last. Only the asked jobs come back.
+
+    Places are as of this read, and the pages say so (the pill's title). A page then moves them with its own
+    project's events only (frontend/src/renders/store.js): a job that joins is placed where its ``job.queued``
+    says (a new one last; one the sweep put back keeps its place, and those behind it move down); workers take
+    jobs in order, so one that starts at place p took every job before it out of the queue too, and the
+    project's jobs behind it move up by p (right even when the page missed other projects' jobs starting before
+    it); one canceled while queued moves those behind it up by one. What a page cannot see is another project's
+    job canceled while it waited behind one of this project's, or a job taken out of order (a put-back job waits
+    for a new task): then a place it shows is off by those until a resync or a reload reads them here again.
+    """
+    ids = [int(pk) for pk in job_ids]
+    if not ids:
+        return {}
+    return _positions(*positions_sql(f"id IN ({', '.join(['%s'] * len(ids))})", ids))
+
+
+def project_queue_positions(*, project) -> dict[int, int]:
+    """The places of every queued job of ``project`` (see `queue_positions`)."""
+    return _positions(*positions_sql("project_id = %s", [project.pk]))
+
+
+POSITIONS = """
+WITH asked AS (SELECT id, created_at, status FROM {jobs} WHERE {asked}),
+mine AS (SELECT id, created_at FROM asked WHERE status = %s),
+first AS (SELECT created_at, id FROM mine ORDER BY created_at, id LIMIT 1),
+last AS (SELECT created_at, id FROM mine ORDER BY created_at DESC, id DESC LIMIT 1),
+span AS (
+  SELECT q.id, ROW_NUMBER() OVER (ORDER BY q.created_at, q.id) AS n
+  FROM {jobs} q, first f, last l
+  WHERE q.status = %s AND (q.created_at, q.id) >= (f.created_at, f.id) AND (q.created_at, q.id) <= (l.created_at, l.id)
+)
+SELECT span.id, span.n + (SELECT COUNT(*) FROM {jobs} u, first f
+                          WHERE u.status = %s AND (u.created_at, u.id) < (f.created_at, f.id))
+FROM span WHERE span.id IN (SELECT id FROM mine)
+"""
+# ``asked`` is read by primary key (or project) and filtered on status after, so that SQLite does not read every
+# queued job through the status index to find them.
+
+
+def positions_sql(asked: str, params: list) -> tuple[str, list]:
+    """The places query for the jobs ``asked`` (an SQL condition on the jobs table) selects, and its parameters."""
+    queued = GenerationJob.Status.QUEUED.value
+    jobs = connection.ops.quote_name(GenerationJob._meta.db_table)
+    return POSITIONS.format(jobs=jobs, asked=asked), [*params, queued, queued, queued]
+
+
+def _positions(sql: str, params: list) -> dict[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def queue_position(job: GenerationJob) -> int | None:
+    return queue_positions([job.pk]).get(job.pk)
+
+
+def queued_count() -> int:
+    """How many jobs the studio's queue holds (every project), counted on an index over status."""
+    return GenerationJob.objects.filter(status=GenerationJob.Status.QUEUED).count()
 
 
 def retried() -> Exists:

@@ -3,7 +3,7 @@ process in embedded mode.
 
 It claims "generation" tasks from the django-tasks-db queue, and for each: claims the job (the job's
 row, ``SKIP LOCKED``), renews the job's lease from a side thread while the engine runs, reports each
-step, stops when someone cancels, and stores the take through ``services.job_succeed``, which keeps
+step, stops when someone cancels, and stores the take through ``worker_protocol.job_succeed``, which keeps
 it only while this worker still holds the job. A sweeper thread in every worker puts back the jobs
 of workers that stopped renewing (they died), so a job survives a lost worker up to its attempts.
 """
@@ -22,10 +22,10 @@ from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
 from generation import outputs
 from generation.errors import Canceled, GenerationError
-from generation.requests import request_from_dict
 
-from . import media, runtime, services
+from . import media, runtime
 from .queue import QUEUE
+from .services import worker_protocol
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -104,7 +104,7 @@ class GenerationWorker:
             self._tasks.running = False
 
     def sweep_once(self) -> dict[str, list[int]]:
-        done = services.jobs_sweep()
+        done = worker_protocol.jobs_sweep()
         if any(done.values()):
             log.warning("swept jobs of lost workers: %s", done)
         return done
@@ -124,34 +124,34 @@ class GenerationWorker:
 
     def execute(self, job_id: int) -> str:
         """Run one job to its end; returns what became of it (for the task's result)."""
-        job = services.job_claim(job_id=job_id, worker=self.worker_id)
+        job = worker_protocol.job_claim(job_id=job_id, worker=self.worker_id)
         if job is None:
             return "not claimed"
         run = _Run(self, job)
         run.start_lease()
         try:
-            request = request_from_dict(job.request)
+            request = job.generation_request
             output = self.engine.generate(request, on_progress=run.progress, should_cancel=run.should_cancel)
         except Canceled:
             run.stop_lease()
             if run.lost:
                 return "lost"
-            services.job_canceled(job_id=job.pk, worker=self.worker_id)
+            worker_protocol.job_canceled(job_id=job.pk, worker=self.worker_id)
             return "canceled"
         except GenerationError as exc:
             run.stop_lease()
-            services.job_fail(job_id=job.pk, worker=self.worker_id, error=str(exc))
+            worker_protocol.job_fail(job_id=job.pk, worker=self.worker_id, error=str(exc))
             return "failed"
         except Exception as exc:
             run.stop_lease()
             log.exception("job %s failed", job.pk)
-            services.job_fail(job_id=job.pk, worker=self.worker_id, error=f"{type(exc).__name__}: {exc}")
+            worker_protocol.job_fail(job_id=job.pk, worker=self.worker_id, error=f"{type(exc).__name__}: {exc}")
             return "failed"
         run.stop_lease()
         if run.lost:
             return "lost"
         made = encode(output, request, worker=self.worker_id, layout_version=job.layout_version)
-        take = services.job_succeed(job_id=job.pk, worker=self.worker_id, made=made)
+        take = worker_protocol.job_succeed(job_id=job.pk, worker=self.worker_id, made=made)
         return "succeeded" if take is not None else "lost"
 
 
@@ -180,7 +180,7 @@ class _Run:
         every = max(0.2, settings.STUDIO_JOB_LEASE_S / 3)
         try:
             while not self._done.wait(every):
-                held, cancel = services.job_renew(job_id=self.job.pk, worker=self.worker.worker_id)
+                held, cancel = worker_protocol.job_renew(job_id=self.job.pk, worker=self.worker.worker_id)
                 if not held:
                     log.warning("worker %s lost job %s", self.worker.worker_id, self.job.pk)
                     self.lost = True
@@ -195,7 +195,7 @@ class _Run:
         now = time.monotonic()
         if not self.canceled and now - self._last_cancel_check >= settings.STUDIO_CANCEL_CHECK_S:
             self._last_cancel_check = now
-            self.canceled = services.cancel_requested(job_id=self.job.pk)
+            self.canceled = worker_protocol.cancel_requested(job_id=self.job.pk)
         return self.canceled or self.lost
 
     def progress(self, progress) -> None:
@@ -205,14 +205,13 @@ class _Run:
             return
         self._last_progress = now
         preview = outputs.preview_jpeg(progress.preview) if progress.preview is not None else None
-        held = services.job_progress(job_id=self.job.pk, worker=self.worker.worker_id, shot_id=self.job.shot_id,
-                                     project_id=self.job.project_id, step=progress.step, total=progress.total,
-                                     preview_jpeg=preview)
+        held = worker_protocol.job_progress(job_id=self.job.pk, worker=self.worker.worker_id, step=progress.step,
+                                            total=progress.total, preview_jpeg=preview)
         if not held:
             self.lost = True
 
 
-def encode(output, request, *, worker: str, layout_version: int | None = None) -> services.Made:
+def encode(output, request, *, worker: str, layout_version: int | None = None) -> worker_protocol.Made:
     """The engine's output as the files and provenance of a take."""
     spec = output.model
     provenance = {
@@ -224,13 +223,13 @@ def encode(output, request, *, worker: str, layout_version: int | None = None) -
         provenance["layout_version"] = layout_version
     if output.kind == "image":
         image = output.image
-        return services.Made(
+        return worker_protocol.Made(
             kind="image", content=outputs.png_bytes(image, request, model=spec), extension="png",
             content_type="image/png", thumbnail=media.thumbnail_jpeg(image), width=image.width,
             height=image.height, frames=1, fps=None, provenance=provenance, smoke_test=spec.smoke_test,
         )
     frames = output.frames
-    return services.Made(
+    return worker_protocol.Made(
         kind="clip", content=outputs.mp4_bytes(frames, output.fps), extension="mp4", content_type="video/mp4",
         thumbnail=media.thumbnail_jpeg(frames[0]), width=frames[0].width, height=frames[0].height,
         frames=len(frames), fps=output.fps, provenance=provenance, smoke_test=spec.smoke_test,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -28,10 +31,9 @@ from studio.projects.events import MemberData, ProjectData
 from studio.projects.models import Membership, Project
 from studio.projects.permissions import Capability, Role
 from studio.renders import prompt as prompts
-from studio.renders import runtime
 from studio.renders import selectors as render_selectors
 from studio.renders.api import model_rows, take_file_response
-from studio.renders.events import JobData
+from studio.renders.events import JobData, TakeData
 from studio.renders.models import GenerationJob, Take
 from studio.screenplay import selectors as screenplay_selectors
 from studio.screenplay import services as script_services
@@ -456,49 +458,84 @@ def board(request, project):
 
 
 # --- Shots and generation -------------------------------------------------
+#
+# The shot and queue pages paint their jobs and takes here, and carry them as data (``*-state`` scripts in each
+# part) for the page's store (frontend/src/renders/store.js), which then applies job.* and take.* events from
+# their payloads and draws the same rows in the browser (frontend/src/renders/rows.js mirrors these templates).
+# A part is fetched again only on a resync.
 
 MODES = {"text-to-image": "Text to image", "image-to-image": "Image to image", "depth": "Depth-guided",
          "text-to-video": "Text to video", "image-to-video": "Image to video"}
 
 
-def _model_choices(project: Project) -> list[dict]:
-    """The models on offer, as the API lists them."""
-    return model_rows(project)
+def _labels() -> dict[str, dict[str, str]]:
+    """The words the rows use for kinds, modes and reviews: the pages' scripts get the same."""
+    return {"kind": dict(GenerationJob.Kind.choices), "mode": MODES, "review": dict(Take.Review.choices)}
 
 
-def _labels() -> dict[str, str]:
-    return {spec.name: spec.label or spec.name for spec in runtime.registry()}
+def _fixed1(value: float) -> str:
+    """``value`` with one decimal, rounded half up on its exact binary value, as JavaScript's toFixed(1) does."""
+    return str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _duration(seconds: int) -> str:
+    """As frontend/src/lib/dom.js formatDuration says whole seconds (progress.js tickElapsed): "12s", "2m 05s"."""
+    if seconds < 60:
+        return f"{seconds}s"
+    return f"{seconds // 60}m {seconds % 60:02d}s"
 
 
 def _job_row(job: GenerationJob, *, labels: dict, positions: dict) -> dict:
-    """A job as the pages show it: its event shape, plus labels, the shot and where it stands."""
+    """A job as the pages show it: its event shape, plus the words for it and where it stands."""
     take = getattr(job, "take", None) if job.status == GenerationJob.Status.SUCCEEDED else None
     data = JobData.of(job, take_id=take.pk if take else None)
     return {
-        "job": job, "data": data, "take": take, "model_label": labels.get(job.model, job.model),
-        "mode": MODES.get(_mode(job.request), ""), "position": positions.get(job.pk),
-        "percent": round(job.progress * 100, 1), "retried": getattr(job, "retried", False),
+        "data": data, "take": TakeData.of(take) if take else None, "kind_label": labels["kind"][data.kind],
+        "mode_label": labels["mode"].get(data.mode, ""), "position": positions.get(job.pk),
+        "percent": f"{math.floor(data.progress * 1000 + 0.5) / 10:.1f}", "retried": getattr(job, "retried", False),
+        "elapsed": _duration(max(0, math.floor((timezone.now() - job.started_at).total_seconds() + 0.5)))
+        if job.started_at else "",
     }
 
 
-def _mode(request: dict) -> str:
-    if request.get("kind") == "clip":
-        return "image-to-video" if request.get("first_frame") else "text-to-video"
-    if request.get("depth_image"):
-        return "depth"
-    return "image-to-image" if request.get("init_image") else "text-to-image"
-
-
-def _take_row(take: Take) -> dict:
-    p = take.provenance or {}
-    request = p.get("request") or {}
+def _take_row(take: Take, *, labels: dict) -> dict:
+    data = TakeData.of(take)
+    made = data.made_with
     return {
-        "take": take, "mode": MODES.get(p.get("mode", ""), ""), "label": p.get("label") or p.get("model", ""),
-        "seed": p.get("seed"), "steps": request.get("steps"), "guidance": request.get("guidance"),
-        "quality": request.get("quality"), "prompt": request.get("prompt", ""), "seconds": p.get("seconds"),
-        "references": len(request.get("reference_images") or []), "strength": request.get("strength")
-        if p.get("mode") == "image-to-image" else None, "uploaded_as": p.get("uploaded_as", ""),
-        "duration": round(take.frames / take.fps, 1) if take.kind == Take.Kind.CLIP and take.fps else None,
+        "take": data, "review_label": labels["review"][data.review],
+        "mode_label": labels["mode"].get(made.mode, "") if made else "",
+        "strength": _py_float(made.strength) if made and made.strength is not None else "",
+        "guidance": _py_float(made.guidance) if made else "",
+        "seconds": _fixed1(made.seconds) if made and made.seconds is not None else "",
+        "duration": _fixed1(data.frames / data.fps) if data.kind == Take.Kind.CLIP and data.fps else "",
+    }
+
+
+def _py_float(value: float) -> str:
+    return repr(float(value))
+
+
+def _state(rows: list[dict], **extra) -> dict:
+    """What a part's rows hold, as data for the page's store."""
+    return {
+        "jobs": [asdict(r["data"]) for r in rows if "data" in r],
+        "retried": [r["data"].id for r in rows if r.get("retried")],
+        **extra,
+    }
+
+
+def _shot_parts(project: Project, shot: Shot) -> dict:
+    labels = _labels()
+    takes = [_take_row(t, labels=labels) for t in render_selectors.takes_of(project=project).filter(shot=shot)]
+    shown = render_selectors.shot_jobs(project, shot)
+    # the places of all the project's queued jobs, not only this shot's: when a job of another shot starts, the
+    # page moves this shot's jobs up by that job's place (see selectors.queue_positions)
+    positions = render_selectors.project_queue_positions(project=project)
+    jobs = [_job_row(j, labels=labels, positions=positions) for j in shown]
+    return {
+        "takes": takes, "jobs": jobs,
+        "jobs_state": _state(jobs, positions=positions),
+        "takes_state": {"takes": [asdict(row["take"]) for row in takes]},
     }
 
 
@@ -506,13 +543,9 @@ def _take_row(take: Take) -> dict:
 def shot_page(request, project, shot_id):
     """One shot: its generation panel, its jobs as they run, and its takes, newest first.
 
-    ``?part=takes`` or ``?part=jobs`` renders only that part: the page's module asks for it when a
-    live event says it changed."""
+    ``?part=takes`` or ``?part=jobs`` renders only that part (the page's module asks for it after a resync)."""
     shot = render_selectors.shot_for_generation(project=project, shot_id=shot_id)
-    takes = [_take_row(t) for t in render_selectors.takes_of(project=project).filter(shot=shot)]
-    labels, positions = _labels(), render_selectors.queue_positions()
-    jobs = [_job_row(j, labels=labels, positions=positions) for j in render_selectors.shot_jobs(project, shot)]
-    context = {"shot": shot, "takes": takes, "jobs": jobs}
+    context = {"shot": shot, **_shot_parts(project, shot)}
     part = request.GET.get("part")
     if part in ("takes", "jobs"):
         return render(request, f"web/_shot_{part}.html", page_context(request, **context))
@@ -529,7 +562,9 @@ def shot_page(request, project, shot_id):
         "shot": {"id": shot.pk, "number": shot.number},
         "me": asdict(UserRef.of(request.user)),
         "can": {cap.value: cap in permissions.capabilities_of(request.membership.role) for cap in Capability},
-        "models": _model_choices(project),
+        "models": model_rows(project),
+        "labels": _labels(),
+        "recent_failures_s": int(render_selectors.RECENT_FAILURES.total_seconds()),
         "prompts": {kind: {"prompt": a.prompt, "negative_prompt": a.negative_prompt, "seed": a.seed,
                            "seed_source": a.seed_source, "parts": [asdict(p) for p in a.parts],
                            "references": len(a.references)} for kind, a in assembled.items()},
@@ -538,12 +573,49 @@ def shot_page(request, project, shot_id):
         request, **context, scene=scene, characters=characters, shot_data=data,
         prompt=assembled["frame"], models=data["models"],
         frame_model=next((m for m in data["models"] if "frame" in m["kinds"]), None),
-        image_takes=[row["take"] for row in takes if row["take"].kind == Take.Kind.IMAGE],
+        image_takes=[row["take"] for row in context["takes"] if row["take"].kind == Take.Kind.IMAGE],
         previous=order[at - 1] if at > 0 else None, next=order[at + 1] if at + 1 < len(order) else None,
         position=at + 1, total=len(order), tab="board",
         size_label=Shot.Size(shot.size).label, angle_label=Shot.Angle(shot.angle).label,
         movement_label=Shot.Movement(shot.movement).label, status_label=Shot.Status(shot.status).label,
     ))
+
+
+QUEUE_RECENT, QUEUE_FAILED, QUEUE_FINISHED = 40, 20, 12  # frontend/src/renders/queue.js keeps the same
+
+
+@project_page()
+def queue_page(request, project):
+    """The project's generation queue: running, queued, failed and recently finished jobs, kept live."""
+    jobs = render_selectors.jobs_of(project=project)
+    active = list(jobs.filter(status__in=GenerationJob.ACTIVE).order_by("created_at", "id"))
+    recent = list(jobs.filter(status__in=GenerationJob.FINISHED)
+                  .annotate(retried=render_selectors.retried())
+                  .order_by("-finished_at", "-id")[:QUEUE_RECENT])
+    labels = _labels()
+    positions = render_selectors.project_queue_positions(project=project)
+    total_queued = render_selectors.queued_count()
+
+    def rows(items):
+        return [_job_row(j, labels=labels, positions=positions) for j in items]
+
+    failed = rows([j for j in recent if j.status == GenerationJob.Status.FAILED][:QUEUE_FAILED])
+    finished = rows([j for j in recent if j.status != GenerationJob.Status.FAILED][:QUEUE_FINISHED])
+    running = rows(j for j in active if j.status == GenerationJob.Status.RUNNING)
+    queued = rows(sorted((j for j in active if j.status == GenerationJob.Status.QUEUED),
+                         key=lambda j: positions.get(j.pk, 0)))
+    everything = running + queued + failed + finished
+    context = {
+        "running": running, "queued": queued, "failed": failed, "finished": finished, "total_queued": total_queued,
+        "queue_state": _state(everything, positions=positions, total_queued=total_queued,
+                              takes=[asdict(r["take"]) for r in finished if r["take"]]),
+    }
+    if request.GET.get("part") == "queue":
+        return render(request, "web/_queue.html", page_context(request, **context))
+    data = {"project": {"id": project.pk},
+            "can": {cap.value: cap in permissions.capabilities_of(request.membership.role) for cap in Capability},
+            "labels": labels, "limits": {"recent": QUEUE_RECENT, "failed": QUEUE_FAILED, "finished": QUEUE_FINISHED}}
+    return render(request, "web/queue.html", page_context(request, **context, queue_data=data, tab="queue"))
 
 
 @project_page()
@@ -580,32 +652,6 @@ def previz_page(request, project, shot_id):
         request, shot=shot, scene=shot.scene, previz_data=data, can_edit=data["can_edit"], tab="board",
         size_label=Shot.Size(shot.size).label,
     ))
-
-
-@project_page()
-def queue_page(request, project):
-    """The project's generation queue: running, queued, failed and recently finished jobs, kept live."""
-    jobs = render_selectors.jobs_of(project=project).select_related("shot", "shot__scene")
-    active = list(jobs.filter(status__in=GenerationJob.ACTIVE).order_by("created_at", "id"))
-    recent = list(jobs.filter(status__in=GenerationJob.FINISHED)
-                  .annotate(retried=render_selectors.retried())
-                  .order_by("-finished_at", "-id")[:40])
-    labels, positions = _labels(), render_selectors.queue_positions()
-
-    def rows(items):
-        return [_job_row(j, labels=labels, positions=positions) for j in items]
-
-    failed = [j for j in recent if j.status == GenerationJob.Status.FAILED][:20]
-    finished = [j for j in recent if j.status != GenerationJob.Status.FAILED][:12]
-    context = {
-        "running": rows(j for j in active if j.status == GenerationJob.Status.RUNNING),
-        "queued": rows(sorted((j for j in active if j.status == GenerationJob.Status.QUEUED),
-                              key=lambda j: positions.get(j.pk, 0))),
-        "failed": rows(failed), "finished": rows(finished), "total_queued": len(positions),
-    }
-    if request.GET.get("part") == "queue":
-        return render(request, "web/_queue.html", page_context(request, **context))
-    return render(request, "web/queue.html", page_context(request, **context, tab="queue"))
 
 
 # --- Account --------------------------------------------------------------

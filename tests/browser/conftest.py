@@ -33,6 +33,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    # The generating studio's worker takes every queued job of the shared test database for as long as the session
+    # runs, so the tests that need jobs to stay where they put them run before it starts (a stable sort).
+    items.sort(key=lambda item: "generating_studio" in getattr(item, "fixturenames", ()))
     missing = None
     if not Path(CHROMIUM).exists():
         missing = f"Chromium is not at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"
@@ -73,13 +76,13 @@ def worker_idle(transactional_db):
     """After the test, cancel what is still queued or running and wait until the worker is idle, so that the
     database is not emptied under a job the worker is running (its worker thread does not survive that)."""
     yield
-    from studio.renders import services as render_services
     from studio.renders.models import GenerationJob
+    from studio.renders.services import jobs as job_services
 
     def settle():
         for job in GenerationJob.objects.filter(status__in=GenerationJob.ACTIVE).select_related("requester", "project"):
             if job.requester is not None and not job.cancel_requested:
-                render_services.job_cancel(actor=job.requester, job=job)
+                job_services.job_cancel(actor=job.requester, job=job)
 
     in_thread(settle)
     deadline = time.monotonic() + 120

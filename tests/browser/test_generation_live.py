@@ -8,8 +8,9 @@ import re
 
 from playwright.sync_api import expect
 
-from studio.renders import services as render_services
 from studio.renders.models import GenerationJob, Take
+from studio.renders.services import jobs as job_services
+from studio.renders.services.jobs import JobOrder
 from tests import factories
 
 from .conftest import in_thread, screenshot
@@ -45,7 +46,7 @@ def bar_width(page, job_selector="[data-part='jobs'] [data-job-bar]") -> float:
 
 
 def submit(artist, shot, **fields):
-    return in_thread(render_services.job_submit, actor=artist, shot=shot, **fields)
+    return in_thread(job_services.job_submit, actor=artist, shot=shot, order=JobOrder(**fields))
 
 
 def test_an_artist_generates_a_frame_and_a_reviewer_approves_it_live(open_in, generating_studio):

@@ -10,8 +10,11 @@ import time
 from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import expect
 
-from studio.renders import services as render_services
 from studio.renders.models import GenerationJob, Take
+from studio.renders.services import jobs as job_services
+from studio.renders.services import takes as take_services
+from studio.renders.services import worker_protocol
+from studio.renders.services.jobs import JobOrder
 from tests import factories
 
 from .conftest import in_thread, screenshot
@@ -86,24 +89,24 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
     expect(page.locator("article[data-take]:not([hidden])")).to_have_attribute("data-number", "1", timeout=10_000)
     # v2, v3: frames; v4: a clip; and frames on two more shots for the board
     for fields in ({}, {"seed": 77}, {"kind": "clip", "frames": 9, "fps": 8}):
-        in_thread(render_services.job_submit, actor=artist, shot=hero, **fields)
-    in_thread(render_services.job_submit, actor=director, shot=shots[0])
-    in_thread(render_services.job_submit, actor=director, shot=shots[3], steps=6)
+        in_thread(job_services.job_submit, actor=artist, shot=hero, order=JobOrder(**fields))
+    in_thread(job_services.job_submit, actor=director, shot=shots[0])
+    in_thread(job_services.job_submit, actor=director, shot=shots[3], order=JobOrder(steps=6))
     wait_for(lambda: Take.objects.filter(project=project).count() == 6)
     uploaded = Take.objects.get(shot=hero, number=1)
-    in_thread(render_services.take_review, actor=reviewer, take=uploaded, decision="approved")
+    in_thread(take_services.take_review, actor=reviewer, take=uploaded, decision="approved")
     rejected = Take.objects.get(shot=hero, number=2)
-    in_thread(render_services.take_review, actor=reviewer, take=rejected, decision="rejected")
+    in_thread(take_services.take_review, actor=reviewer, take=rejected, decision="rejected")
     page.reload()  # events of writes made here go to this process's channel layer, not the server's
     expect(page.locator("[data-shot-page][data-ready]")).to_be_attached()
 
     # a long job runs; one waits behind it; one failed on another worker earlier
-    long = in_thread(render_services.job_submit, actor=artist, shot=hero, steps=150, width=320, height=128)
+    long = in_thread(job_services.job_submit, actor=artist, shot=hero, order=JobOrder(steps=150, width=320, height=128))
     wait_for(lambda: GenerationJob.objects.get(pk=long.pk).step >= 3)
-    in_thread(render_services.job_submit, actor=director, shot=shots[2])
-    failed = in_thread(render_services.job_submit, actor=director, shot=shots[4])
-    if in_thread(render_services.job_claim, job_id=failed.pk, worker="gpu-box-2"):
-        in_thread(render_services.job_fail, job_id=failed.pk, worker="gpu-box-2",
+    in_thread(job_services.job_submit, actor=director, shot=shots[2])
+    failed = in_thread(job_services.job_submit, actor=director, shot=shots[4])
+    if in_thread(worker_protocol.job_claim, job_id=failed.pk, worker="gpu-box-2"):
+        in_thread(worker_protocol.job_fail, job_id=failed.pk, worker="gpu-box-2",
                   error="CUDA out of memory. Tried to allocate 2.25 GiB (GPU 0; 23.65 GiB total capacity).")
 
     # the shot page: takes newest first (v4 is the clip), the running job with its bar
@@ -139,7 +142,7 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
     board.wait_for_timeout(500)
     screenshot(board, "board-thumbnails")
 
-    in_thread(render_services.job_cancel, actor=artist, job=GenerationJob.objects.get(pk=long.pk))
+    in_thread(job_services.job_cancel, actor=artist, job=GenerationJob.objects.get(pk=long.pk))
     wait_for(lambda: GenerationJob.objects.filter(project=project, status__in=GenerationJob.ACTIVE).count() == 0)
     assert errors == []
     assert queue_errors == []

@@ -91,3 +91,21 @@ def test_label_defaults_to_the_name():
 
     spec = registry.get("sd15")
     assert (spec.label, spec.dtype, spec.device, spec.smoke_test, spec.kind) == ("sd15", "auto", "auto", False, "frame")
+
+
+@pytest.mark.parametrize(("family", "smoke_test", "aspect", "steps", "size"), [
+    ("sd", False, "2.39", 28, (792, 328)),
+    ("sd", False, "1.0", 28, (512, 512)),
+    ("sdxl", False, "1.78", 30, (1368, 768)),
+    ("wan", False, "2.39", 30, (736, 304)),  # multiples of 16 for Wan
+    ("wan", False, "1.78", 30, (640, 352)),
+    ("sd", True, "2.39", 4, (160, 64)),
+    ("wan", True, "2.39", 4, (160, 64)),
+    ("sd", True, "4.0", 4, (208, 64)),  # never under 64 a side
+])
+def test_a_spec_gives_the_defaults_of_its_family(family, smoke_test, aspect, steps, size):
+    spec = Registry.from_config([{"name": "m", "family": family, "source": "/m", "smoke_test": smoke_test}]).get("m")
+
+    assert spec.default_steps == steps
+    assert spec.default_size(aspect) == size
+    assert all(side % spec.size_multiple == 0 for side in spec.default_size(aspect))

@@ -1,4 +1,5 @@
-"""The admin: every model is there with its list columns, and admin edits bump versions."""
+"""The admin: every model is there with its list columns, admin edits bump versions, and jobs and takes are
+read-only there, changed only by actions that call their services."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from studio.renders import services as render_services
-from studio.renders.models import Take
+from studio.renders.models import GenerationJob, Take
+from studio.renders.services import jobs as job_services
+from studio.renders.services import takes as take_services
+from studio.renders.services.jobs import JobOrder
 from studio.screenplay import services as script_services
 from studio.screenplay.models import Scene
 from studio.shots import assets, layouts
@@ -42,8 +45,8 @@ def test_every_admin_list_and_change_page_renders(staff_client, team):
     scene = factories.make_scene(team.project)
     factories.make_reference(factories.make_character(team.project, name="Elin"))
     shot = factories.make_shot(scene)
-    render_services.job_submit(actor=team.owner, shot=shot, width=64, height=64)
-    render_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
+    job_services.job_submit(actor=team.owner, shot=shot, order=JobOrder(width=64, height=64))
+    take_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
     layouts.layout_save(actor=team.owner, shot=shot, data=empty_layout(focal_mm=50), base_version=0)
     assets.asset_upload(actor=team.owner, project=team.project,
                         upload=SimpleUploadedFile("set.gltf", b'{"asset": {"version": "2.0"}}'))
@@ -78,7 +81,7 @@ def test_an_admin_edit_bumps_the_shot_version_so_a_stale_editor_is_refused(staff
 def test_the_admin_approves_takes_in_bulk_as_the_reviewer_it_is(staff_client, team):
     factories.add_member(team.project, "reviewer", get_admin())
     shot = factories.make_shot(factories.make_scene(team.project))
-    takes = [render_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
+    takes = [take_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
              for _ in range(2)]
 
     response = staff_client.post("/admin/renders/take/",
@@ -159,3 +162,110 @@ def test_the_admin_cannot_rewrite_a_scripts_text_or_the_history(staff_client, te
     assert 'name="fountain"' not in change.content.decode()
     assert staff_client.get("/admin/screenplay/scriptupdate/add/").status_code == 403
     assert staff_client.get("/admin/shots/layoutversion/add/").status_code == 403
+
+
+@pytest.fixture
+def queued_job(team):
+    shot = factories.make_shot(factories.make_scene(team.project))
+    return job_services.job_submit(actor=team.owner, shot=shot, order=JobOrder(width=64, height=64))
+
+
+def test_a_job_cannot_be_edited_added_or_deleted_in_the_admin(staff_client, queued_job, snapshot):
+    base = "/admin/renders/generationjob/"
+    before = snapshot()
+
+    change = staff_client.post(f"{base}{queued_job.pk}/change/", {
+        "status": "succeeded", "worker": "by-hand", "lease_expires_at_0": "2030-01-01", "lease_expires_at_1": "00:00",
+        "step": 99, "total_steps": 99, "attempts": 0, "max_attempts": 3, "kind": "frame", "model": "sd-tiny",
+        "request": "{}", "project": queued_job.project_id, "shot": queued_job.shot_id,
+    })
+    add = staff_client.post(f"{base}add/", {"status": "queued"})
+    delete = staff_client.post(f"{base}{queued_job.pk}/delete/", {"post": "yes"})
+    bulk_delete = staff_client.post(base, {"action": "delete_selected", "_selected_action": [queued_job.pk],
+                                           "post": "yes"})
+
+    assert (change.status_code, add.status_code, delete.status_code, bulk_delete.status_code) == (403, 403, 403, 302)
+    assert snapshot() == before
+    page = staff_client.get(f"{base}{queued_job.pk}/change/")
+    listing = staff_client.get(base)
+    assert page.status_code == 200
+    assert b'name="status"' not in page.content  # shown, not a field
+    assert [value for value, _label in listing.context["action_form"].fields["action"].choices] == [
+        "", "cancel", "retry"]
+
+
+def test_a_take_cannot_be_edited_in_the_admin(staff_client, team, snapshot):
+    shot = factories.make_shot(factories.make_scene(team.project))
+    take = take_services.take_upload(actor=team.owner, shot=shot, upload=factories.image_upload())
+    before = snapshot()
+
+    response = staff_client.post(f"/admin/renders/take/{take.pk}/change/", {"review": "approved", "number": 7})
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_the_admin_cancels_and_retries_jobs_through_the_services(staff_client, team, queued_job, published):
+    factories.add_member(team.project, "director", get_admin())
+    base = "/admin/renders/generationjob/"
+
+    with published(team.project) as canceled:
+        response = staff_client.post(base, {"action": "cancel", "_selected_action": [queued_job.pk]}, follow=True)
+    with published(team.project) as retried:
+        again = staff_client.post(base, {"action": "retry", "_selected_action": [queued_job.pk]}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["1 generation job canceled."]
+    queued_job.refresh_from_db()
+    retry = GenerationJob.objects.get(retry_of=queued_job)
+    assert (queued_job.status, queued_job.version, retry.status, retry.requester.username) == (
+        "canceled", 2, "queued", "admin")
+    assert [(e["type"], e["actor"]["username"], e["data"]["job"]["id"]) for e in canceled] == [
+        ("job.canceled", "admin", queued_job.pk)]
+    assert [(e["type"], e["actor"]["username"], e["data"]["job"]["id"], e["data"]["job"]["retry_of"])
+            for e in retried] == [("job.queued", "admin", retry.pk, queued_job.pk)]
+    assert [str(m) for m in again.context["messages"]] == ["1 generation job retried."]
+
+
+REFUSED = ("Only a project's owner, director or artist may generate frames and clips, and cancel or retry "
+           "generation jobs.")
+
+
+def test_an_admin_action_the_services_refuse_says_why_and_changes_nothing(staff_client, team, queued_job, snapshot):
+    base = "/admin/renders/generationjob/"
+    factories.add_member(team.project, "viewer", get_admin())
+    before = snapshot()
+
+    cancel = staff_client.post(base, {"action": "cancel", "_selected_action": [queued_job.pk]}, follow=True)
+    retry = staff_client.post(base, {"action": "retry", "_selected_action": [queued_job.pk]}, follow=True)
+
+    assert snapshot() == before
+    assert [str(m) for m in cancel.context["messages"]] == [
+        f"{queued_job}: {REFUSED}", "0 generation jobs canceled."]
+    assert [str(m) for m in retry.context["messages"]] == [
+        f"{queued_job}: {REFUSED}", "0 generation jobs retried."]
+
+
+def test_the_admin_rejects_a_take_and_everyone_hears_it(staff_client, team, published):
+    factories.add_member(team.project, "reviewer", get_admin())
+    take = take_services.take_upload(actor=team.owner, shot=factories.make_shot(factories.make_scene(team.project)),
+                                     upload=factories.image_upload())
+
+    with published(team.project) as sent:
+        response = staff_client.post("/admin/renders/take/", {"action": "reject", "_selected_action": [take.pk]})
+
+    assert response.status_code == 302
+    take.refresh_from_db()
+    assert (take.review, take.version, take.reviewed_by.username) == ("rejected", 2, "admin")
+    assert [(e["type"], e["data"]["take"]["review"], e["data"]["take"]["version"]) for e in sent] == [
+        ("take.updated", "rejected", 2)]
+
+
+def test_staff_who_are_not_on_the_project_cannot_act_on_its_jobs(staff_client, queued_job, snapshot):
+    before = snapshot()
+
+    response = staff_client.post("/admin/renders/generationjob/",
+                                 {"action": "cancel", "_selected_action": [queued_job.pk]}, follow=True)
+
+    assert snapshot() == before
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{queued_job}: you are not a member of its project.", "0 generation jobs canceled."]

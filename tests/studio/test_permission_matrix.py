@@ -15,8 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from studio.cast.models import Character
 from studio.projects.permissions import CAPABILITIES, Capability, Role
-from studio.renders import services as render_services
 from studio.renders.models import GenerationJob
+from studio.renders.services import jobs as job_services
+from studio.renders.services import takes as take_services
+from studio.renders.services.jobs import JobOrder
 from studio.screenplay import services as script_services
 from studio.shots import assets as shot_assets
 from studio.shots import layouts
@@ -54,14 +56,14 @@ class World:
                                       changes={"fountain": "INT. BOAT - DAY\n\nTOMAS\nAhoy.\n"})
         self.suggested = Character.objects.get(project=self.project, suggested=True)
         self.revision = script_services.revision_create(actor=self.owner, script=self.script, name="First draft")
-        self.job = render_services.job_submit(actor=self.owner, shot=self.shot, width=64, height=64)
-        self.failed_job = render_services.job_submit(actor=self.owner, shot=self.shot, width=64, height=64)
+        self.job = job_services.job_submit(actor=self.owner, shot=self.shot, order=JobOrder(width=64, height=64))
+        self.failed_job = job_services.job_submit(actor=self.owner, shot=self.shot, order=JobOrder(width=64, height=64))
         GenerationJob.objects.filter(pk=self.failed_job.pk).update(status=GenerationJob.Status.FAILED, error="Boom")
-        self.take = render_services.take_upload(actor=self.owner, shot=self.shot, upload=factories.image_upload())
+        self.take = take_services.take_upload(actor=self.owner, shot=self.shot, upload=factories.image_upload())
         layouts.layout_save(actor=self.owner, shot=self.shot, data=empty_layout(focal_mm=35), base_version=0)
         self.asset = shot_assets.asset_upload(actor=self.owner, project=self.project, upload=SimpleUploadedFile(
             "set.gltf", b'{"asset": {"version": "2.0"}}'))
-        self.capture = render_services.take_capture(actor=self.owner, shot=self.shot, image=factories.image_upload(),
+        self.capture = take_services.take_capture(actor=self.owner, shot=self.shot, image=factories.image_upload(),
                                                     depth=factories.image_upload(), layout_version=1)
 
     @property

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from studio.projects.permissions import Role
-from studio.renders import services as render_services
+from studio.renders.services import takes as take_services
 from tests import factories
 
 
@@ -23,7 +23,7 @@ def populate(project, *, scenes: int, shots_per_scene: int, characters: int):
         factories.add_member(project, role)
     for shot in shots[::5]:  # every fifth shot has two takes (the board shows the newest)
         for _ in range(2):
-            render_services.take_upload(actor=factories.owner_of(project), shot=shot, upload=factories.image_upload())
+            take_services.take_upload(actor=factories.owner_of(project), shot=shot, upload=factories.image_upload())
 
 
 @pytest.fixture

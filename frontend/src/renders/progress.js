@@ -1,16 +1,17 @@
 // Jobs as they run: progress bars, step counts and previews from job.progress events, applied in place
-// (a progress event comes every step: redrawing a part of the page for each would be wasteful).
+// (a progress event comes every step: drawing the job list again for each would be wasteful, and would
+// restart what the browser is showing).
 
 import { formatDuration } from "../lib/dom.js";
 
-const previews = new Map(); // job id → the latest preview (data URL): kept when a part is redrawn
+const previews = new Map(); // job id → the latest preview (data URL): kept when the list is drawn again
 
-/** Apply a job.progress event to the job's element under ``root``. Returns false when it is not there. */
+/** Apply a job.progress event to the running job's element under ``root``. Returns false when there is no such
+ * element (the page then draws the list again from its store). */
 export function applyProgress(root, { id, step, total, preview }) {
-  const node = root.querySelector(`[data-job="${id}"]`);
   if (preview) previews.set(id, preview);
+  const node = root.querySelector(`[data-job="${id}"][data-status="running"]`);
   if (!node) return false;
-  node.dataset.status = "running";
   const bar = node.querySelector("[data-job-bar]");
   if (bar) bar.style.width = `${total ? Math.min(100, (step / total) * 100) : 0}%`;
   const meter = node.querySelector("[data-job-progress]");
@@ -31,7 +32,7 @@ function showPreview(node, src) {
   if (empty) empty.hidden = true;
 }
 
-/** After a part was redrawn: put back the previews its running jobs had. */
+/** After the list was drawn again: put back the previews its running jobs had. */
 export function restorePreviews(root) {
   for (const node of root.querySelectorAll("[data-job]")) showPreview(node, previews.get(Number(node.dataset.job)));
 }
@@ -48,3 +49,4 @@ export function tickElapsed(root) {
   tick();
   return setInterval(tick, 1000);
 }
+

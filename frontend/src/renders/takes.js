@@ -1,15 +1,18 @@
 // A shot's takes as a version stack: the thumbnails strip (newest first) picks the take shown large with
-// its provenance. New takes and review decisions arrive live; a take being watched keeps playing.
+// its provenance. New takes and review decisions arrive live (the page draws them from its store and hands
+// them to `show`); a take being watched keeps playing.
 
 import { api, fetchPart } from "../lib/api.js";
 import { toast } from "../lib/toast.js";
 
 export class TakeStack {
-  constructor(root, data, { onTakes, onStartFrom } = {}) {
+  /** ``onTake(take)``: a take the server answered with (an upload, a review), for the page's store. */
+  constructor(root, data, { onTakes, onStartFrom, onTake } = {}) {
     this.root = root;
     this.data = data;
     this.onTakes = onTakes;
     this.onStartFrom = onStartFrom;
+    this.onTake = onTake;
     this.selected = this.ids()[0] ?? null;
     this.followNewest = true; // until someone picks an older take, a new take is shown as it arrives
     root.addEventListener("click", (e) => this.click(e));
@@ -83,8 +86,8 @@ export class TakeStack {
     const group = button.closest(".review-buttons");
     group.querySelectorAll("button").forEach((b) => (b.disabled = true));
     try {
-      await api("POST", this.api(`takes/${button.dataset.takeId}/review/`), { body: { decision } });
-      await this.refresh();
+      const take = await api("POST", this.api(`takes/${button.dataset.takeId}/review/`), { body: { decision } });
+      this.onTake?.(take);
     } catch (error) {
       toast(error.message, "error");
       group.querySelectorAll("button").forEach((b) => (b.disabled = false));
@@ -103,7 +106,7 @@ export class TakeStack {
       const take = await api("POST", this.api("takes/"), { body: form });
       toast(`Uploaded as take v${take.number}.`, "success");
       this.followNewest = true;
-      await this.refresh();
+      this.onTake?.(take);
     } catch (error) {
       toast(error.message, "error");
     } finally {
@@ -113,16 +116,14 @@ export class TakeStack {
   }
 
   /**
-   * Read the takes again and bring the page in step without disturbing what is being looked at:
-   * the media of takes already shown stay (a playing clip keeps playing); their details are replaced.
+   * Show ``fresh`` (the takes part as HTML, or an element holding it) without disturbing what is being looked
+   * at: the media of takes already shown stay (a playing clip keeps playing); their details are replaced.
    */
-  async refresh() {
-    let fresh;
-    try {
-      fresh = await fetchPart("takes");
-    } catch (error) {
-      if (error.status === 404) return;
-      throw error;
+  show(fresh) {
+    if (typeof fresh === "string") {
+      const holder = document.createElement("div");
+      holder.innerHTML = fresh;
+      fresh = holder;
     }
     const before = new Set(this.ids());
     const newest = before.size ? [...before][0] : null;

@@ -481,15 +481,45 @@ def generating(world, tiny_models, settings):
     return world
 
 
+@pytest.fixture
+def shot(world):
+    world.shot = factories.make_shot(world.scene, characters=[world.character.pk])
+    return world.shot
+
+
+def job_data(world, job, **state) -> dict:
+    """A job of Ravi's on the world's shot as its events carry it: what every such job has, its timestamps from
+    the row, and ``state`` (status, version, …) as the test says it must be."""
+    from studio.live.events import iso
+
+    return {
+        "id": job.pk, "shot": world.shot.pk, "shot_number": "1A", "scene_heading": "INT. LAMP ROOM - NIGHT",
+        "kind": "frame", "mode": "text-to-image", "model": "sd-tiny",
+        "model_label": "Smoke-test SD (tiny, random weights)",
+        "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
+        "seed": 1207, "width": 64, "height": 64, "total_steps": 2, "error": "", "worker": "",
+        "cancel_requested": False, "requester": world.actor(world.ravi), "retry_of": None, "take": None,
+        "created_at": iso(job.created_at), "started_at": iso(job.started_at), "finished_at": iso(job.finished_at),
+        **state,
+    }
+
+
+def submitted(world):
+    from studio.renders.services import jobs as job_services
+    from studio.renders.services.jobs import JobOrder
+
+    return job_services.job_submit(actor=world.ravi, shot=world.shot, order=JobOrder(width=64, height=64, steps=2))
+
+
 async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating, run):
-    from studio.renders import services as render_services
+    from studio.live.events import iso
     from studio.renders.models import GenerationJob, Take
     from studio.renders.worker import GenerationWorker
 
     world = generating
     types = ["job.queued", "job.started", "job.progress", "job.progress", "take.created", "job.succeeded"]
     async with listening(world) as (member, outsider):
-        job = await run(render_services.job_submit, actor=world.ravi, shot=world.shot, width=64, height=64, steps=2)
+        job = await run(submitted, world)
         await run(GenerationWorker(worker_id="w1", batch=True, interval=0).run)
         messages = [await next_event(member, t) for t in types]
         assert await outsider.receive_nothing(timeout=0.3)
@@ -497,24 +527,167 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
     job = await run(GenerationJob.objects.select_related("requester").get, pk=job.pk)
     take = await run(Take.objects.get)
     ravi = world.actor(world.ravi)
-    queued = messages[0]
+    queued, started, progress, succeeded = messages[0], messages[1], messages[2:4], messages[5]
     assert queued == {
         "type": "job.queued", "project": world.project.pk, "actor": ravi,
-        "data": {"requeued": False, "job": {
-            "id": job.pk, "shot": world.shot.pk, "kind": "frame", "status": "queued", "model": "sd-tiny",
-            "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
-            "seed": 1207, "width": 64, "height": 64, "step": 0, "total_steps": 2, "progress": 0.0, "attempts": 0,
-            "error": "", "requester": ravi, "retry_of": None, "take": None,
-            "created_at": queued["data"]["job"]["created_at"], "started_at": None, "finished_at": None}},
+        "data": {"requeued": False, "position": 1, "job": job_data(
+            world, job, version=1, status="queued", step=0, progress=0.0, attempts=0, started_at=None,
+            finished_at=None)},
     }
-    assert [m["data"]["job"]["status"] for m in (messages[1], messages[5])] == ["running", "succeeded"]
-    assert [(m["actor"], m["data"]) for m in messages[2:4]] == [
-        (None, {"id": job.pk, "shot": world.shot.pk, "step": 1, "total": 2, "preview": None}),
-        (None, {"id": job.pk, "shot": world.shot.pk, "step": 2, "total": 2, "preview": None}),
+    assert started == {
+        "type": "job.started", "project": world.project.pk, "actor": None,
+        "data": {"job": job_data(world, job, version=2, status="running", step=0, progress=0.0, attempts=1,
+                                 worker="w1", finished_at=None)},
+    }
+    assert [(m["actor"], m["data"]) for m in progress] == [
+        (None, {"id": job.pk, "version": 3, "shot": world.shot.pk, "step": 1, "total": 2, "preview": None}),
+        (None, {"id": job.pk, "version": 4, "shot": world.shot.pk, "step": 2, "total": 2, "preview": None}),
     ]
-    assert messages[4]["data"]["take"]["id"] == take.pk
-    assert (messages[4]["data"]["take"]["number"], messages[4]["data"]["take"]["job"]) == (1, job.pk)
-    assert (messages[5]["data"]["job"]["take"], messages[5]["data"]["job"]["progress"]) == (take.pk, 1.0)
+    assert messages[4] == {
+        "type": "take.created", "project": world.project.pk, "actor": None,
+        "data": {"take": {
+            "id": take.pk, "version": 1, "shot": world.shot.pk, "number": 1, "job": job.pk, "kind": "image",
+            "source": "generated", "url": f"/projects/{world.project.pk}/media/takes/{take.pk}/",
+            "thumbnail_url": f"/projects/{world.project.pk}/media/takes/{take.pk}/thumb/", "depth_url": None,
+            "layout_version": None, "content_type": "image/png", "width": 64, "height": 64, "frames": 1, "fps": None,
+            "provenance": take.provenance,
+            "made_with": {
+                "model": "sd-tiny", "model_label": "Smoke-test SD (tiny, random weights)", "mode": "text-to-image",
+                "seed": 1207, "steps": 2, "guidance": 7.0, "quality": "standard",
+                "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
+                "references": 0, "strength": None, "seconds": take.provenance["seconds"],
+            },
+            "uploaded_as": "", "smoke_test": True, "review": "pending", "reviewed_by": None, "created_by": ravi,
+            "created_at": iso(take.created_at),
+        }},
+    }
+    assert (take.provenance["request"], take.provenance["mode"]) == (job.request, "text-to-image")
+    assert succeeded == {
+        "type": "job.succeeded", "project": world.project.pk, "actor": None,
+        "data": {"job": job_data(world, job, version=5, status="succeeded", step=2, progress=1.0, attempts=1,
+                                 worker="w1", take=take.pk)},
+    }
+
+
+async def test_job_failed(world, shot, run):
+    from studio.renders.models import GenerationJob
+    from studio.renders.services import worker_protocol
+
+    job = await run(submitted, world)
+    await run(worker_protocol.job_claim, job_id=job.pk, worker="gpu-1")
+    await run(worker_protocol.job_progress, job_id=job.pk, worker="gpu-1", step=1, total=2, preview_jpeg=None)
+
+    [message] = await only_member_hears(
+        world, run, lambda: worker_protocol.job_fail(job_id=job.pk, worker="gpu-1", error="CUDA out of memory."),
+        "job.failed",
+    )
+
+    job = await run(GenerationJob.objects.get, pk=job.pk)
+    assert message == {
+        "type": "job.failed", "project": world.project.pk, "actor": None,
+        "data": {"job": job_data(world, job, version=4, status="failed", step=1, progress=0.5, attempts=1,
+                                 error="CUDA out of memory.", worker="gpu-1")},
+    }
+
+
+async def test_job_canceled_while_queued(world, shot, run):
+    from studio.renders.models import GenerationJob
+    from studio.renders.services import jobs as job_services
+
+    job = await run(submitted, world)
+
+    [message] = await only_member_hears(
+        world, run, lambda: job_services.job_cancel(actor=world.maya, job=job), "job.canceled")
+
+    job = await run(GenerationJob.objects.get, pk=job.pk)
+    assert message == {
+        "type": "job.canceled", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"job": job_data(world, job, version=2, status="canceled", step=0, progress=0.0, attempts=0)},
+    }
+
+
+async def test_job_stopping_then_canceled_by_its_worker(world, shot, run):
+    from studio.renders.models import GenerationJob
+    from studio.renders.services import jobs as job_services
+    from studio.renders.services import worker_protocol
+
+    job = await run(submitted, world)
+    await run(worker_protocol.job_claim, job_id=job.pk, worker="gpu-1")
+
+    [stopping] = await only_member_hears(
+        world, run, lambda: job_services.job_cancel(actor=world.maya, job=job), "job.stopping")
+    [canceled] = await only_member_hears(
+        world, run, lambda: worker_protocol.job_canceled(job_id=job.pk, worker="gpu-1"), "job.canceled")
+
+    job = await run(GenerationJob.objects.get, pk=job.pk)
+    assert stopping == {
+        "type": "job.stopping", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"job": job_data(world, job, version=3, status="running", step=0, progress=0.0, attempts=1,
+                                 worker="gpu-1", cancel_requested=True, finished_at=None)},
+    }
+    assert canceled == {
+        "type": "job.canceled", "project": world.project.pk, "actor": None,
+        "data": {"job": job_data(world, job, version=4, status="canceled", step=0, progress=0.0, attempts=1,
+                                 worker="gpu-1", cancel_requested=True)},
+    }
+
+
+async def test_job_queued_again_by_the_sweep_and_as_a_retry(world, shot, run, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from studio.renders.models import GenerationJob
+    from studio.renders.services import jobs as job_services
+    from studio.renders.services import worker_protocol
+
+    job = await run(submitted, world)
+    await run(worker_protocol.job_claim, job_id=job.pk, worker="gpu-1")
+    await run(GenerationJob.objects.filter(pk=job.pk).update, lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+    [requeued] = await only_member_hears(world, run, worker_protocol.jobs_sweep, "job.queued")
+    await run(job_services.job_cancel, actor=world.ravi, job=job)
+    [retry] = await only_member_hears(
+        world, run, lambda: job_services.job_retry(actor=world.ravi, job=job), "job.queued")
+
+    job = await run(GenerationJob.objects.get, pk=job.pk)
+    again = await run(GenerationJob.objects.get, retry_of=job)
+    assert requeued == {
+        "type": "job.queued", "project": world.project.pk, "actor": None,
+        "data": {"requeued": True, "position": 1, "job": job_data(
+            world, job, version=3, status="queued", step=0, progress=0.0, attempts=1,
+            error="Attempt 1 was lost: the worker running it (gpu-1) stopped responding.", finished_at=None)},
+    }
+    assert retry == {
+        "type": "job.queued", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"requeued": False, "position": 1, "job": job_data(
+            world, again, version=1, status="queued", step=0, progress=0.0, attempts=0, retry_of=job.pk)},
+    }
+
+
+async def test_take_updated_by_a_review(world, shot, run):
+    from studio.live.events import iso
+    from studio.renders.services import takes as take_services
+
+    take = await run(take_services.take_upload, actor=world.ravi, shot=world.shot,
+                     upload=factories.image_upload("board.png", size=(40, 20)))
+
+    [message] = await only_member_hears(
+        world, run, lambda: take_services.take_review(actor=world.maya, take=take, decision="approved"),
+        "take.updated")
+
+    take_url = f"/projects/{world.project.pk}/media/takes/{take.pk}/"
+    assert message == {
+        "type": "take.updated", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"changed": ["review"], "take": {
+            "id": take.pk, "version": 2, "shot": world.shot.pk, "number": 1, "job": None, "kind": "image",
+            "source": "uploaded", "url": take_url, "thumbnail_url": f"{take_url}thumb/", "depth_url": None,
+            "layout_version": None, "content_type": "image/png", "width": 40, "height": 20, "frames": 1,
+            "fps": None, "provenance": {"uploaded_as": "board.png"}, "made_with": None, "uploaded_as": "board.png",
+            "smoke_test": False, "review": "approved", "reviewed_by": world.actor(world.maya),
+            "created_by": world.actor(world.ravi), "created_at": iso(take.created_at),
+        }},
+    }
 
 
 def test_every_event_type_has_an_exact_payload_test():

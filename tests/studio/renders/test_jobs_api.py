@@ -226,3 +226,27 @@ def test_the_prompt_endpoint_shows_each_part(board, api):
         ],
         "references": 1,
     }
+
+
+def test_the_model_list_gives_each_models_defaults_for_the_projects_aspect(board, api):
+    response = api(board.viewer).get(f"/api/v1/projects/{board.project.pk}/models/")
+
+    assert response.status_code == 200
+    assert [(m["name"], m["kinds"], m["default_steps"], m["default_width"], m["default_height"], m["smoke_test"])
+            for m in response.json()] == [
+        ("sd-tiny", ["frame"], 4, 160, 64, True),
+        ("sdxl-tiny", ["frame"], 4, 160, 64, True),
+        ("wan-tiny", ["clip"], 4, 160, 64, True),
+    ]
+
+
+def test_a_submitted_job_reads_its_typed_request(board, api, published):
+    with published(board.project):
+        body = submit(api, board.artist, board.project, shot=board.shot.pk, kind="clip", frames=9, fps=8).json()
+
+    job = GenerationJob.objects.get()
+    assert (body["version"], body["mode"], body["model_label"], body["shot_number"], body["scene_heading"]) == (
+        1, "text-to-video", "Smoke-test Wan (tiny, random weights)", board.shot.number, "INT. LAMP ROOM - NIGHT")
+    assert (body["seed"], body["width"], body["height"]) == (1234, 160, 64)
+    assert body["request"] == job.generation_request.to_dict() == job.request
+    assert (job.generation_request.kind, job.generation_request.frames, job.generation_request.fps) == ("clip", 9, 8)

@@ -32,12 +32,14 @@ def test_an_artist_uploads_a_drawn_frame_as_the_next_take(board, api, published)
     assert response.status_code == 201, response.json()
     take = Take.objects.get()
     assert response.json() == {
-        "id": take.pk, "shot": board.shot.pk, "number": 1, "job": None, "kind": "image", "source": "uploaded",
+        "id": take.pk, "version": 1, "shot": board.shot.pk, "number": 1, "job": None, "kind": "image",
+        "source": "uploaded",
         "url": f"/projects/{board.project.pk}/media/takes/{take.pk}/",
         "thumbnail_url": f"/projects/{board.project.pk}/media/takes/{take.pk}/thumb/",
         "depth_url": None, "layout_version": None, "content_type": "image/png", "width": 120, "height": 50,
         "frames": 1, "fps": None,
-        "provenance": {"uploaded_as": "sketch.png"}, "smoke_test": False, "review": "pending", "reviewed_by": None,
+        "provenance": {"uploaded_as": "sketch.png"}, "made_with": None, "uploaded_as": "sketch.png",
+        "smoke_test": False, "review": "pending", "reviewed_by": None,
         "created_by": response.json()["created_by"], "created_at": response.json()["created_at"],
     }
     assert response.json()["created_by"]["username"] == board.artist.username
@@ -96,6 +98,19 @@ def test_a_reviewer_approves_and_everyone_hears_it(board, api, published):
                                                                                        board.reviewer.username)
     assert [(e["type"], e["data"]["changed"]) for e in sent] == [("take.updated", ["review"])]
     assert sent[0]["data"]["take"] == response.json()
+    assert response.json()["version"] == 2
+
+
+def test_the_same_decision_again_changes_nothing_and_says_nothing(board, api, published):
+    with published(board.project):
+        take_id = upload(api, board.artist, board.shot, factories.image_upload()).json()["id"]
+        api(board.reviewer).post(takes_url(board.project, take_id, "review"), {"decision": "approved"}, format="json")
+    with published(board.project) as sent:
+        response = api(board.reviewer).post(takes_url(board.project, take_id, "review"), {"decision": "approved"},
+                                            format="json")
+
+    assert (response.status_code, response.json()["version"]) == (200, 2)
+    assert sent == []
 
 
 @pytest.mark.parametrize("role", ["writer", "artist", "viewer"])

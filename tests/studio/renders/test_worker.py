@@ -14,8 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from generation.outputs import mp4_frame_count, read_png_request
-from studio.renders import services
 from studio.renders.models import GenerationJob, Take
+from studio.renders.services import jobs as job_services
+from studio.renders.services import worker_protocol
 from studio.renders.worker import GenerationWorker
 from tests import factories
 
@@ -148,15 +149,15 @@ def test_progress_events_arrive_in_order_with_their_exact_shape(board, api, publ
     assert types == ["job.queued", "job.started", "job.progress", "job.progress", "job.progress", "job.progress",
                      "take.created", "job.succeeded"]
     progress = [e["data"] for e in sent if e["type"] == "job.progress"]
-    assert [(p["id"], p["shot"], p["step"], p["total"]) for p in progress] == [
-        (job_id, board.shot.pk, step, 4) for step in (1, 2, 3, 4)]
-    assert [sorted(p) for p in progress] == [["id", "preview", "shot", "step", "total"]] * 4
+    assert [(p["id"], p["version"], p["shot"], p["step"], p["total"]) for p in progress] == [
+        (job_id, 2 + step, board.shot.pk, step, 4) for step in (1, 2, 3, 4)]  # queued 1, running 2, each step one
+    assert [sorted(p) for p in progress] == [["id", "preview", "shot", "step", "total", "version"]] * 4
     assert [p["preview"] is not None for p in progress] == [False, False, False, True]  # every 4th step
     assert progress[3]["preview"].startswith("data:image/jpeg;base64,")
     take = Take.objects.get()
     assert sent[6]["data"]["take"]["id"] == take.pk
     assert (sent[7]["data"]["job"]["status"], sent[7]["data"]["job"]["take"],
-            sent[7]["data"]["job"]["progress"]) == ("succeeded", take.pk, 1.0)
+            sent[7]["data"]["job"]["progress"], sent[7]["data"]["job"]["version"]) == ("succeeded", take.pk, 1.0, 7)
 
 
 def test_cancel_while_running_leaves_no_take_and_the_worker_takes_the_next_job(board, api):
@@ -164,21 +165,21 @@ def test_cancel_while_running_leaves_no_take_and_the_worker_takes_the_next_job(b
     after = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
     canceled = threading.Event()
     worker = GenerationWorker(worker_id="test-worker", batch=True, interval=0)
-    original = services.job_progress
+    original = worker_protocol.job_progress
 
     def progress_then_cancel(**kwargs):
         held = original(**kwargs)
         if kwargs["job_id"] == slow and kwargs["step"] == 2 and not canceled.is_set():
             canceled.set()  # as if a director pressed Cancel while step 2 was reported
-            services.job_cancel(actor=board.director, job=GenerationJob.objects.get(pk=slow))
+            job_services.job_cancel(actor=board.director, job=GenerationJob.objects.get(pk=slow))
         return held
 
     with override_settings(STUDIO_PROGRESS_INTERVAL_S=0, STUDIO_CANCEL_CHECK_S=0):
-        services.job_progress = progress_then_cancel
+        worker_protocol.job_progress = progress_then_cancel
         try:
             worker.run()
         finally:
-            services.job_progress = original
+            worker_protocol.job_progress = original
 
     stopped = GenerationJob.objects.get(pk=slow)
     assert (stopped.status, stopped.cancel_requested) == ("canceled", True)
@@ -190,16 +191,16 @@ def test_cancel_while_running_leaves_no_take_and_the_worker_takes_the_next_job(b
 
 def test_a_worker_that_lost_its_lease_cannot_store_a_take(board, api):
     job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
-    assert services.job_claim(job_id=job_id, worker="stalled") is not None
+    assert worker_protocol.job_claim(job_id=job_id, worker="stalled") is not None
     GenerationJob.objects.filter(pk=job_id).update(lease_expires_at="2000-01-01T00:00:00Z")
 
-    swept = services.jobs_sweep()
+    swept = worker_protocol.jobs_sweep()
     run_queue()  # the job goes to a live worker
 
     assert swept == {"requeued": [job_id], "failed": [], "canceled": []}
-    made = services.Made(kind="image", content=b"x", extension="png", content_type="image/png", thumbnail=b"x",
+    made = worker_protocol.Made(kind="image", content=b"x", extension="png", content_type="image/png", thumbnail=b"x",
                          width=1, height=1, frames=1, fps=None, provenance={}, smoke_test=True)
-    assert services.job_succeed(job_id=job_id, worker="stalled", made=made) is None
+    assert worker_protocol.job_succeed(job_id=job_id, worker="stalled", made=made) is None
     job = GenerationJob.objects.get(pk=job_id)
     assert (job.status, job.attempts, job.worker) == ("succeeded", 2, "test-worker")
     assert Take.objects.filter(job_id=job_id).count() == 1
@@ -208,9 +209,9 @@ def test_a_worker_that_lost_its_lease_cannot_store_a_take(board, api):
 def test_a_job_whose_workers_keep_dying_fails_with_the_reason(board, api):
     job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
     for attempt in range(1, 4):
-        assert services.job_claim(job_id=job_id, worker=f"doomed-{attempt}") is not None
+        assert worker_protocol.job_claim(job_id=job_id, worker=f"doomed-{attempt}") is not None
         GenerationJob.objects.filter(pk=job_id).update(lease_expires_at="2000-01-01T00:00:00Z")
-        services.jobs_sweep()
+        worker_protocol.jobs_sweep()
 
     job = GenerationJob.objects.get(pk=job_id)
     assert (job.status, job.attempts) == ("failed", 3)
@@ -234,18 +235,18 @@ def test_a_job_that_cannot_run_fails_with_the_engines_reason(board, api):
 def test_the_worker_survives_a_task_row_deleted_under_it_and_runs_the_next_job(board, api):
     first = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
     second = submit(api, board.artist, board.project, shot=board.shot.pk, **small(seed=9))["id"]
-    original = services.job_progress
+    original = worker_protocol.job_progress
 
     def progress_and_drop_the_task_row(**kwargs):
         if kwargs["job_id"] == first:
             DBTaskResult.objects.filter(args_kwargs__args=[first]).delete()  # e.g. someone pruned the task table
         return original(**kwargs)
 
-    services.job_progress = progress_and_drop_the_task_row
+    worker_protocol.job_progress = progress_and_drop_the_task_row
     try:
         run_queue()
     finally:
-        services.job_progress = original
+        worker_protocol.job_progress = original
 
     assert list(GenerationJob.objects.order_by("id").values_list("id", "status")) == [
         (first, "succeeded"), (second, "succeeded")]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from studio.renders import services as render_services
+from studio.renders.services import takes as take_services
 from tests import factories
 
 CAPS = {
@@ -152,7 +152,7 @@ def test_the_board_takes_the_same_queries_however_many_shots(browser, team, djan
         factories.make_reference(character)
         for _ in range(3):
             shot = factories.make_shot(more, characters=[elin.pk, character.pk])
-            render_services.take_upload(actor=team.artist, shot=shot, upload=factories.image_upload())
+            take_services.take_upload(actor=team.artist, shot=shot, upload=factories.image_upload())
 
     # then it takes exactly as many queries
     with django_assert_num_queries(len(small.captured_queries)):

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from studio.renders import services as render_services
 from studio.renders.models import GenerationJob, Take
+from studio.renders.services import jobs as job_services
+from studio.renders.services import takes as take_services
+from studio.renders.services import worker_protocol
+from studio.renders.services.jobs import JobOrder
 from tests import factories
 
 ROLES = ["owner", "director", "writer", "artist", "reviewer", "viewer"]
@@ -32,20 +35,20 @@ def staged(team):
 
 
 def upload_take(team, shot=None, *, color=(200, 40, 40)):
-    return render_services.take_upload(actor=team.artist, shot=shot or team.shot,
+    return take_services.take_upload(actor=team.artist, shot=shot or team.shot,
                                        upload=factories.image_upload("drawing.png", color=color))
 
 
 def submit(team, shot=None, **fields):
-    return render_services.job_submit(actor=team.artist, shot=shot or team.shot, **fields)
+    return job_services.job_submit(actor=team.artist, shot=shot or team.shot, order=JobOrder(**fields))
 
 
 def generated_take(team, shot=None, *, smoke_test=True, kind="image"):
     """A job that a worker claimed and finished: the take it leaves, with the provenance a worker writes."""
     job = submit(team, shot, kind="frame" if kind == "image" else "clip")
-    render_services.job_claim(job_id=job.pk, worker="worker-1")
+    worker_protocol.job_claim(job_id=job.pk, worker="worker-1")
     request = job.request
-    made = render_services.Made(
+    made = worker_protocol.Made(
         kind=kind, content=factories.image_bytes(size=(160, 64)), extension="png", content_type="image/png",
         thumbnail=factories.image_bytes("JPEG", size=(160, 64)), width=160, height=64,
         frames=1 if kind == "image" else 9, fps=None if kind == "image" else 16,
@@ -54,7 +57,7 @@ def generated_take(team, shot=None, *, smoke_test=True, kind="image"):
                     "seconds": 1.25, "worker": "worker-1"},
         smoke_test=smoke_test,
     )
-    return render_services.job_succeed(job_id=job.pk, worker="worker-1", made=made)
+    return worker_protocol.job_succeed(job_id=job.pk, worker="worker-1", made=made)
 
 
 def shot_url(team, shot=None) -> str:
@@ -164,7 +167,7 @@ def test_takes_are_listed_newest_first_with_provenance_and_the_smoke_test_badge(
 
 def test_a_reviewed_take_says_who_decided(staged, browser, html):
     take = upload_take(staged)
-    render_services.take_review(actor=staged.reviewer, take=take, decision=Take.Review.APPROVED)
+    take_services.take_review(actor=staged.reviewer, take=take, decision=Take.Review.APPROVED)
 
     page = html(browser(staged.director).get(shot_url(staged)))
 
@@ -188,13 +191,12 @@ def test_a_shot_without_takes_says_what_to_do(staged, browser, html):
 def test_jobs_show_their_progress_and_failures_offer_a_retry(staged, browser, html):
     # given a running job half way, a queued one, and one that failed
     running = submit(staged)
-    render_services.job_claim(job_id=running.pk, worker="worker-1")
-    render_services.job_progress(job_id=running.pk, worker="worker-1", shot_id=staged.shot.pk,
-                                 project_id=staged.project.pk, step=2, total=4, preview_jpeg=None)
+    worker_protocol.job_claim(job_id=running.pk, worker="worker-1")
+    worker_protocol.job_progress(job_id=running.pk, worker="worker-1", step=2, total=4, preview_jpeg=None)
     queued = submit(staged)
     failed = submit(staged)
-    render_services.job_claim(job_id=failed.pk, worker="worker-1")
-    render_services.job_fail(job_id=failed.pk, worker="worker-1", error="CUDA out of memory.")
+    worker_protocol.job_claim(job_id=failed.pk, worker="worker-1")
+    worker_protocol.job_fail(job_id=failed.pk, worker="worker-1", error="CUDA out of memory.")
 
     page = html(browser(staged.artist).get(shot_url(staged)))
 
@@ -210,9 +212,9 @@ def test_jobs_show_their_progress_and_failures_offer_a_retry(staged, browser, ht
 
 def test_a_retried_failure_leaves_the_shot_page(staged, browser, html):
     failed = submit(staged)
-    render_services.job_claim(job_id=failed.pk, worker="worker-1")
-    render_services.job_fail(job_id=failed.pk, worker="worker-1", error="Boom.")
-    retry = render_services.job_retry(actor=staged.artist, job=failed)
+    worker_protocol.job_claim(job_id=failed.pk, worker="worker-1")
+    worker_protocol.job_fail(job_id=failed.pk, worker="worker-1", error="Boom.")
+    retry = job_services.job_retry(actor=staged.artist, job=failed)
 
     page = html(browser(staged.artist).get(shot_url(staged)))
 
@@ -255,8 +257,8 @@ def test_the_shot_page_uses_the_same_number_of_queries_however_many_takes_and_jo
         submit(staged)  # the artist may have 4 jobs at once
     if many:
         failed = submit(staged)
-        render_services.job_claim(job_id=failed.pk, worker="worker-1")
-        render_services.job_fail(job_id=failed.pk, worker="worker-1", error="Boom.")
+        worker_protocol.job_claim(job_id=failed.pk, worker="worker-1")
+        worker_protocol.job_fail(job_id=failed.pk, worker="worker-1", error="Boom.")
     client = Client()
     client.force_login(staged.artist)
 
@@ -274,11 +276,11 @@ def test_the_shot_page_uses_the_same_number_of_queries_however_many_takes_and_jo
 def test_the_queue_shows_each_section_with_the_controls_the_role_allows(role, staged, browser, html):
     # given one job running, one queued, one failed and one finished
     running = submit(staged)
-    render_services.job_claim(job_id=running.pk, worker="gpu-0")
+    worker_protocol.job_claim(job_id=running.pk, worker="gpu-0")
     queued = submit(staged, shot=staged.other)
     failed = submit(staged)
-    render_services.job_claim(job_id=failed.pk, worker="gpu-0")
-    render_services.job_fail(job_id=failed.pk, worker="gpu-0", error="The model could not load.")
+    worker_protocol.job_claim(job_id=failed.pk, worker="gpu-0")
+    worker_protocol.job_fail(job_id=failed.pk, worker="gpu-0", error="The model could not load.")
     take = generated_take(staged)
 
     response = browser(staged.users[role]).get(queue_url(staged))
@@ -316,9 +318,9 @@ def test_an_empty_queue_says_what_to_do(staged, browser, html):
 
 def test_a_failure_that_was_retried_says_so_instead_of_offering_a_retry(staged, browser, html):
     failed = submit(staged)
-    render_services.job_claim(job_id=failed.pk, worker="gpu-0")
-    render_services.job_fail(job_id=failed.pk, worker="gpu-0", error="Boom.")
-    render_services.job_retry(actor=staged.artist, job=failed)
+    worker_protocol.job_claim(job_id=failed.pk, worker="gpu-0")
+    worker_protocol.job_fail(job_id=failed.pk, worker="gpu-0", error="Boom.")
+    job_services.job_retry(actor=staged.artist, job=failed)
 
     page = html(browser(staged.artist).get(queue_url(staged)))
 
@@ -335,19 +337,20 @@ def test_the_queue_page_uses_the_same_number_of_queries_however_many_jobs(many, 
     people = [staged.artist, staged.director, staged.owner] if many else [staged.artist]
     for person in people:
         for shot in ([staged.shot, staged.other] if many else [staged.shot]):
-            job = render_services.job_submit(actor=person, shot=shot)
-            render_services.job_claim(job_id=job.pk, worker="gpu-0")
-            render_services.job_fail(job_id=job.pk, worker="gpu-0", error="Boom.")
-        render_services.job_submit(actor=person, shot=staged.shot)
-        running = render_services.job_submit(actor=person, shot=staged.other)
-        render_services.job_claim(job_id=running.pk, worker="gpu-0")
+            job = job_services.job_submit(actor=person, shot=shot)
+            worker_protocol.job_claim(job_id=job.pk, worker="gpu-0")
+            worker_protocol.job_fail(job_id=job.pk, worker="gpu-0", error="Boom.")
+        job_services.job_submit(actor=person, shot=staged.shot)
+        running = job_services.job_submit(actor=person, shot=staged.other)
+        worker_protocol.job_claim(job_id=running.pk, worker="gpu-0")
     for _ in range(4 if many else 1):
         generated_take(staged)
     client = Client()
     client.force_login(staged.artist)
 
-    # session, user, membership, active jobs, recent jobs (with their takes and shots), queue order
-    with django_assert_num_queries(6):
+    # session, user, membership, active jobs, recent jobs (with their takes and shots), the places of this project's
+    # queued jobs, how many the studio's queue holds
+    with django_assert_num_queries(7):
         response = client.get(queue_url(staged))
 
     assert response.status_code == 200
@@ -374,7 +377,7 @@ def test_a_previz_capture_says_which_layout_it_shows_and_links_its_depth(staged,
     from studio.shots.layout import empty_layout
 
     layouts.layout_save(actor=staged.artist, shot=staged.shot, data=empty_layout(focal_mm=85), base_version=0)
-    take = render_services.take_capture(actor=staged.artist, shot=staged.shot, image=factories.image_upload(),
+    take = take_services.take_capture(actor=staged.artist, shot=staged.shot, image=factories.image_upload(),
                                         depth=factories.image_upload(), layout_version=1)
 
     page = html(browser(staged.viewer).get(shot_url(staged)))
