@@ -93,9 +93,9 @@ def open_in(browser, transactional_db, settings, worker_idle):
     Files the test stores go where that server reads them."""
     opened = []
 
-    def make(studio, user, path="/"):
+    def make(studio, user, path="/", *, clock=False):
         settings.MEDIA_ROOT = studio.media_root
-        page, errors = _open(browser, studio.url, user, path)
+        page, errors = _open(browser, studio.url, user, path, clock=clock)
         opened.append(page.context)
         return page, errors
 
@@ -104,7 +104,7 @@ def open_in(browser, transactional_db, settings, worker_idle):
         context.close()
 
 
-def _open(browser, url, user, path):
+def _open(browser, url, user, path, *, clock=False):
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -112,6 +112,8 @@ def _open(browser, url, user, path):
     session.save()
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url}])
+    if clock:  # Playwright's clock: time flows as usual, and a test can move it on at once (page.clock.run_for)
+        context.clock.install()
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -146,11 +148,12 @@ class Page:
 
 @pytest.fixture
 def open_as(browser, live_url, transactional_db):
-    """``open_as(user, path)`` → a Playwright page logged in as ``user`` with ``path`` loaded."""
+    """``open_as(user, path)`` → a Playwright page logged in as ``user`` with ``path`` loaded; with ``clock=True``
+    the page's timers run on Playwright's clock, so that the test can let seconds of page time pass at once."""
     opened = []
 
-    def make(user, path="/"):
-        page, errors = _open(browser, live_url, user, path)
+    def make(user, path="/", *, clock=False):
+        page, errors = _open(browser, live_url, user, path, clock=clock)
         opened.append(page.context)
         return page, errors
 
@@ -175,8 +178,40 @@ def _closing(fn):
     return run
 
 
+# Resolves once the page is still: its finite CSS animations and transitions have ended, the images in view are
+# decoded (lazy ones out of view never load), its fonts are loaded, and two frames have been drawn since (WebGL
+# included). Rejects if that takes more than 30 s, rather than hang the test.
+SETTLED = """async () => {
+  const still = async () => {
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+    const inView = (img) => { const r = img.getBoundingClientRect();
+      return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth; };
+    const loading = [...document.images].filter((img) => !img.complete && inView(img));
+    await Promise.all(loading.map((img) => img.decode().catch(() => null)));
+    await document.fonts.ready;
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  };
+  const late = new Promise((_, fail) => setTimeout(() => fail(new Error("the page did not settle in 30 s")), 30000));
+  await Promise.race([still(), late]);
+}"""
+
+
+def settled(page) -> None:
+    """Wait until the page is still (see SETTLED), e.g. before a screenshot."""
+    page.evaluate(SETTLED)
+
+
+def requests_to(page, method: str, part: str) -> list[str]:
+    """The URLs of the page's ``method`` requests whose URL contains ``part``, from now on (the list grows)."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if r.method == method and part in r.url else None)
+    return seen
+
+
 def screenshot(page, name: str) -> Path:
-    """Keep a screenshot of the page in test-results/ for a human to look at."""
+    """Keep a screenshot of the page, once it is still, in test-results/ for a human to look at."""
+    settled(page)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
