@@ -100,7 +100,11 @@ def open_in(browser, transactional_db, settings, worker_idle):
         return page, errors
 
     yield make
-    for context in opened:
+    _close(opened)
+
+
+def _close(contexts) -> None:
+    for context in contexts:
         context.close()
 
 
@@ -158,8 +162,7 @@ def open_as(browser, live_url, transactional_db):
         return page, errors
 
     yield make
-    for context in opened:
-        context.close()
+    _close(opened)
 
 
 def in_thread(fn, *args, **kwargs):
