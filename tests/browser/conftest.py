@@ -8,7 +8,6 @@ server sees it. Users are logged in by a real session cookie.
 from __future__ import annotations
 
 import os
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from tests.servers import Daphne
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -73,6 +73,8 @@ def worker_idle(transactional_db):
     """After the test, cancel what is still queued or running and wait until the worker is idle, so that the
     database is not emptied under a job the worker is running (its worker thread does not survive that)."""
     yield
+    from django_tasks_db.models import DBTaskResult
+
     from studio.renders import services as render_services
     from studio.renders.models import GenerationJob
 
@@ -82,9 +84,14 @@ def worker_idle(transactional_db):
                 render_services.job_cancel(actor=job.requester, job=job)
 
     in_thread(settle)
-    deadline = time.monotonic() + 120
-    while GenerationJob.objects.filter(status=GenerationJob.Status.RUNNING).exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
+
+    def idle():
+        # no job running, and no task left for the worker to pick up: a canceled job's task is still taken and
+        # run (to find the job canceled), and a worker inside it while the tables are emptied can deadlock that
+        return not (GenerationJob.objects.filter(status=GenerationJob.Status.RUNNING).exists()
+                    or DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists())
+
+    wait_for(idle, timeout=120, every=0.2, what="the generation worker to be idle")
 
 
 @pytest.fixture
