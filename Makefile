@@ -8,18 +8,23 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/build.mjs
 
-.PHONY: run test lint bench frontend models migrate seed serve worker clean help
+# `make test` runs pytest in TEST_WORKERS processes (pytest-xdist, tests handed out in order: browser tests last in
+# each); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+
+.PHONY: run test lint bench screenshots frontend models migrate seed serve worker clean help
 
 help:
-	@echo "make run    install, build, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
-	@echo "make test   lint and run the whole test suite"
-	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
+	@echo "make run          install, build, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make test         lint and run the whole test suite (TEST_WORKERS=$(TEST_WORKERS) processes)"
+	@echo "make bench        run the benchmarks and write docs/benchmarks.md"
+	@echo "make screenshots  run the browser tests and the screenshot ones, and refresh docs/screenshots"
 
 run: $(VENV)/.runtime frontend models migrate seed serve
 
 test: $(VENV)/.dev frontend
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist load)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -30,6 +35,13 @@ bench: $(VENV)/.dev frontend
 	$(PY) -m tests.bench.yjs_fanout
 	$(PY) -m tests.bench.queue_positions
 	$(PY) -m generation.bench
+
+# The pictures in docs/screenshots are taken by browser tests (test-results/*.png): the tests marked screenshots
+# take nothing else, so they run here and not in `make test`.
+screenshots: $(VENV)/.dev frontend
+	$(VENV)/bin/pytest --screenshots tests/browser
+	@for png in docs/screenshots/*.png; do cp test-results/$$(basename $$png) $$png || exit 1; done
+	@echo "docs/screenshots: $$(ls docs/screenshots/*.png | wc -l) pictures refreshed from test-results/"
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Previz Studio needs Python 3.11 or newer"' \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -22,9 +23,31 @@ from . import factories
 # that wants a worker runs one itself.
 django_settings.STUDIO_EMBEDDED_WORKER = False
 
+# Under pytest-xdist (`make test` runs the suite in several processes) each worker has a test database of its own,
+# which numbers its projects from 1, and live groups are named after projects: each worker gets channel names of
+# its own too, in this process and in the servers and workers its tests start (they inherit the environment).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    _prefix = f"{os.environ.get('CHANNELS_PREFIX', 'previz')}-{os.environ['PYTEST_XDIST_WORKER']}"
+    os.environ["CHANNELS_PREFIX"] = _prefix
+    for _layer in django_settings.CHANNEL_LAYERS.values():
+        if "prefix" in _layer.get("CONFIG", {}):
+            _layer["CONFIG"]["prefix"] = _prefix
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", action="store_true",
+                     help="also run the tests marked screenshots, which take the pictures in docs/screenshots "
+                          "(make screenshots); without it they are deselected")
+
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run last: Playwright keeps an event loop running in the main thread while it is open."""
+    """Browser tests run last: Playwright keeps an event loop running in the main thread while it is open.
+    Tests that only take pictures for people to look at run with --screenshots only."""
+    if not config.getoption("--screenshots"):
+        pictures = [item for item in items if item.get_closest_marker("screenshots")]
+        if pictures:
+            config.hook.pytest_deselected(items=pictures)
+            items[:] = [item for item in items if not item.get_closest_marker("screenshots")]
     items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 

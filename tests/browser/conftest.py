@@ -8,7 +8,6 @@ server sees it. Users are logged in by a real session cookie.
 from __future__ import annotations
 
 import os
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from tests.servers import Daphne
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -76,6 +76,8 @@ def worker_idle(transactional_db):
     """After the test, cancel what is still queued or running and wait until the worker is idle, so that the
     database is not emptied under a job the worker is running (its worker thread does not survive that)."""
     yield
+    from django_tasks_db.models import DBTaskResult
+
     from studio.renders.models import GenerationJob
     from studio.renders.services import jobs as job_services
 
@@ -85,9 +87,14 @@ def worker_idle(transactional_db):
                 job_services.job_cancel(actor=job.requester, job=job)
 
     in_thread(settle)
-    deadline = time.monotonic() + 120
-    while GenerationJob.objects.filter(status=GenerationJob.Status.RUNNING).exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
+
+    def idle():
+        # no job running, and no task left for the worker to pick up: a canceled job's task is still taken and
+        # run (to find the job canceled), and a worker inside it while the tables are emptied can deadlock that
+        return not (GenerationJob.objects.filter(status=GenerationJob.Status.RUNNING).exists()
+                    or DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists())
+
+    wait_for(idle, timeout=120, every=0.2, what="the generation worker to be idle")
 
 
 @pytest.fixture
@@ -96,18 +103,22 @@ def open_in(browser, transactional_db, settings, worker_idle):
     Files the test stores go where that server reads them."""
     opened = []
 
-    def make(studio, user, path="/"):
+    def make(studio, user, path="/", *, clock=False):
         settings.MEDIA_ROOT = studio.media_root
-        page, errors = _open(browser, studio.url, user, path)
+        page, errors = _open(browser, studio.url, user, path, clock=clock)
         opened.append(page.context)
         return page, errors
 
     yield make
-    for context in opened:
+    _close(opened)
+
+
+def _close(contexts) -> None:
+    for context in contexts:
         context.close()
 
 
-def _open(browser, url, user, path):
+def _open(browser, url, user, path, *, clock=False):
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -115,6 +126,8 @@ def _open(browser, url, user, path):
     session.save()
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url}])
+    if clock:  # Playwright's clock: time flows as usual, and a test can move it on at once (page.clock.run_for)
+        context.clock.install()
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -149,17 +162,17 @@ class Page:
 
 @pytest.fixture
 def open_as(browser, live_url, transactional_db):
-    """``open_as(user, path)`` → a Playwright page logged in as ``user`` with ``path`` loaded."""
+    """``open_as(user, path)`` → a Playwright page logged in as ``user`` with ``path`` loaded; with ``clock=True``
+    the page's timers run on Playwright's clock, so that the test can let seconds of page time pass at once."""
     opened = []
 
-    def make(user, path="/"):
-        page, errors = _open(browser, live_url, user, path)
+    def make(user, path="/", *, clock=False):
+        page, errors = _open(browser, live_url, user, path, clock=clock)
         opened.append(page.context)
         return page, errors
 
     yield make
-    for context in opened:
-        context.close()
+    _close(opened)
 
 
 def in_thread(fn, *args, **kwargs):
@@ -178,8 +191,40 @@ def _closing(fn):
     return run
 
 
+# Resolves once the page is still: its finite CSS animations and transitions have ended, the images in view are
+# decoded (lazy ones out of view never load), its fonts are loaded, and two frames have been drawn since (WebGL
+# included). Rejects if that takes more than 30 s, rather than hang the test.
+SETTLED = """async () => {
+  const still = async () => {
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+    const inView = (img) => { const r = img.getBoundingClientRect();
+      return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth; };
+    const loading = [...document.images].filter((img) => !img.complete && inView(img));
+    await Promise.all(loading.map((img) => img.decode().catch(() => null)));
+    await document.fonts.ready;
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  };
+  const late = new Promise((_, fail) => setTimeout(() => fail(new Error("the page did not settle in 30 s")), 30000));
+  await Promise.race([still(), late]);
+}"""
+
+
+def settled(page) -> None:
+    """Wait until the page is still (see SETTLED), e.g. before a screenshot."""
+    page.evaluate(SETTLED)
+
+
+def requests_to(page, method: str, part: str) -> list[str]:
+    """The URLs of the page's ``method`` requests whose URL contains ``part``, from now on (the list grows)."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if r.method == method and part in r.url else None)
+    return seen
+
+
 def screenshot(page, name: str) -> Path:
-    """Keep a screenshot of the page in test-results/ for a human to look at."""
+    """Keep a screenshot of the page, once it is still, in test-results/ for a human to look at."""
+    settled(page)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))

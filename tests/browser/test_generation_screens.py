@@ -1,12 +1,13 @@
 """Screenshots of generation for people to look at (test-results/*.png; copies in docs/screenshots/): a shot
 page with a few takes (one a clip, one uploaded) and a running job, the queue with every section filled, and
-the board with thumbnails on its cards. They are also checks: what is shown is asserted before each shot."""
+the board with thumbnails on its cards. They are also checks: what is shown is asserted before each shot.
+Marked screenshots: `make screenshots` runs it (and copies the pictures into docs/screenshots), `make test` does not."""
 
 from __future__ import annotations
 
 import io
-import time
 
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import expect
 
@@ -16,8 +17,11 @@ from studio.renders.services import takes as take_services
 from studio.renders.services import worker_protocol
 from studio.renders.services.jobs import JobOrder
 from tests import factories
+from tests.waiting import wait_for
 
 from .conftest import in_thread, screenshot
+
+pytestmark = pytest.mark.screenshots
 
 LONG = 150_000
 
@@ -70,13 +74,6 @@ def setup():
     return director, artist, reviewer, project, shots
 
 
-def wait_for(predicate, timeout=LONG / 1000):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.3)
-
-
 def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_studio):
     director, artist, reviewer, project, shots = in_thread(setup)
     hero = shots[1]
@@ -92,7 +89,7 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
         in_thread(job_services.job_submit, actor=artist, shot=hero, order=JobOrder(**fields))
     in_thread(job_services.job_submit, actor=director, shot=shots[0])
     in_thread(job_services.job_submit, actor=director, shot=shots[3], order=JobOrder(steps=6))
-    wait_for(lambda: Take.objects.filter(project=project).count() == 6)
+    wait_for(lambda: Take.objects.filter(project=project).count() == 6, timeout=LONG / 1000, what="six takes")
     uploaded = Take.objects.get(shot=hero, number=1)
     in_thread(take_services.take_review, actor=reviewer, take=uploaded, decision="approved")
     rejected = Take.objects.get(shot=hero, number=2)
@@ -102,7 +99,7 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
 
     # a long job runs; one waits behind it; one failed on another worker earlier
     long = in_thread(job_services.job_submit, actor=artist, shot=hero, order=JobOrder(steps=150, width=320, height=128))
-    wait_for(lambda: GenerationJob.objects.get(pk=long.pk).step >= 3)
+    wait_for(lambda: GenerationJob.objects.get(pk=long.pk).step >= 3, timeout=LONG / 1000, what="the long job to run")
     in_thread(job_services.job_submit, actor=director, shot=shots[2])
     failed = in_thread(job_services.job_submit, actor=director, shot=shots[4])
     if in_thread(worker_protocol.job_claim, job_id=failed.pk, worker="gpu-box-2"):
@@ -114,7 +111,6 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
     expect(page.locator("article[data-take]:not([hidden])")).to_have_attribute("data-kind", "clip")
     expect(page.locator("article[data-take]:not([hidden]) video")).to_be_attached()
     expect(page.locator("[data-part='jobs'] [data-job][data-status='running']")).to_have_count(1, timeout=10_000)
-    page.wait_for_timeout(800)
     screenshot(page, "shot-page")
     page.click("[data-select-take]:nth-child(4)")
     expect(page.locator("article[data-take]:not([hidden]) [data-review-state]")).to_have_text("Approved")
@@ -122,7 +118,6 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
     expect(page.locator("button[data-kind='clip']")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("[data-take-select]")).to_have_value(str(uploaded.pk))
     page.locator(".gen-body").evaluate("n => n.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
     screenshot(page, "shot-page-uploaded-animate")
 
     # the queue, every section filled
@@ -131,7 +126,6 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
     expect(queue.locator(f'article[data-job="{long.pk}"]')).to_be_visible()
     expect(queue.locator(".queue-table tr[data-status='queued']")).to_have_count(1)
     expect(queue.locator("a.finished")).to_have_count(5)
-    queue.wait_for_timeout(800)
     screenshot(queue, "queue-page")
 
     # the board: thumbnails on the cards, a bar on the running shot
@@ -139,11 +133,11 @@ def test_screens_of_the_shot_page_the_queue_and_the_board(open_in, generating_st
     expect(board.locator("[data-board][data-ready]")).to_be_attached()
     expect(board.locator("img.take-img")).to_have_count(3)
     expect(board.locator(f'[data-shot="{hero.pk}"] [data-card-progress]')).to_be_visible(timeout=10_000)
-    board.wait_for_timeout(500)
     screenshot(board, "board-thumbnails")
 
     in_thread(job_services.job_cancel, actor=artist, job=GenerationJob.objects.get(pk=long.pk))
-    wait_for(lambda: GenerationJob.objects.filter(project=project, status__in=GenerationJob.ACTIVE).count() == 0)
+    wait_for(lambda: GenerationJob.objects.filter(project=project, status__in=GenerationJob.ACTIVE).count() == 0,
+             timeout=LONG / 1000, what="no job left running")
     assert errors == []
     assert queue_errors == []
     assert board_errors == []

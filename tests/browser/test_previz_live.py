@@ -202,19 +202,17 @@ def staged_set():
     return director, project, shot
 
 
+@pytest.mark.screenshots
 def test_the_editor_looks_like_a_tool(open_as):
     director, project, shot = in_thread(staged_set)
     page, errors = open_as(director, f"/projects/{project.pk}/shots/{shot.pk}/previz/")
     expect(page.locator("[data-previz][data-ready]")).to_be_attached(timeout=15000)
     expect(page.locator("[data-objects] [data-type]")).to_have_count(10)
     page.click('[data-objects] [data-id="elin"]')
-    page.wait_for_timeout(500)
     screenshot(page, "previz-director-view-set")
     page.click('[data-view="lens"]')
-    page.wait_for_timeout(500)
     screenshot(page, "previz-through-the-lens-set")
     page.locator("[data-scrub]").fill("500")
     page.evaluate("document.querySelector('.pv-right').scrollTop = 10000")
-    page.wait_for_timeout(300)
     screenshot(page, "previz-move-and-stage")
     assert errors == []

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from studio.shots import layouts
 from studio.shots.models import LayoutAsset, Shot
 
-from .conftest import in_thread, screenshot
+from .conftest import in_thread, requests_to, screenshot
 from .test_previz_live import layout_of, setup_shot, staged_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 JSON_CHUNK = 0x4E4F534A
 
 
-def open_editor(open_as, user, project, shot):
-    page, errors = open_as(user, f"/projects/{project.pk}/shots/{shot.pk}/previz/")
+def open_editor(open_as, user, project, shot, *, clock=False):
+    page, errors = open_as(user, f"/projects/{project.pk}/shots/{shot.pk}/previz/", clock=clock)
     expect(page.locator("[data-previz][data-ready]")).to_be_attached(timeout=15000)
     return page, errors
 
@@ -123,7 +123,8 @@ def test_a_camera_move_of_several_keys_is_built_on_the_timeline(open_as, live_ur
 
 def test_the_stage_takes_a_preset_colour_and_the_grid_goes(open_as, live_url):
     _, artist, project, _, shot = in_thread(setup_shot)
-    page, errors = open_editor(open_as, artist, project, shot)
+    page, errors = open_editor(open_as, artist, project, shot, clock=True)
+    saves = requests_to(page, "PUT", f"/shots/{shot.pk}/layout/")
     expect(page.locator('[data-stage-preset="night"]')).to_have_attribute("aria-pressed", "true")
 
     page.click('[data-stage-preset="dusk"]')
@@ -147,9 +148,11 @@ def test_the_stage_takes_a_preset_colour_and_the_grid_goes(open_as, live_url):
     page.locator('[data-edit="scale.0"]').press("Enter")
     expect(page.locator("[data-save-status]")).to_have_text(
         "Not saved: layout.objects[0].scale[0] Must be between 0.01 and 100.", timeout=10000)
-    page.wait_for_timeout(1800)
+    refused = len(saves)
+    page.clock.run_for(1800)  # more than the autosave delay of page time, at once: it does not try again
     expect(page.locator("[data-save-status]")).to_have_text(re.compile("^Not saved"))
     assert layout_of(page, live_url, project, shot)["version"] == version
+    assert len(saves) == refused
     page.locator('[data-edit="scale.0"]').fill("2")
     page.locator('[data-edit="scale.0"]').press("Enter")
     saved(page)
@@ -206,7 +209,6 @@ def test_a_layout_exported_as_gltf_comes_back_as_a_set_with_every_object(open_as
     assert loaded["cameras"] == 1
     assert loaded["meshes"] > 10
     page.click('[data-objects] [data-type="environment"]')
-    page.wait_for_timeout(300)
     screenshot(page, "previz-imported-set")
 
     # A file that is not glTF is refused with the server's reason, and nothing is added
@@ -234,7 +236,8 @@ def test_two_people_saving_the_same_object_are_told_and_nothing_is_lost(open_as,
 
     base = in_thread(blocked)
     # Theo's editor hears nothing live (its socket goes nowhere), so his saves are made from an old version
-    theo, errors = open_as(director, "/")
+    theo, errors = open_as(director, "/", clock=True)
+    saves = requests_to(theo, "PUT", f"/shots/{shot.pk}/layout/")
     theo.route_web_socket(re.compile(".*"), lambda ws: None)
     theo.goto(f"{live_url}/projects/{project.pk}/shots/{shot.pk}/previz/")
     expect(theo.locator("[data-previz][data-ready]")).to_be_attached(timeout=15000)
@@ -267,8 +270,11 @@ def test_two_people_saving_the_same_object_are_told_and_nothing_is_lost(open_as,
     expect(status.locator("[data-reload]")).to_be_visible()
     objects = {o["id"]: o["position"] for o in layout_of(theo, live_url, project, shot)["layout"]["objects"]}
     assert objects == {"table": [4, 0, 0], "chair": [2.5, 0, 0]}
-    theo.wait_for_timeout(2000)  # autosave stays off while the conflict is shown
+    refused = len(saves)
+    theo.clock.run_for(2000)  # autosave stays off while the conflict is shown, however long
+    expect(status).to_have_text(re.compile(r"Someone else changed table"))
     assert layout_of(theo, live_url, project, shot)["version"] == 4
+    assert len(saves) == refused
 
     # Reload brings Ravi's table; Theo's value was never written over it
     status.locator("[data-reload]").click()

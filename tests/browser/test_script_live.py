@@ -30,8 +30,8 @@ def text_of(page) -> str:
     return page.evaluate("window.studio.script.view.state.doc.toString()")
 
 
-def open_script(open_as, user, project, script):
-    page, errors = open_as(user, f"/projects/{project.pk}/scripts/{script.pk}/")
+def open_script(open_as, user, project, script, *, clock=False):
+    page, errors = open_as(user, f"/projects/{project.pk}/scripts/{script.pk}/", clock=clock)
     expect(page.locator("[data-script-editor][data-synced]")).to_be_attached(timeout=10000)
     return page, errors
 
@@ -79,7 +79,7 @@ def test_two_writers_type_at_once_see_each_other_and_the_board_follows(open_as):
 
 def test_undo_takes_back_only_your_own_edits(open_as):
     theo, june, _, project, script = in_thread(setup)
-    a, _ = open_script(open_as, june, project, script)
+    a, _ = open_script(open_as, june, project, script, clock=True)
     b, _ = open_script(open_as, theo, project, script)
 
     a.locator(".cm-content").click()
@@ -89,7 +89,7 @@ def test_undo_takes_back_only_your_own_edits(open_as):
     b.keyboard.press("Control+Home")
     b.keyboard.type("THEO WAS HERE\n", delay=10)
     a.wait_for_function("() => window.studio.script.view.state.doc.toString().startsWith('THEO WAS HERE')")
-    a.wait_for_timeout(700)  # Yjs groups edits closer than 500 ms into one undo step
+    a.clock.run_for(700)  # Yjs groups edits closer than 500 ms into one undo step: 700 ms of page time pass at once
 
     a.keyboard.press("Control+z")
 

@@ -3,15 +3,22 @@
 A member gets the endpoint's success status when their role holds the
 capability and 403 otherwise; on a project they are not on they get 404; a
 refused request changes nothing in the database.
+
+The two projects are built once for the module, in a transaction that is rolled back after its last test;
+each test runs in a savepoint inside it (pytest-django's ``db``), so what a request writes is undone before
+the next one, and each test gets its own copy of the projects' files.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 
 from studio.cast.models import Character
 from studio.projects.permissions import CAPABILITIES, Capability, Role
@@ -29,7 +36,7 @@ from tests.conftest import db_state
 
 
 class World:
-    """A project with one member of every role and one of everything, built fresh for each case."""
+    """A project with one member of every role and one of everything (built once per module, see below)."""
 
     def __init__(self, title: str):
         self.owner = factories.make_user(f"{title}_owner")
@@ -205,9 +212,36 @@ ENDPOINTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def built_worlds(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Both worlds and the folder of their files, written once in a transaction that outlives the module's tests
+    (each test's ``db`` savepoint nests inside it) and is rolled back after the last one."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media,
+                                   PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                worlds = World("home"), World("away")
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield worlds, media
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def worlds(db):
-    return World("home"), World("away")
+def worlds(built_worlds, db, settings):
+    """The module's two worlds, as they were built: the database is (the savepoint of ``db``), and the test
+    gets a fresh copy of their files in its own MEDIA_ROOT, so a request that deletes one takes it from this
+    test only."""
+    worlds, media = built_worlds
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return worlds
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)

@@ -11,6 +11,7 @@ import websockets
 
 from studio.screenplay import collab
 from studio.screenplay import services as script_services
+from studio.screenplay.models import Script
 from tests import factories
 from tests.servers import Daphne
 from tests.sockets import cookie_for
@@ -92,14 +93,15 @@ async def test_an_edit_through_one_process_reaches_a_client_of_another(world, tm
         await theo_ws.close()
 
 
-async def test_an_edit_relayed_a_second_before_the_server_is_killed_is_there_after_a_restart(world, tmp_path, run):
-    with Daphne(tmp_path) as server:
+async def test_an_edit_relayed_before_it_settles_is_there_after_the_server_is_killed_and_restarted(world, tmp_path,
+                                                                                                 run):
+    with Daphne(tmp_path, env={"STUDIO_SCRIPT_SETTLE_S": "600"}) as server:  # killed before its edits settle
         june, _ = await join(server, world, world.june)
         theo, _ = await join(server, world, world.theo)
 
         await june.insert(0, "FADE IN:\n\n")
         await wait_for_text(theo, "FADE IN:\n\n" + OPENING)  # relayed, so already stored
-        await asyncio.sleep(1)
+        assert await run(lambda: Script.objects.get(pk=world.script.pk).fountain) == OPENING  # and not settled
         server.kill()
 
         server.start()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 import pytest
 from channels.testing import WebsocketCommunicator
-from pycrdt import Doc
+from pycrdt import Doc, YMessageType, YSyncMessageType, create_sync_message
 
 from studio.asgi import application
 from studio.projects import services as project_services
@@ -17,6 +16,7 @@ from studio.screenplay import services as script_services
 from studio.screenplay.models import Script, ScriptUpdate
 from tests import factories
 from tests.sockets import ORIGIN, close_code, session_cookie
+from tests.waiting import async_wait_for
 
 from .yclient import CommunicatorTransport, YClient
 
@@ -66,6 +66,16 @@ async def join(world, user, client: YClient | None = None):
     await client.connect(CommunicatorTransport(communicator))
     await pump(client, communicator)
     return client, communicator
+
+
+async def round_trip(client: YClient) -> None:
+    """Sync step 1, and what arrives until the server's step 2 answer: the server has handled all sent before."""
+    await client.transport.send(create_sync_message(client.doc))
+    while True:
+        frame = await client.transport.receive()
+        await client.handle(frame)
+        if frame[:2] == bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2]):
+            return
 
 
 async def pump_all(*pairs, rounds: int = 3) -> None:
@@ -277,7 +287,7 @@ async def test_a_client_cannot_move_another_clients_cursor(world):
 async def test_a_newcomer_is_told_who_is_already_there(world):
     june, june_socket = await join(world, world.june)
     await june.set_awareness({"cursor": 3})
-    await asyncio.sleep(0.05)
+    await round_trip(june)  # the server has taken her cursor in
 
     theo, theo_socket = await join(world, world.theo)
 
@@ -307,8 +317,11 @@ async def test_when_edits_settle_the_scripts_text_is_brought_up_to_date(world, r
     june, june_socket = await join(world, world.june)
 
     await june.insert(0, "Title: The Lighthouse\n\n")
-    await asyncio.sleep(0.3)
 
+    def settled():
+        return Script.objects.get(pk=world.script.pk).fountain != OPENING
+
+    await async_wait_for(lambda: run(settled), timeout=10, what="the edit to settle into the script's text")
     script = await run(Script.objects.get, pk=world.script.pk)
     assert script.fountain == "Title: The Lighthouse\n\n" + OPENING
     await june_socket.disconnect()
@@ -343,7 +356,8 @@ async def test_an_update_stored_while_a_room_loads_is_not_lost(world, run, monke
 
     monkeypatch.setattr(collab, "load_state", load_then_someone_edits)
     june, june_socket = await join(world, world.june)
-    await pump(june, june_socket, quiet=0.3)
+    while june.value != "LATE EDIT\n" + OPENING:  # it comes through the relay (or the test times out on receive)
+        await june.handle(await june.transport.receive(timeout=10))
 
     assert june.value == "LATE EDIT\n" + OPENING
     await june_socket.disconnect()
@@ -358,11 +372,15 @@ async def test_a_writer_made_viewer_while_typing_is_read_only_from_then_on(world
     membership = await run(Membership.objects.get, project=world.project, user=world.june)
 
     await run(project_services.member_update, actor=world.theo, membership=membership, role="viewer")
-    await asyncio.sleep(0.1)
+    room = rooms.open_room(world.script.pk)
+    junes = next(c for c in room.connections if c.user.pk == world.june.pk)
+    await async_wait_for(lambda: not junes.can_write, timeout=5, what="June's socket to hear she is a viewer")
     await june.insert(0, "too late ")
-    await pump(theo, theo_socket, quiet=0.3)
+    await async_wait_for(lambda: room.stats.dropped_read_only == 1, timeout=5, what="June's edit to be dropped")
+    await pump(theo, theo_socket)
 
     assert theo.value == OPENING
+    assert room.stats.updates == 0
     for communicator in (june_socket, theo_socket):
         await communicator.disconnect()
 
