@@ -28,6 +28,7 @@ bench: $(VENV)/.dev frontend
 	$(PY) -m tests.bench.live_latency
 	$(PY) -m tests.bench.previz_editor
 	$(PY) -m tests.bench.yjs_fanout
+	$(PY) -m tests.bench.board_speed
 	$(PY) -m generation.bench
 
 $(VENV)/bin/python:
