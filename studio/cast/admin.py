@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from studio.core.admin import VersionedAdmin
 
+from .files import reference_thumbnail_url
 from .models import Character, DismissedCue, ReferenceImage
 
 
@@ -14,7 +15,9 @@ class ReferenceInline(admin.TabularInline):
 
     @admin.display(description="Image")
     def preview(self, ref):
-        return format_html('<img src="{}" style="height:64px;border-radius:4px">', ref.thumbnail_url) if ref.pk else ""
+        if not ref.pk:
+            return ""
+        return format_html('<img src="{}" style="height:64px;border-radius:4px">', reference_thumbnail_url(ref))
 
 
 @admin.register(Character)
@@ -45,7 +48,7 @@ class ReferenceImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Image")
     def preview(self, ref):
-        return format_html('<img src="{}" style="height:40px;border-radius:3px">', ref.thumbnail_url)
+        return format_html('<img src="{}" style="height:40px;border-radius:3px">', reference_thumbnail_url(ref))
 
 
 @admin.register(DismissedCue)

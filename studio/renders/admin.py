@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from . import services
+from .files import take_thumbnail_url
 from .models import GenerationJob, Take
 
 
@@ -31,7 +32,7 @@ class TakeAdmin(admin.ModelAdmin):
     def preview(self, take):
         if not take.pk or not take.thumbnail:
             return "—"
-        return format_html('<img src="{}" alt="" style="height:48px;border-radius:4px">', take.thumbnail_url)
+        return format_html('<img src="{}" alt="" style="height:48px;border-radius:4px">', take_thumbnail_url(take))
 
     def _review(self, request, queryset, decision):
         done = 0

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from studio.live.events import Event, UserRef, iso
 from studio.live.events import publish as publish  # services call events.publish(...) on their own module
 
+from . import files
+
 
 @dataclass(frozen=True, kw_only=True)
 class JobData:
@@ -72,7 +74,8 @@ class TakeData:
     def of(cls, take) -> TakeData:
         return cls(
             id=take.pk, shot=take.shot_id, number=take.number, job=take.job_id, kind=take.kind, source=take.source,
-            url=take.url, thumbnail_url=take.thumbnail_url, depth_url=take.depth_url,
+            url=files.take_url(take), thumbnail_url=files.take_thumbnail_url(take),
+            depth_url=files.take_depth_url(take),
             layout_version=take.layout_version, content_type=take.content_type, width=take.width,
             height=take.height, frames=take.frames, fps=take.fps, provenance=take.provenance,
             smoke_test=take.smoke_test, review=take.review,

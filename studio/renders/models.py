@@ -13,7 +13,6 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 
 from studio.projects.models import Project
 from studio.shots.models import Shot
@@ -148,17 +147,3 @@ class Take(models.Model):
 
     def __str__(self) -> str:
         return f"Take v{self.number} of shot {self.shot_id}"
-
-    @property
-    def url(self) -> str:
-        return reverse("web:take-media", kwargs={"project_id": self.project_id, "pk": self.pk})
-
-    @property
-    def thumbnail_url(self) -> str:
-        return reverse("web:take-thumbnail", kwargs={"project_id": self.project_id, "pk": self.pk})
-
-    @property
-    def depth_url(self) -> str | None:
-        if not self.depth:
-            return None
-        return reverse("web:take-depth", kwargs={"project_id": self.project_id, "pk": self.pk})

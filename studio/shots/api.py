@@ -16,7 +16,7 @@ from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
-from . import assets, layouts, selectors, services
+from . import assets, files, layouts, selectors, services
 from .events import ShotData
 from .models import LayoutAsset, Shot, ShotLayout
 
@@ -219,7 +219,7 @@ class LayoutAssetSerializer(serializers.Serializer):
     created_at = serializers.CharField()
 
     def to_representation(self, asset):
-        return {"id": asset.pk, "name": asset.name, "url": asset.url, "bytes": asset.bytes,
+        return {"id": asset.pk, "name": asset.name, "url": files.asset_url(asset), "bytes": asset.bytes,
                 "created_at": asset.created_at.isoformat().replace("+00:00", "Z")}
 
 

@@ -21,7 +21,6 @@ from studio.cast import services as cast_services
 from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
 from studio.core.errors import Conflict, StaleVersion
-from studio.core.files import private_file_response
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
 from studio.projects.events import MemberData, ProjectData
@@ -30,7 +29,7 @@ from studio.projects.permissions import Capability, Role
 from studio.renders import prompt as prompts
 from studio.renders import runtime
 from studio.renders import selectors as render_selectors
-from studio.renders.api import model_rows, take_file_response
+from studio.renders.api import model_rows
 from studio.renders.events import JobData
 from studio.renders.models import GenerationJob, Take
 from studio.screenplay import selectors as screenplay_selectors
@@ -38,9 +37,10 @@ from studio.screenplay import services as script_services
 from studio.screenplay.compare import compare
 from studio.screenplay.events import SceneData, ScriptData
 from studio.screenplay.models import Script, ScriptRevision
+from studio.shots import files as shot_files
 from studio.shots import selectors as shot_selectors
 from studio.shots.events import ShotData
-from studio.shots.models import LayoutAsset, Shot
+from studio.shots.models import Shot
 
 from .access import page_context, project_page
 from .forms import CharacterForm, InviteForm, ProjectForm, ReferenceForm, RoleForm
@@ -293,28 +293,6 @@ def reference_delete(request, project, pk, ref):
     return redirect("web:character-detail", project_id=project.pk, pk=pk)
 
 
-@project_page()
-def reference_file(request, project, pk, thumbnail=False):
-    """A reference image, for members of its project only."""
-    reference = get_object_or_404(ReferenceImage, character__project=project, pk=pk)
-    return private_file_response(reference.thumbnail if thumbnail else reference.image)
-
-
-@project_page()
-def take_file(request, project, pk, thumbnail=False, depth=False):
-    """A take's image or clip (or its thumbnail, or a capture's depth map), for members of its project only."""
-    take = get_object_or_404(Take, project=project, pk=pk)
-    return take_file_response(take, thumbnail=thumbnail, depth=depth)
-
-
-@project_page()
-def layout_asset_file(request, project, pk):
-    """An imported glTF set, for members of its project only."""
-    asset = get_object_or_404(LayoutAsset, project=project, pk=pk)
-    glb = asset.file.name.endswith(".glb")
-    return private_file_response(asset.file, content_type="model/gltf-binary" if glb else "model/gltf+json")
-
-
 # --- Script ---------------------------------------------------------------
 
 
@@ -561,7 +539,7 @@ def previz_page(request, project, shot_id):
         "characters": characters,
         "shot_characters": list(shot.characters.values_list("id", flat=True)),
         "shot_references": ReferenceImage.objects.filter(character__shots=shot).count(),
-        "assets": [{"id": a.pk, "name": a.name, "url": a.url, "bytes": a.bytes}
+        "assets": [{"id": a.pk, "name": a.name, "url": shot_files.asset_url(a), "bytes": a.bytes}
                    for a in shot_selectors.assets_of(project=project)],
         "limits": {"asset_bytes": settings.STUDIO_MAX_ASSET_BYTES},
         "me": asdict(UserRef.of(request.user)),

@@ -295,7 +295,7 @@ def test_the_queue_shows_each_section_with_the_controls_the_role_allows(role, st
     failed_row = page.one("tr", data_job=str(failed.pk))
     assert failed_row.one("div", cls="job-error").text == "The model could not load."
     finished = page.one("a", data_job=str(take.job_id))
-    assert finished.one("img").attrs["src"] == take.thumbnail_url
+    assert finished.one("img").attrs["src"] == f"/projects/{staged.project.pk}/media/takes/{take.pk}/thumb/"
     assert finished.one("span", cls="badge-smoke").text == "Smoke test"
     # cancel and retry only for those who may generate
     assert len(page.find_all("button", data_cancel=True)) == (2 if role in GENERATE else 0)
@@ -383,4 +383,5 @@ def test_a_previz_capture_says_which_layout_it_shows_and_links_its_depth(staged,
     assert shown.one("span", cls="badge-plain").text == "Previz"
     provenance = {d.one("dt").text: d.one("dd").text for d in shown.one("dl", cls="provenance").find_all("div")}
     assert (provenance["Source"], provenance["Depth"]) == ("Previz capture · layout v1", "depth map")
-    assert shown.one("dl", cls="provenance").one("a").attrs["href"] == take.depth_url
+    assert shown.one("dl", cls="provenance").one("a").attrs["href"] == (
+        f"/projects/{staged.project.pk}/media/takes/{take.pk}/depth/")
