@@ -116,8 +116,9 @@ class ShotViewSet(VersionedMixin, ProjectScopedViewSet):
                                        headers=headers)
 
     def list(self, request, project_id=None):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ShotSerializer(page, many=True).data)
+        shots = self.filter_queryset(selectors.shots_in_order(project=self.project))
+        page = self.paginate_queryset(selectors.shot_rows(shots))  # rows, not instances: ShotData.from_row
+        return self.get_paginated_response(selectors.shot_data(page))
 
     @extend_schema(request=ShotCreateSerializer, responses={201: ShotSerializer})
     def create(self, request, project_id=None):

@@ -39,7 +39,6 @@ from studio.screenplay.events import SceneData, ScriptData
 from studio.screenplay.models import Script, ScriptRevision
 from studio.shots import files as shot_files
 from studio.shots import selectors as shot_selectors
-from studio.shots.events import ShotData
 from studio.shots.models import Shot
 
 from .access import page_context, project_page
@@ -421,7 +420,7 @@ def board(request, project):
                "capabilities": sorted(c.value for c in permissions.capabilities_of(request.membership.role))},
         "scripts": [asdict(ScriptData.of(s)) for s in screenplay_selectors.scripts_of(project=project)],
         "scenes": [asdict(SceneData.of(s)) for s in screenplay_selectors.scenes_of(project=project)],
-        "shots": [asdict(ShotData.of(s)) for s in shot_selectors.shots_of(project=project)],
+        "shots": shot_selectors.board_shots(project=project),
         "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
         "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
         "takes": render_selectors.latest_takes(project),
