@@ -111,15 +111,17 @@ def script_text_settled(*, script_id: int) -> bool:
 
 
 def _settle(script: Script, text: str, *, actor) -> None:
-    """The text is the script's now: store it, and bring its scenes and suggested characters in step."""
+    """The text is the script's now: store it with its cues (so that settling another script need not parse this
+    one), and bring its scenes and suggested characters in step."""
     from .fountain import parse
-    from .sync import sync_characters, sync_scenes
+    from .sync import cues_of, sync_characters, sync_scenes
 
-    script.fountain = text
-    script.save(update_fields=["fountain", "updated_at"])
     screenplay = parse(text)
+    script.fountain = text
+    script.cues = cues_of(screenplay)
+    script.save(update_fields=["fountain", "cues", "updated_at"])
     sync_scenes(script, screenplay, actor=actor)
-    sync_characters(script, screenplay, actor=actor)
+    sync_characters(script, actor=actor)
 
 
 @transaction.atomic

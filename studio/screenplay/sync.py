@@ -126,18 +126,13 @@ def cues_of(screenplay: Screenplay) -> list[str]:
     return [written.get(info.name.casefold(), info.name) for info in screenplay.characters()]
 
 
-def sync_characters(script: Script, screenplay: Screenplay, *, actor) -> None:
-    """The cast keeps its suggestions in step with the cues of every script (``cast.services``)."""
-    cues = cues_of(screenplay)
-    in_use = {cue.casefold() for cue in cues} | _cues_of_other_scripts(script)
-    cast_services.suggestions_sync(actor=actor, project=script.project, cues=cues, in_use=in_use)
+def sync_characters(script: Script, *, actor) -> None:
+    """The cast keeps its suggestions in step with the cues of every script (``cast.services``): this script's
+    ``cues``, just stored, and those the others stored when they settled (one query, nothing parsed again)."""
+    in_use = {cue.casefold() for cue in script.cues} | _cues_of_other_scripts(script)
+    cast_services.suggestions_sync(actor=actor, project=script.project, cues=list(script.cues), in_use=in_use)
 
 
 def _cues_of_other_scripts(script: Script) -> set[str]:
-    from .fountain import parse
-
-    names = set()
-    for text in Script.objects.filter(project_id=script.project_id).exclude(pk=script.pk).values_list("fountain",
-                                                                                                      flat=True):
-        names |= {info.name.casefold() for info in parse(text).characters()}
-    return names
+    others = Script.objects.filter(project_id=script.project_id).exclude(pk=script.pk)
+    return {cue.casefold() for cues in others.values_list("cues", flat=True) for cue in cues}
