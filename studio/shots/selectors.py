@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, RowRange, Window
+from django.db.models.functions import FirstValue, Lag, Lead, RowNumber
 
 from studio.cast.models import Character
 from studio.projects.models import Project
@@ -49,6 +51,38 @@ def shot_data(rows: list[dict], *, project_id: int | None = None) -> list[dict]:
 def board_shots(*, project: Project) -> list[dict]:
     """Every shot of the project in board order, as ``ShotData`` dicts: two queries, whatever the count."""
     return shot_data(list(shot_rows(shots_in_order(project=project))), project_id=project.pk)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Where a shot stands on the board: the shots before and after it as (id, number), its place from 1."""
+
+    previous: tuple[int, str] | None
+    next: tuple[int, str] | None
+    position: int
+    total: int
+
+
+def neighbours_of(shot: Shot) -> Neighbours:
+    """The shot's neighbours in board order and its place, in one query that returns one row: the database
+    numbers the project's shots (window functions) and hands back only this one's."""
+
+    def over(function, **frame):
+        return Window(function, order_by=[F(key).asc() for key in BOARD_ORDER], **frame)
+
+    row = (Shot.objects.filter(project_id=shot.project_id)
+           .annotate(position=over(RowNumber()), total=Window(Count("id")),
+                     previous_id=over(Lag("id")), previous_number=over(Lag("number")),
+                     next_id=over(Lead("id")), next_number=over(Lead("number")),
+                     # the row's own id, seen through a window: a filter on it applies after the numbering (a
+                     # filter on the id itself would number that one shot alone)
+                     this=over(FirstValue("id"), frame=RowRange(start=0, end=0)))
+           .filter(this=shot.pk)
+           .values_list("previous_id", "previous_number", "next_id", "next_number", "position", "total")
+           .get())
+    previous_id, previous_number, next_id, next_number, position, total = row
+    return Neighbours(previous=(previous_id, previous_number) if previous_id else None,
+                      next=(next_id, next_number) if next_id else None, position=position, total=total)
 
 
 def assets_of(*, project: Project) -> QuerySet[LayoutAsset]:

@@ -496,10 +496,7 @@ def shot_page(request, project, shot_id):
 
     scene = shot.scene
     characters = list(shot.characters.all())
-    order = list(Shot.objects.filter(project=project)
-                 .order_by("scene__script__created_at", "scene__script_id", "scene__order", "order", "id")
-                 .values_list("id", "number"))
-    at = next(i for i, (pk, _) in enumerate(order) if pk == shot.pk)
+    around = shot_selectors.neighbours_of(shot)  # one row from the database, however many shots
     assembled = {kind: prompts.assemble(shot, kind=kind) for kind in ("frame", "clip")}
     data = {
         "project": {"id": project.pk, "aspect_ratio": project.aspect_ratio},
@@ -516,8 +513,7 @@ def shot_page(request, project, shot_id):
         prompt=assembled["frame"], models=data["models"],
         frame_model=next((m for m in data["models"] if "frame" in m["kinds"]), None),
         image_takes=[row["take"] for row in takes if row["take"].kind == Take.Kind.IMAGE],
-        previous=order[at - 1] if at > 0 else None, next=order[at + 1] if at + 1 < len(order) else None,
-        position=at + 1, total=len(order), tab="board",
+        previous=around.previous, next=around.next, position=around.position, total=around.total, tab="board",
         size_label=Shot.Size(shot.size).label, angle_label=Shot.Angle(shot.angle).label,
         movement_label=Shot.Movement(shot.movement).label, status_label=Shot.Status(shot.status).label,
     ))

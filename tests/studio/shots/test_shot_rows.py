@@ -73,3 +73,17 @@ def test_the_board_rows_take_two_queries_however_many_shots(count, team, django_
 def test_no_shots_no_character_query(team, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert selectors.board_shots(project=team.project) == []
+
+
+def test_each_shot_knows_its_neighbours_and_place_in_board_order(boarded):
+    team, _, _ = boarded
+    board = [(r["id"], r["number"]) for r in selectors.board_shots(project=team.project)]
+    shots = {shot.pk: shot for shot in selectors.shots_of(project=team.project)}
+
+    found = [selectors.neighbours_of(shots[pk]) for pk, _ in board]
+
+    assert found == [
+        selectors.Neighbours(previous=None, next=board[1], position=1, total=3),
+        selectors.Neighbours(previous=board[0], next=board[2], position=2, total=3),
+        selectors.Neighbours(previous=board[1], next=None, position=3, total=3),
+    ]

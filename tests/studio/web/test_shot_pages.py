@@ -267,6 +267,25 @@ def test_the_shot_page_uses_the_same_number_of_queries_however_many_takes_and_jo
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("count", [3, 300])
+def test_the_shot_page_finds_its_neighbours_in_one_query_however_many_shots(count, team, django_assert_num_queries,
+                                                                           html):
+    scene = factories.make_scene(team.project)
+    shots = [factories.make_shot(scene) for _ in range(count)]
+    middle = shots[count // 2]
+    client = Client()
+    client.force_login(team.viewer)
+
+    # session, user, membership, shot, its characters (none: no references), takes, jobs, queue order, neighbours
+    with django_assert_num_queries(9):
+        response = client.get(shot_url(team, middle))
+
+    page = html(response)
+    assert page.one("a", data_prev_shot=True).attrs["href"] == shot_url(team, shots[count // 2 - 1])
+    assert page.one("a", data_next_shot=True).attrs["href"] == shot_url(team, shots[count // 2 + 1])
+    assert page.one("span", cls="nowrap").text == f"{count // 2 + 1} of {count}"
+
+
 # --- The queue page -----------------------------------------------------------------------
 
 
