@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, QuerySet, RowRange, Window
-from django.db.models.functions import FirstValue, Lag, Lead, RowNumber
+from django.db.models import Count, Prefetch, QuerySet
 
 from studio.cast.models import Character
 from studio.projects.models import Project
+from studio.screenplay.models import Scene
 
 from .events import ShotData
 from .models import LayoutAsset, Shot
 
-BOARD_ORDER = ("scene__script__created_at", "scene__script_id", "scene__order", "order", "id")
+# scripts as created, their scenes in order, each scene's shots in order (ids break ties)
+SCENE_ORDER = ("script__created_at", "script_id", "order", "id")
+BOARD_ORDER = (*(f"scene__{key}" for key in SCENE_ORDER), "order", "id")
 
 
 def shots_in_order(*, project: Project) -> QuerySet[Shot]:
@@ -64,25 +66,25 @@ class Neighbours:
 
 
 def neighbours_of(shot: Shot) -> Neighbours:
-    """The shot's neighbours in board order and its place, in one query that returns one row: the database
-    numbers the project's shots (window functions) and hands back only this one's."""
-
-    def over(function, **frame):
-        return Window(function, order_by=[F(key).asc() for key in BOARD_ORDER], **frame)
-
-    row = (Shot.objects.filter(project_id=shot.project_id)
-           .annotate(position=over(RowNumber()), total=Window(Count("id")),
-                     previous_id=over(Lag("id")), previous_number=over(Lag("number")),
-                     next_id=over(Lead("id")), next_number=over(Lead("number")),
-                     # the row's own id, seen through a window: a filter on it applies after the numbering (a
-                     # filter on the id itself would number that one shot alone)
-                     this=over(FirstValue("id"), frame=RowRange(start=0, end=0)))
-           .filter(this=shot.pk)
-           .values_list("previous_id", "previous_number", "next_id", "next_number", "position", "total")
-           .get())
-    previous_id, previous_number, next_id, next_number, position, total = row
-    return Neighbours(previous=(previous_id, previous_number) if previous_id else None,
-                      next=(next_id, next_number) if next_id else None, position=position, total=total)
+    """The shot's neighbours in board order and its place, in two small queries whatever the project's size:
+    the project's scenes in board order with how many shots each has (one row a scene), then the shots of the
+    shot's scene and of the nearest scenes with shots before and after it."""
+    scenes = list(Scene.objects.filter(project_id=shot.project_id).annotate(shots_in=Count("shots"))
+                  .order_by(*SCENE_ORDER).values_list("id", "shots_in"))
+    at = next(i for i, (pk, _) in enumerate(scenes) if pk == shot.scene_id)
+    before = next((pk for pk, count in reversed(scenes[:at]) if count), None)
+    after = next((pk for pk, count in scenes[at + 1:] if count), None)
+    shots = defaultdict(list)
+    for scene_id, pk, number in (Shot.objects.filter(scene_id__in=[pk for pk in (before, shot.scene_id, after) if pk])
+                                 .order_by("order", "id").values_list("scene_id", "id", "number")):
+        shots[scene_id].append((pk, number))
+    own = shots[shot.scene_id]
+    i = next(i for i, (pk, _) in enumerate(own) if pk == shot.pk)
+    return Neighbours(
+        previous=own[i - 1] if i > 0 else (shots[before][-1] if before else None),
+        next=own[i + 1] if i + 1 < len(own) else (shots[after][0] if after else None),
+        position=sum(count for _, count in scenes[:at]) + i + 1, total=sum(count for _, count in scenes),
+    )
 
 
 def assets_of(*, project: Project) -> QuerySet[LayoutAsset]:

@@ -496,7 +496,7 @@ def shot_page(request, project, shot_id):
 
     scene = shot.scene
     characters = list(shot.characters.all())
-    around = shot_selectors.neighbours_of(shot)  # one row from the database, however many shots
+    around = shot_selectors.neighbours_of(shot)  # two small queries, however many shots
     assembled = {kind: prompts.assemble(shot, kind=kind) for kind in ("frame", "clip")}
     data = {
         "project": {"id": project.pk, "aspect_ratio": project.aspect_ratio},

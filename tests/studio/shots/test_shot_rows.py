@@ -87,3 +87,23 @@ def test_each_shot_knows_its_neighbours_and_place_in_board_order(boarded):
         selectors.Neighbours(previous=board[0], next=board[2], position=2, total=3),
         selectors.Neighbours(previous=board[1], next=None, position=3, total=3),
     ]
+
+
+def test_neighbours_cross_empty_scenes_and_scripts_as_the_board_does(team):
+    project = team.project
+    a, _empty, c = (factories.make_scene(project, location=name) for name in ("A", "Empty", "C"))
+    episode = factories.make_script(project, title="Episode 2")
+    d = factories.make_scene(project, script=episode, location="D")
+    for scene, count in ((d, 2), (c, 1), (a, 2)):  # made out of board order
+        for _ in range(count):
+            factories.make_shot(scene)
+    board = [(r["id"], r["number"]) for r in selectors.board_shots(project=project)]
+    shots = {shot.pk: shot for shot in selectors.shots_of(project=project)}
+
+    found = [selectors.neighbours_of(shots[pk]) for pk, _ in board]
+
+    assert [n.position for n in found] == [1, 2, 3, 4, 5]
+    assert {n.total for n in found} == {5}
+    assert [n.previous for n in found] == [None, *board[:-1]]
+    assert [n.next for n in found] == [*board[1:], None]
+    assert [number for _, number in board] == ["1A", "1B", "3A", "1A", "1B"]

@@ -260,24 +260,26 @@ def test_the_shot_page_uses_the_same_number_of_queries_however_many_takes_and_jo
     client = Client()
     client.force_login(staged.artist)
 
-    # session, user, membership, shot, its characters, their references, takes, jobs, queue order, shot order
-    with django_assert_num_queries(10):
+    # session, user, membership, shot, its characters, their references, takes, jobs, queue order, the scenes, the
+    # shots around it
+    with django_assert_num_queries(11):
         response = client.get(shot_url(staged))
 
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("count", [3, 300])
-def test_the_shot_page_finds_its_neighbours_in_one_query_however_many_shots(count, team, django_assert_num_queries,
-                                                                           html):
-    scene = factories.make_scene(team.project)
-    shots = [factories.make_shot(scene) for _ in range(count)]
+def test_the_shot_page_finds_its_neighbours_in_two_queries_however_many_shots(count, team, django_assert_num_queries,
+                                                                             html):
+    scenes = [factories.make_scene(team.project) for _ in range(3)]
+    shots = [factories.make_shot(scenes[i * 3 // count]) for i in range(count)]
     middle = shots[count // 2]
     client = Client()
     client.force_login(team.viewer)
 
-    # session, user, membership, shot, its characters (none: no references), takes, jobs, queue order, neighbours
-    with django_assert_num_queries(9):
+    # session, user, membership, shot, its characters (none: no references), takes, jobs, queue order, the scenes,
+    # the shots around it
+    with django_assert_num_queries(10):
         response = client.get(shot_url(team, middle))
 
     page = html(response)
