@@ -11,5 +11,9 @@ urlpatterns = [
     path("api/v1/", include(("studio.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # the files each app serves to the project's members (projects/<id>/media/…), then the pages
+    path("", include("studio.cast.files")),
+    path("", include("studio.shots.files")),
+    path("", include("studio.renders.files")),
     path("", include("studio.web.urls")),
 ]

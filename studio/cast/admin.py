@@ -6,13 +6,14 @@ from studio.core.files import delete_files_on_commit
 from studio.live.admin import VersionedAdmin
 
 from . import events, services
+from .files import reference_thumbnail_url
 from .models import Character, DismissedCue, ReferenceImage
 
 
 def _preview(ref, height: int) -> str:
     if not ref.pk:
         return ""
-    return format_html('<img src="{}" style="height:{}px;border-radius:4px">', ref.thumbnail_url, height)
+    return format_html('<img src="{}" style="height:{}px;border-radius:4px">', reference_thumbnail_url(ref), height)
 
 
 class ReferenceInline(admin.TabularInline):

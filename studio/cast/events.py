@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from studio.live.events import Event
 from studio.live.events import publish as publish  # services call events.publish(...) on their own module
 
+from . import files
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReferenceData:
@@ -20,7 +22,7 @@ class ReferenceData:
     @classmethod
     def of(cls, ref) -> ReferenceData:
         return cls(
-            id=ref.pk, url=ref.url, thumbnail_url=ref.thumbnail_url,
+            id=ref.pk, url=files.reference_url(ref), thumbnail_url=files.reference_thumbnail_url(ref),
             width=ref.width, height=ref.height, caption=ref.caption,
         )
 

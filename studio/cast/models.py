@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from studio.projects.models import Project
 
@@ -96,11 +95,3 @@ class ReferenceImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character} reference {self.pk}"
-
-    @property
-    def url(self) -> str:
-        return reverse("web:reference-image", kwargs={"project_id": self.character.project_id, "pk": self.pk})
-
-    @property
-    def thumbnail_url(self) -> str:
-        return reverse("web:reference-thumbnail", kwargs={"project_id": self.character.project_id, "pk": self.pk})

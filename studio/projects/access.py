@@ -8,6 +8,9 @@ the project exists.
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from . import permissions, selectors
@@ -34,3 +37,17 @@ def membership_or_404(*, user, project_id) -> Membership:
 def require_capability(membership: Membership, capability: Capability) -> None:
     """Raise PermissionDenied (HTTP 403) with the reason unless the member's role holds ``capability``."""
     permissions.require(membership.role, capability)
+
+
+def member_view(view):
+    """The door of a view under ``projects/<project_id>/`` that every member may use (the files an app
+    serves to its members): log in first, then a non-member gets 404. The view is called with the project."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, project_id, *args, **kwargs):
+        membership = membership_or_404(user=request.user, project_id=project_id)
+        request.membership = membership
+        return view(request, membership.project, *args, **kwargs)
+
+    return wrapper

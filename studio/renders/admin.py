@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from studio.core.errors import Conflict, QuotaExceeded
 
+from .files import take_thumbnail_url
 from .models import GenerationJob, Take
 from .services import jobs, takes
 
@@ -80,7 +81,7 @@ class TakeAdmin(ReadOnlyAdmin):
     def preview(self, take):
         if not take.pk or not take.thumbnail:
             return "—"
-        return format_html('<img src="{}" alt="" style="height:48px;border-radius:4px">', take.thumbnail_url)
+        return format_html('<img src="{}" alt="" style="height:48px;border-radius:4px">', take_thumbnail_url(take))
 
     def _review(self, request, queryset, decision):
         self._each(request, queryset.select_related("project"), decision,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from studio.live.events import Event, UserRef, iso
 from studio.live.events import publish as publish  # services call events.publish(...) on their own module
 
-from . import runtime
+from . import files, runtime
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,8 +131,8 @@ class TakeData:
     def of(cls, take) -> TakeData:
         return cls(
             id=take.pk, version=take.version, shot=take.shot_id, number=take.number, job=take.job_id,
-            kind=take.kind, source=take.source, url=take.url, thumbnail_url=take.thumbnail_url,
-            depth_url=take.depth_url, layout_version=take.layout_version, content_type=take.content_type,
+            kind=take.kind, source=take.source, url=files.take_url(take), thumbnail_url=files.take_thumbnail_url(take),
+            depth_url=files.take_depth_url(take), layout_version=take.layout_version, content_type=take.content_type,
             width=take.width, height=take.height, frames=take.frames, fps=take.fps, provenance=take.provenance,
             made_with=MadeWith.of(take),
             uploaded_as=(take.provenance or {}).get("uploaded_as", "") if take.source == "uploaded" else "",

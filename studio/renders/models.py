@@ -14,7 +14,6 @@ from functools import cached_property
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 
 from generation.errors import RequestError
 from generation.requests import ClipRequest, FrameRequest, request_from_dict
@@ -179,17 +178,3 @@ class Take(models.Model):
             return request_from_dict(data)
         except RequestError:
             return None
-
-    @property
-    def url(self) -> str:
-        return reverse("web:take-media", kwargs={"project_id": self.project_id, "pk": self.pk})
-
-    @property
-    def thumbnail_url(self) -> str:
-        return reverse("web:take-thumbnail", kwargs={"project_id": self.project_id, "pk": self.pk})
-
-    @property
-    def depth_url(self) -> str | None:
-        if not self.depth:
-            return None
-        return reverse("web:take-depth", kwargs={"project_id": self.project_id, "pk": self.pk})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from studio.cast.models import Character, ReferenceImage
 from studio.shots.models import Shot
 
+from . import files
 from .models import GenerationJob, Take
 
 RECENT_FAILURES = timedelta(days=1)  # failures older than this leave the shot page (the queue page keeps them)
@@ -49,9 +50,11 @@ def latest_takes(project) -> list[dict]:
     """The newest take of every shot that has one, in one query: what the shot cards show."""
     newest = Take.objects.filter(shot=OuterRef("shot")).order_by("-number").values("number")[:1]
     rows = (Take.objects.filter(project=project, number=Subquery(newest))
-            .only("id", "project_id", "shot_id", "number", "kind", "smoke_test", "review"))
-    return [{"id": t.pk, "shot": t.shot_id, "number": t.number, "kind": t.kind, "thumbnail_url": t.thumbnail_url,
-             "smoke_test": t.smoke_test, "review": t.review} for t in rows]
+            .values_list("id", "shot_id", "number", "kind", "smoke_test", "review"))
+    thumbnail = files.THUMBNAIL.urls()
+    return [{"id": pk, "shot": shot, "number": number, "kind": kind,
+             "thumbnail_url": thumbnail(project_id=project.pk, pk=pk), "smoke_test": smoke_test, "review": review}
+            for pk, shot, number, kind, smoke_test, review in rows]
 
 
 def queue_positions(job_ids: Iterable[int]) -> dict[int, int]:

@@ -25,6 +25,9 @@ class Script(models.Model):
     title = models.CharField(max_length=200)
     fountain = models.TextField(blank=True, help_text="The screenplay in Fountain, as of the last settled edit.")
     ystate = models.BinaryField(default=bytes, editable=False, help_text="Compacted Yjs state (an update).")
+    cues = models.JSONField(default=list, blank=True, editable=False,
+                            help_text="The character cues of the settled text, each as first written, in order: "
+                                      "settling another script of the project reads them instead of parsing this one.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -111,15 +111,17 @@ def script_text_settled(*, script_id: int) -> bool:
 
 
 def _settle(script: Script, text: str, *, actor) -> None:
-    """The text is the script's now: store it, and bring its scenes and suggested characters in step."""
+    """The text is the script's now: store it with its cues (so that settling another script need not parse this
+    one), and bring its scenes and suggested characters in step."""
     from .fountain import parse
-    from .sync import sync_characters, sync_scenes
+    from .sync import cues_of, sync_characters, sync_scenes
 
-    script.fountain = text
-    script.save(update_fields=["fountain", "updated_at"])
     screenplay = parse(text)
+    script.fountain = text
+    script.cues = cues_of(screenplay)
+    script.save(update_fields=["fountain", "cues", "updated_at"])
     sync_scenes(script, screenplay, actor=actor)
-    sync_characters(script, screenplay, actor=actor)
+    sync_characters(script, actor=actor)
 
 
 @transaction.atomic
@@ -264,9 +266,17 @@ def scene_delete(*, actor, scene: Scene, expected_version: int | None) -> None:
 
 
 def _compact_scene_order(script_id: int) -> None:
-    for index, scene in enumerate(Scene.objects.filter(script_id=script_id).order_by("order", "id")):
-        if scene.order != index:
-            Scene.objects.filter(pk=scene.pk).update(order=index)
+    """Number the script's scenes 0, 1, 2… in their order: one read, at most one UPDATE."""
+    rows = Scene.objects.filter(script_id=script_id).order_by("order", "id").values_list("pk", "order")
+    write_scene_order([pk for pk, _ in rows], now=dict(rows))
+
+
+def write_scene_order(ids: list[int], *, now: dict[int, int]) -> None:
+    """Give the scenes ``ids`` the places 0, 1, 2… in this order: one UPDATE of those whose place in ``now``
+    (id → order, as read under the script's lock) differs."""
+    changed = [Scene(pk=pk, order=index) for index, pk in enumerate(ids) if now.get(pk) != index]
+    if changed:
+        Scene.objects.bulk_update(changed, ["order"])
 
 
 @transaction.atomic
@@ -274,14 +284,14 @@ def scenes_reorder(*, actor, script: Script, scene_ids: list[int]) -> list[int]:
     """Put the script's scenes in the given order (the complete list of its scene ids)."""
     authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
     Script.objects.select_for_update().get(pk=script.pk)
-    current = list(Scene.objects.filter(script=script).order_by("order", "id").values_list("pk", flat=True))
+    rows = list(Scene.objects.filter(script=script).order_by("order", "id").values_list("pk", "order"))
+    current = [pk for pk, _ in rows]
     check_complete_order(field="scenes", proposed=scene_ids, current=current, kind="scenes")
     scripted = set(Scene.objects.filter(script=script, in_script=True, omitted=False).values_list("pk", flat=True))
     if [pk for pk in scene_ids if pk in scripted] != [pk for pk in current if pk in scripted]:
         raise Conflict("Scenes from the script follow the script's order: move the scene in the script.")
     if scene_ids != current:
-        for index, pk in enumerate(scene_ids):
-            Scene.objects.filter(pk=pk).update(order=index)
+        write_scene_order(scene_ids, now=dict(rows))
         events.publish(events.ScenesReordered(
             project_id=script.project_id, actor=UserRef.of(actor), script=script.pk, scenes=list(scene_ids),
         ))

@@ -19,6 +19,7 @@ from . import events, reconcile
 from .events import SceneData, ScenesReordered
 from .fountain import SceneBlock, Screenplay
 from .models import Scene, Script
+from .services import write_scene_order
 
 INT_EXT = {"INT": Scene.IntExt.INT, "EXT": Scene.IntExt.EXT, "INT/EXT": Scene.IntExt.INT_EXT}
 
@@ -106,13 +107,10 @@ def _delete_scene(scene: Scene, ref) -> None:
 
 def _reorder(script: Script, ordered: list[Scene], ref) -> None:
     """Scripted scenes in script order, omitted ones after them, board-made ones last (in their order)."""
-    manual = list(Scene.objects.filter(script=script, in_script=False).order_by("order", "id"))
-    final = [s.pk for s in ordered] + [s.pk for s in manual]
-    current = list(Scene.objects.filter(script=script).order_by("order", "id").values_list("pk", flat=True))
-    orders = dict(Scene.objects.filter(script=script).values_list("pk", "order"))
-    for index, pk in enumerate(final):
-        if orders.get(pk) != index:
-            Scene.objects.filter(pk=pk).update(order=index)
+    rows = list(Scene.objects.filter(script=script).order_by("order", "id").values_list("pk", "order", "in_script"))
+    final = [s.pk for s in ordered] + [pk for pk, _, in_script in rows if not in_script]
+    current = [pk for pk, _, _ in rows]
+    write_scene_order(final, now={pk: order for pk, order, _ in rows})  # one UPDATE, however many scenes moved
     if final != current:
         events.publish(ScenesReordered(project_id=script.project_id, actor=ref, script=script.pk, scenes=final))
 
@@ -126,18 +124,13 @@ def cues_of(screenplay: Screenplay) -> list[str]:
     return [written.get(info.name.casefold(), info.name) for info in screenplay.characters()]
 
 
-def sync_characters(script: Script, screenplay: Screenplay, *, actor) -> None:
-    """The cast keeps its suggestions in step with the cues of every script (``cast.services``)."""
-    cues = cues_of(screenplay)
-    in_use = {cue.casefold() for cue in cues} | _cues_of_other_scripts(script)
-    cast_services.suggestions_sync(actor=actor, project=script.project, cues=cues, in_use=in_use)
+def sync_characters(script: Script, *, actor) -> None:
+    """The cast keeps its suggestions in step with the cues of every script (``cast.services``): this script's
+    ``cues``, just stored, and those the others stored when they settled (one query, nothing parsed again)."""
+    in_use = {cue.casefold() for cue in script.cues} | _cues_of_other_scripts(script)
+    cast_services.suggestions_sync(actor=actor, project=script.project, cues=list(script.cues), in_use=in_use)
 
 
 def _cues_of_other_scripts(script: Script) -> set[str]:
-    from .fountain import parse
-
-    names = set()
-    for text in Script.objects.filter(project_id=script.project_id).exclude(pk=script.pk).values_list("fountain",
-                                                                                                      flat=True):
-        names |= {info.name.casefold() for info in parse(text).characters()}
-    return names
+    others = Script.objects.filter(project_id=script.project_id).exclude(pk=script.pk)
+    return {cue.casefold() for cues in others.values_list("cues", flat=True) for cue in cues}

@@ -16,7 +16,7 @@ from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
 
-from . import assets, layouts, selectors, services
+from . import assets, files, layouts, selectors, services
 from .events import ShotData
 from .models import LayoutAsset, Shot, ShotLayout
 
@@ -116,8 +116,9 @@ class ShotViewSet(VersionedMixin, ProjectScopedViewSet):
                                        headers=headers)
 
     def list(self, request, project_id=None):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ShotSerializer(page, many=True).data)
+        shots = self.filter_queryset(selectors.shots_in_order(project=self.project))
+        page = self.paginate_queryset(selectors.shot_rows(shots))  # rows, not instances: ShotData.from_row
+        return self.get_paginated_response(selectors.shot_data(page))
 
     @extend_schema(request=ShotCreateSerializer, responses={201: ShotSerializer})
     def create(self, request, project_id=None):
@@ -220,7 +221,7 @@ class LayoutAssetSerializer(serializers.Serializer):
     created_at = serializers.CharField()
 
     def to_representation(self, asset):
-        return {"id": asset.pk, "name": asset.name, "url": asset.url, "bytes": asset.bytes,
+        return {"id": asset.pk, "name": asset.name, "url": files.asset_url(asset), "bytes": asset.bytes,
                 "created_at": asset.created_at.isoformat().replace("+00:00", "Z")}
 
 

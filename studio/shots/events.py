@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
 
 from studio.live.events import Event
 from studio.live.events import publish as publish  # services call events.publish(...) on their own module
@@ -25,6 +26,25 @@ class ShotData:
     status: str
     version: int
 
+    # the shot's columns ``from_row`` reads (``Shot.objects.values(*ShotData.COLUMNS)``)
+    COLUMNS: ClassVar[tuple[str, ...]] = ("id", "scene_id", "number", "order", "size", "angle", "movement", "lens_mm",
+                                          "duration", "description", "dialogue", "status", "version")
+
+    @classmethod
+    def from_row(cls, row: dict, *, characters: list[int]) -> ShotData:
+        """From a ``values(*COLUMNS)`` row and the ids of the shot's characters (any order): lists of many shots
+        read rows, not model instances."""
+        return cls(
+            id=row["id"], scene=row["scene_id"], number=row["number"], order=row["order"], size=row["size"],
+            angle=row["angle"], movement=row["movement"], lens_mm=row["lens_mm"], duration=float(row["duration"]),
+            description=row["description"], dialogue=row["dialogue"], characters=sorted(characters),
+            status=row["status"], version=row["version"],
+        )
+
+    def as_dict(self) -> dict:
+        """``dataclasses.asdict(self)`` without its deep copy (every field is a plain value or a list of ints)."""
+        return {name: getattr(self, name) for name in _SHOT_FIELDS}
+
     @classmethod
     def of(cls, shot) -> ShotData:
         return cls(
@@ -34,6 +54,9 @@ class ShotData:
             characters=sorted(c.pk for c in shot.characters.all()), status=shot.status,
             version=shot.version,
         )
+
+
+_SHOT_FIELDS = tuple(f.name for f in fields(ShotData))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -151,9 +151,3 @@ class LayoutAsset(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("web:layout-asset", kwargs={"project_id": self.project_id, "pk": self.pk})

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from decimal import Decimal
 from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 
 from studio.cast.models import Character
@@ -86,11 +86,12 @@ def _letter_index(letters: str) -> int:
     return value
 
 
-def next_shot_number(scene: Scene, *, taken: set[str]) -> str:
+def next_shot_number(scene: Scene, *, taken: set[str], save: bool = True) -> str:
     """The scene number with the next letter never used in the scene: 12A, 12B, … 12Z, 12AA.
 
     Records the letter on the scene (which the caller holds locked), so a deleted shot's number is not
-    handed to a new shot.
+    handed to a new shot; ``save=False`` leaves writing ``scene.shot_letters`` to the caller (numbering
+    several shots, it writes it once).
     """
     pattern = re.compile(re.escape(scene.number) + r"([A-Z]+)$")
     used = [_letter_index(m.group(1)) for n in taken if (m := pattern.match(n))]
@@ -98,7 +99,8 @@ def next_shot_number(scene: Scene, *, taken: set[str]) -> str:
     while f"{scene.number}{_letters(index)}" in taken:
         index += 1
     scene.shot_letters = index
-    Scene.objects.filter(pk=scene.pk).update(shot_letters=index)
+    if save:
+        Scene.objects.filter(pk=scene.pk).update(shot_letters=index)
     return f"{scene.number}{_letters(index)}"
 
 
@@ -172,9 +174,30 @@ def _shot_ids(scene_id: int) -> list[int]:
     return list(Shot.objects.filter(scene_id=scene_id).order_by("order", "id").values_list("pk", flat=True))
 
 
+def _placed(scene_id: int, ids: list[int], now: dict[int, tuple[int, int]]) -> list[Shot]:
+    """Shots to write so that ``ids`` are, in this order, the shots of the scene: those whose (scene, order)
+    in ``now`` differ."""
+    return [Shot(pk=pk, scene_id=scene_id, order=index) for index, pk in enumerate(ids)
+            if now.get(pk) != (scene_id, index)]
+
+
 def _write_order(scene_id: int, ids: list[int]) -> None:
-    for index, pk in enumerate(ids):
-        Shot.objects.filter(pk=pk).exclude(order=index, scene_id=scene_id).update(order=index, scene_id=scene_id)
+    """Make ``ids`` the scene's shots in this order: one read, and one UPDATE of the shots whose place changed."""
+    now = {pk: (scene, order) for pk, scene, order in
+           Shot.objects.filter(pk__in=ids).values_list("pk", "scene_id", "order")}
+    _bulk_write(_placed(scene_id, ids, now), ["scene", "order"])
+
+
+def _compact(scene_id: int) -> None:
+    """Number the scene's shots 0, 1, 2… in their order (after one left it): one read, at most one UPDATE."""
+    rows = Shot.objects.filter(scene_id=scene_id).order_by("order", "id").values_list("pk", "order")
+    _bulk_write([Shot(pk=pk, order=index) for index, (pk, order) in enumerate(rows) if order != index], ["order"])
+
+
+def _bulk_write(shots: list[Shot], fields: list[str]) -> None:
+    """One UPDATE for all of ``shots`` (SQLite, whose statements take at most 999 parameters, splits a long one)."""
+    if shots:
+        Shot.objects.bulk_update(shots, fields)
 
 
 def _clean_number(value) -> str:
@@ -265,7 +288,7 @@ def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: Sho
     if "characters" in changed:
         shot.characters.set(new_cast)
     if "scene" in changed:
-        _write_order(source_id, _shot_ids(source_id))
+        _compact(source_id)
     events.publish(events.ShotUpdated(
         project_id=shot.project_id, actor=UserRef.of(actor), shot=_data(shot), changed=changed,
     ))
@@ -281,7 +304,7 @@ def shot_delete(*, actor, shot: Shot, expected_version: int | None) -> None:
                                scene=shot.scene_id, number=shot.number)
     scene_id = shot.scene_id
     shot.delete()
-    _write_order(scene_id, _shot_ids(scene_id))
+    _compact(scene_id)
     events.publish(event)
 
 
@@ -294,12 +317,6 @@ def shots_reorder(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
     the order they are placed).
     """
     authorize(actor=actor, project=scene.project, capability=Capability.EDIT_SHOTS)
-    return reorder_shots(actor=actor, scene=scene, shot_ids=shot_ids)
-
-
-def reorder_shots(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
-    """``shots_reorder`` without the permission check, for moves that follow from another authorized
-    write (a scene merged into another in the script carries its shots along). ``actor`` may be None."""
     if not isinstance(shot_ids, list) or not all(isinstance(i, int) for i in shot_ids):
         raise ValidationError({"shots": ["Send a list of shot ids."]})
     # where the shots are now, read before locking so the scenes can be locked first
@@ -318,17 +335,32 @@ def reorder_shots(*, actor, scene: Scene, shot_ids: list[int]) -> list[int]:
     if shot_ids == current:
         return list(shot_ids)
 
-    taken = _numbers_in(scene.pk)
+    # However many shots move, each kind of write is one statement: the shots moved in are numbered here and the
+    # scene's letter written once; one UPDATE moves them in (scene, place, number, version), one gives the scene's
+    # own shots whose place changed their new place, and one compacts the scenes the moved shots left.
+    taken = _numbers_in(scene.pk) if incoming else set()
     for shot in incoming:
-        shot.number = next_shot_number(scene, taken=taken)
+        shot.number = next_shot_number(scene, taken=taken, save=False)
         taken.add(shot.number)
-        Shot.objects.filter(pk=shot.pk).update(number=shot.number, scene=scene, version=F("version") + 1)
-    _write_order(scene.pk, shot_ids)
+        shot.version += 1
+    if incoming:
+        Scene.objects.filter(pk=scene.pk).update(shot_letters=scene.shot_letters)
+    place = {pk: index for index, pk in enumerate(shot_ids)}
+    for shot in incoming:
+        shot.scene_id, shot.order = scene.pk, place[shot.pk]
+    _bulk_write(incoming, ["scene", "order", "number", "version"])
+    _bulk_write([Shot(pk=pk, order=place[pk]) for pk in current if locked[pk].order != place[pk]], ["order"])
     orders = [SceneOrder(scene=scene.pk, shots=list(shot_ids))]
-    for source in sorted({s.scene_id for s in incoming}):
-        remaining = _shot_ids(source)
-        _write_order(source, remaining)
-        orders.append(SceneOrder(scene=source, shots=remaining))
+    sources = sorted({located[s.pk] for s in incoming})
+    staying = defaultdict(list)  # the shots that stay in each scene a shot left, in their order
+    for pk, source, order in (Shot.objects.filter(scene_id__in=sources).order_by("order", "id")
+                              .values_list("pk", "scene_id", "order")):
+        staying[source].append((pk, order))
+    compacted = []
+    for source in sources:
+        compacted += [Shot(pk=pk, order=index) for index, (pk, order) in enumerate(staying[source]) if order != index]
+        orders.append(SceneOrder(scene=source, shots=[pk for pk, _ in staying[source]]))
+    _bulk_write(compacted, ["order"])
     moved = Shot.objects.prefetch_related("characters").filter(pk__in=[s.pk for s in incoming]).order_by("pk")
     events.publish(events.ShotsReordered(
         project_id=scene.project_id, actor=UserRef.of(actor) if actor else None, scenes=orders,

@@ -24,7 +24,6 @@ from studio.cast import services as cast_services
 from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
 from studio.core.errors import Conflict, StaleVersion
-from studio.core.files import private_file_response
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
 from studio.projects.events import MemberData, ProjectData
@@ -32,7 +31,7 @@ from studio.projects.models import Membership, Project
 from studio.projects.permissions import Capability, Role
 from studio.renders import prompt as prompts
 from studio.renders import selectors as render_selectors
-from studio.renders.api import model_rows, take_file_response
+from studio.renders.api import model_rows
 from studio.renders.events import JobData, TakeData
 from studio.renders.models import GenerationJob, Take
 from studio.screenplay import selectors as screenplay_selectors
@@ -40,9 +39,9 @@ from studio.screenplay import services as script_services
 from studio.screenplay.compare import compare
 from studio.screenplay.events import SceneData, ScriptData
 from studio.screenplay.models import Script, ScriptRevision
+from studio.shots import files as shot_files
 from studio.shots import selectors as shot_selectors
-from studio.shots.events import ShotData
-from studio.shots.models import LayoutAsset, Shot
+from studio.shots.models import Shot
 
 from .access import page_context, project_page
 from .forms import CharacterForm, InviteForm, ProjectForm, ReferenceForm, RoleForm
@@ -295,28 +294,6 @@ def reference_delete(request, project, pk, ref):
     return redirect("web:character-detail", project_id=project.pk, pk=pk)
 
 
-@project_page()
-def reference_file(request, project, pk, thumbnail=False):
-    """A reference image, for members of its project only."""
-    reference = get_object_or_404(ReferenceImage, character__project=project, pk=pk)
-    return private_file_response(reference.thumbnail if thumbnail else reference.image)
-
-
-@project_page()
-def take_file(request, project, pk, thumbnail=False, depth=False):
-    """A take's image or clip (or its thumbnail, or a capture's depth map), for members of its project only."""
-    take = get_object_or_404(Take, project=project, pk=pk)
-    return take_file_response(take, thumbnail=thumbnail, depth=depth)
-
-
-@project_page()
-def layout_asset_file(request, project, pk):
-    """An imported glTF set, for members of its project only."""
-    asset = get_object_or_404(LayoutAsset, project=project, pk=pk)
-    glb = asset.file.name.endswith(".glb")
-    return private_file_response(asset.file, content_type="model/gltf-binary" if glb else "model/gltf+json")
-
-
 # --- Script ---------------------------------------------------------------
 
 
@@ -445,7 +422,7 @@ def board(request, project):
                "capabilities": sorted(c.value for c in permissions.capabilities_of(request.membership.role))},
         "scripts": [asdict(ScriptData.of(s)) for s in screenplay_selectors.scripts_of(project=project)],
         "scenes": [asdict(SceneData.of(s)) for s in screenplay_selectors.scenes_of(project=project)],
-        "shots": [asdict(ShotData.of(s)) for s in shot_selectors.shots_of(project=project)],
+        "shots": shot_selectors.board_shots(project=project),
         "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
         "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
         "takes": render_selectors.latest_takes(project),
@@ -552,10 +529,7 @@ def shot_page(request, project, shot_id):
 
     scene = shot.scene
     characters = list(shot.characters.all())
-    order = list(Shot.objects.filter(project=project)
-                 .order_by("scene__script__created_at", "scene__script_id", "scene__order", "order", "id")
-                 .values_list("id", "number"))
-    at = next(i for i, (pk, _) in enumerate(order) if pk == shot.pk)
+    around = shot_selectors.neighbours_of(shot)  # two small queries, however many shots
     assembled = {kind: prompts.assemble(shot, kind=kind) for kind in ("frame", "clip")}
     data = {
         "project": {"id": project.pk, "aspect_ratio": project.aspect_ratio},
@@ -574,8 +548,7 @@ def shot_page(request, project, shot_id):
         prompt=assembled["frame"], models=data["models"],
         frame_model=next((m for m in data["models"] if "frame" in m["kinds"]), None),
         image_takes=[row["take"] for row in context["takes"] if row["take"].kind == Take.Kind.IMAGE],
-        previous=order[at - 1] if at > 0 else None, next=order[at + 1] if at + 1 < len(order) else None,
-        position=at + 1, total=len(order), tab="board",
+        previous=around.previous, next=around.next, position=around.position, total=around.total, tab="board",
         size_label=Shot.Size(shot.size).label, angle_label=Shot.Angle(shot.angle).label,
         movement_label=Shot.Movement(shot.movement).label, status_label=Shot.Status(shot.status).label,
     ))
@@ -633,7 +606,7 @@ def previz_page(request, project, shot_id):
         "characters": characters,
         "shot_characters": list(shot.characters.values_list("id", flat=True)),
         "shot_references": ReferenceImage.objects.filter(character__shots=shot).count(),
-        "assets": [{"id": a.pk, "name": a.name, "url": a.url, "bytes": a.bytes}
+        "assets": [{"id": a.pk, "name": a.name, "url": shot_files.asset_url(a), "bytes": a.bytes}
                    for a in shot_selectors.assets_of(project=project)],
         "limits": {"asset_bytes": settings.STUDIO_MAX_ASSET_BYTES},
         "me": asdict(UserRef.of(request.user)),

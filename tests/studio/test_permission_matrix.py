@@ -77,6 +77,11 @@ class World:
     def p(self) -> str:
         return f"/api/v1/projects/{self.project.pk}/"
 
+    @property
+    def files(self) -> str:
+        """Where the apps serve their files to members (``cast.files``, ``shots.files``, ``renders.files``)."""
+        return f"/projects/{self.project.pk}/media/"
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -129,8 +134,8 @@ ENDPOINTS = [
              lambda w: w.p + f"characters/{w.character.pk}/references/{w.reference.pk}/", V.VIEW, 200),
     Endpoint("reference delete", "delete",
              lambda w: w.p + f"characters/{w.character.pk}/references/{w.reference.pk}/", V.EDIT_CAST, 204),
-    Endpoint("reference image", "get", lambda w: w.reference.url, V.VIEW, 200),
-    Endpoint("reference thumbnail", "get", lambda w: w.reference.thumbnail_url, V.VIEW, 200),
+    Endpoint("reference image", "get", lambda w: w.files + f"references/{w.reference.pk}/", V.VIEW, 200),
+    Endpoint("reference thumbnail", "get", lambda w: w.files + f"references/{w.reference.pk}/thumb/", V.VIEW, 200),
     Endpoint("script list", "get", lambda w: w.p + "scripts/", V.VIEW, 200),
     Endpoint("script create", "post", lambda w: w.p + "scripts/", V.EDIT_SCRIPT, 201,
              body=lambda w: {"title": "Episode 2"}),
@@ -181,7 +186,7 @@ ENDPOINTS = [
     Endpoint("asset import", "post", lambda w: w.p + "assets/", V.EDIT_SHOTS, 201, multipart=True,
              body=lambda w: {"file": SimpleUploadedFile("set.gltf", b'{"asset": {"version": "2.0"}}')}),
     Endpoint("asset detail", "get", lambda w: w.p + f"assets/{w.asset.pk}/", V.VIEW, 200),
-    Endpoint("asset file", "get", lambda w: w.asset.url, V.VIEW, 200),
+    Endpoint("asset file", "get", lambda w: w.files + f"assets/{w.asset.pk}/", V.VIEW, 200),
     Endpoint("shot prompt", "get", lambda w: w.p + f"shots/{w.shot.pk}/prompt/", V.VIEW, 200),
     Endpoint("model list", "get", lambda w: w.p + "models/", V.VIEW, 200),
     Endpoint("job list", "get", lambda w: w.p + "jobs/", V.VIEW, 200),
@@ -202,13 +207,13 @@ ENDPOINTS = [
                                                            factories.image_upload("b.png")],
                              "fps": 12, "layout_version": 1}),
     Endpoint("take depth", "get", lambda w: w.p + f"takes/{w.capture.pk}/depth/", V.VIEW, 200),
-    Endpoint("take page depth", "get", lambda w: w.capture.depth_url, V.VIEW, 200),
+    Endpoint("take page depth", "get", lambda w: w.files + f"takes/{w.capture.pk}/depth/", V.VIEW, 200),
     Endpoint("take review", "post", lambda w: w.p + f"takes/{w.take.pk}/review/", V.REVIEW, 200,
              body=lambda w: {"decision": "approved"}),
     Endpoint("take media", "get", lambda w: w.p + f"takes/{w.take.pk}/media/", V.VIEW, 200),
     Endpoint("take thumbnail", "get", lambda w: w.p + f"takes/{w.take.pk}/thumbnail/", V.VIEW, 200),
-    Endpoint("take page media", "get", lambda w: w.take.url, V.VIEW, 200),
-    Endpoint("take page thumbnail", "get", lambda w: w.take.thumbnail_url, V.VIEW, 200),
+    Endpoint("take page media", "get", lambda w: w.files + f"takes/{w.take.pk}/", V.VIEW, 200),
+    Endpoint("take page thumbnail", "get", lambda w: w.files + f"takes/{w.take.pk}/thumb/", V.VIEW, 200),
 ]
 
 
@@ -347,3 +352,24 @@ def test_every_api_route_is_in_the_matrix():
     not_project_scoped = {"me/", "auth/token/", "projects/"}
     assert api_routes - not_project_scoped == set(expected)
     assert set().union(*expected.values()) <= covered_names
+
+
+def test_every_member_file_route_is_in_the_matrix():
+    """The files the apps serve to members (``<app>/files.py``) are covered like the API."""
+    from django.urls import get_resolver
+
+    file_routes = {
+        str(p.pattern) for include in get_resolver().url_patterns
+        if getattr(include, "urlconf_name", None) is not None and str(include.pattern) == ""
+        for p in include.url_patterns if "/media/" in str(p.pattern)
+    }
+    expected = {
+        "projects/<int:project_id>/media/references/<int:pk>/": {"reference image"},
+        "projects/<int:project_id>/media/references/<int:pk>/thumb/": {"reference thumbnail"},
+        "projects/<int:project_id>/media/assets/<int:pk>/": {"asset file"},
+        "projects/<int:project_id>/media/takes/<int:pk>/": {"take page media"},
+        "projects/<int:project_id>/media/takes/<int:pk>/thumb/": {"take page thumbnail"},
+        "projects/<int:project_id>/media/takes/<int:pk>/depth/": {"take page depth"},
+    }
+    assert file_routes == set(expected)
+    assert set().union(*expected.values()) <= {e.name for e in ENDPOINTS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from studio.screenplay import services as script_services
 from studio.screenplay.models import Scene
 from tests import factories
 
@@ -659,3 +660,40 @@ def test_a_reorder_needs_ids(team, api, snapshot):
     assert response.status_code == 400
     assert response.json() == {"scenes": {"0": ["A valid integer is required."]}}
     assert snapshot() == before
+
+
+# --- Statements: one UPDATE, however many scenes ------------------------------------------------------------
+
+
+def board_scenes(project, count: int) -> list[int]:
+    return [factories.make_scene(project, location=f"Place {i}").pk for i in range(count)]
+
+
+def scene_order(script) -> list[tuple[int, int]]:
+    return list(Scene.objects.filter(script=script).order_by("order").values_list("pk", "order"))
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_reordering_scenes_takes_as_many_statements_for_50_as_for_5(count, team, django_assert_num_queries):
+    script = team.project.scripts.get()
+    ids = board_scenes(team.project, count)
+
+    # the savepoint, the role, the script locked, its scenes, the scripted ones, the one UPDATE, release
+    with django_assert_num_queries(7):
+        script_services.scenes_reorder(actor=team.writer, script=script, scene_ids=ids[::-1])
+
+    assert scene_order(script) == [(pk, i) for i, pk in enumerate(ids[::-1])]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_deleting_a_scene_compacts_the_order_in_one_statement(count, team, django_assert_num_queries):
+    script = team.project.scripts.get()
+    ids = board_scenes(team.project, count)
+    scene = Scene.objects.get(pk=ids[0])
+
+    # the savepoint, the project, the role, the scene locked, its shots counted, the delete and its cascade (2),
+    # the script's places, the one UPDATE, release
+    with django_assert_num_queries(10):
+        script_services.scene_delete(actor=team.writer, scene=scene, expected_version=scene.version)
+
+    assert scene_order(script) == [(pk, i) for i, pk in enumerate(ids[1:])]

@@ -176,3 +176,71 @@ def test_a_suggestion_whose_cue_is_gone_goes_but_a_dismissed_cue_is_not_suggeste
     assert DismissedCue.objects.filter(project=project).values_list("name", flat=True).get() == "CROWD"
     assert list(Character.objects.filter(project=project, suggested=True).values_list("name", flat=True)) == [
         "Tomas"]
+
+
+def test_a_settled_script_keeps_its_cues_each_as_first_written(lighthouse):
+    project, _, _ = lighthouse
+
+    script = write(project, script_text(ROCK, LAMP, SHORE, "INT. KITCHEN - DAY\n\n@McCLANE\nYippee.\n\n"
+                                                           "ELIN (CONT'D)\nWho?\n\nMCCLANE\nMe.\n"))
+
+    script.refresh_from_db()
+    assert script.cues == ["ELIN", "THE STRANGER", "McCLANE"]
+
+
+def test_a_suggestion_stays_while_another_script_still_has_its_cue(lighthouse):
+    project, _, _ = lighthouse
+    owner = factories.owner_of(project)
+    first = write(project, script_text(ROCK, "INT. KITCHEN - DAY\n\nTOMAS\nWho is he?\n"))
+    episode = factories.make_script(project, title="Episode 2", fountain="INT. DECK - DAY\n\nTOMAS\nAhoy.\n")
+
+    # the first script no longer has him; the second still does
+    script_services.script_update(actor=owner, script=first, changes={"fountain": script_text(ROCK)})
+    still = list(Character.objects.filter(project=project, suggested=True).values_list("name", flat=True))
+    script_services.script_update(actor=owner, script=episode, changes={"fountain": "INT. HALL - DAY\n\nQuiet.\n"})
+    gone = list(Character.objects.filter(project=project, suggested=True).values_list("name", flat=True))
+
+    assert (still, gone) == (["Tomas"], [])
+
+
+def test_settling_a_script_parses_its_own_text_only_and_reads_the_same_for_1_or_6_scripts(db, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from studio.screenplay import fountain
+
+    parsed = []
+    real_parse = fountain.parse
+    monkeypatch.setattr(fountain, "parse", lambda text: parsed.append(text) or real_parse(text))
+    counts = []
+    for others in (0, 5):
+        project = factories.make_project(title=f"{others} others")
+        first = project.scripts.get()
+        for i in range(others):
+            factories.make_script(project, title=f"Episode {i + 2}", fountain=f"INT. ROOM {i} - DAY\n\nANNA\nHi.\n")
+        parsed.clear()
+        with CaptureQueriesContext(connection) as queries:
+            script_services.script_update(actor=factories.owner_of(project), script=first,
+                                          changes={"fountain": script_text(ROCK, LAMP)})
+        counts.append(len(queries))
+        assert parsed == [script_text(ROCK, LAMP)]
+
+    assert counts[0] == counts[1]
+
+
+def test_the_migration_gives_existing_scripts_their_cues(lighthouse):
+    import importlib
+
+    from django.apps import apps
+
+    from studio.screenplay.models import Script
+
+    project, _, _ = lighthouse
+    script = write(project, script_text(ROCK, LAMP, SHORE, "INT. KITCHEN - DAY\n\n@McCLANE\nYippee.\n"))
+    empty = factories.make_script(project, title="Empty")
+    Script.objects.filter(project=project).update(cues=[])  # as the scripts were before the field
+
+    importlib.import_module("studio.screenplay.migrations.0008_script_cues").store_cues(apps, None)
+
+    assert dict(Script.objects.filter(project=project).values_list("pk", "cues")) == {
+        script.pk: ["ELIN", "THE STRANGER", "McCLANE"], empty.pk: []}

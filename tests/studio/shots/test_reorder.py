@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from studio.shots import services as shot_services
 from studio.shots.models import Shot
 from tests import factories
 
@@ -302,3 +303,64 @@ def test_a_new_shot_goes_after_the_reordered_ones_with_the_next_letter(team, api
 
     # then
     assert (response.json()["number"], response.json()["order"]) == ("2D", 3)
+
+
+# --- Statements: one UPDATE per kind of write, however many shots ------------------------------------------
+
+
+def scene_of(project, count: int):
+    scene = factories.make_scene(project)
+    return scene, [factories.make_shot(scene).pk for _ in range(count)]
+
+
+def order_of(scene) -> list[int]:
+    return list(Shot.objects.filter(scene=scene).order_by("order").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_reversing_a_scene_takes_as_many_statements_for_200_shots_as_for_20(count, team, django_assert_num_queries):
+    scene, ids = scene_of(team.project, count)
+
+    # the savepoint, the role, the shots located, the scene locked, its shots, them locked, the one UPDATE, release
+    with django_assert_num_queries(8):
+        shot_services.shots_reorder(actor=team.artist, scene=scene, shot_ids=ids[::-1])
+
+    assert order_of(scene) == ids[::-1]
+    assert list(Shot.objects.filter(scene=scene).order_by("order").values_list("order", flat=True)) == list(
+        range(count))
+
+
+@pytest.mark.parametrize("moved", [1, 10])
+def test_moving_shots_in_from_two_scenes_takes_as_many_statements_for_10_as_for_1(moved, team,
+                                                                                 django_assert_num_queries):
+    target, kept = scene_of(team.project, 2)
+    first, from_first = scene_of(team.project, moved + 1)
+    second, from_second = scene_of(team.project, moved + 1)
+    order = [from_second[-1], *kept, *from_first[:-1], *from_second[:-1]]  # the first keeps its last shot
+
+    # the savepoint, the role, locating, locking the scenes, the scene's shots, locking them, its numbers, its letter,
+    # the shots moved in, its own shots' places, the scenes left, compacting them, the moved shots and their
+    # characters for the event, release
+    with django_assert_num_queries(15):
+        shot_services.shots_reorder(actor=team.artist, scene=target, shot_ids=order)
+
+    assert order_of(target) == order
+    assert [n for n in Shot.objects.filter(scene=target).order_by("order").values_list("number", flat=True)] == [
+        f"{target.number}C", f"{target.number}A", f"{target.number}B",
+        *[f"{target.number}{chr(ord('D') + i)}" for i in range(2 * moved)]]
+    assert (order_of(first), order_of(second)) == ([from_first[-1]], [])
+    assert list(Shot.objects.filter(scene=first).values_list("order", flat=True)) == [0]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_deleting_a_shot_compacts_its_scene_in_one_statement(count, team, django_assert_num_queries):
+    scene, ids = scene_of(team.project, count)
+    shot = Shot.objects.get(pk=ids[0])
+
+    # the savepoint, the project, the role, the scene and the shot locked, the delete and its cascades (7), the
+    # scene's places, one UPDATE, release
+    with django_assert_num_queries(13):
+        shot_services.shot_delete(actor=team.artist, shot=shot, expected_version=shot.version)
+
+    assert list(Shot.objects.filter(scene=scene).order_by("order").values_list("pk", "order")) == [
+        (pk, i) for i, pk in enumerate(ids[1:])]

@@ -47,7 +47,8 @@ def test_cast_list_shows_every_character_by_name(browser, html, team, elin):
     assert [c.one("div", cls="meta").text for c in cards] == ["seed 1207", "seed 48213"]
     assert [a.text for a in cards[0].find_all("div", cls="aliases")] == ["THE KEEPER"]
     ref = elin.references.get()
-    assert cards[0].one("div", cls="portrait").attrs["style"] == f"background-image:url('{ref.thumbnail_url}')"
+    assert cards[0].one("div", cls="portrait").attrs["style"] == (
+        f"background-image:url('/projects/{team.project.pk}/media/references/{ref.pk}/thumb/')")
 
 
 @pytest.mark.parametrize(("role", "can_edit"), [
@@ -299,7 +300,7 @@ def test_the_uploaded_image_is_served_to_members(browser, team, elin):
     client.post(f"{detail_url(team, elin)}references/", {"image": factories.image_upload()})
     ref = ReferenceImage.objects.get(character=elin)
 
-    response = browser(team.viewer).get(ref.url)
+    response = browser(team.viewer).get(f"/projects/{team.project.pk}/media/references/{ref.pk}/")
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"

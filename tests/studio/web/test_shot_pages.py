@@ -262,11 +262,32 @@ def test_the_shot_page_uses_the_same_number_of_queries_however_many_takes_and_jo
     client = Client()
     client.force_login(staged.artist)
 
-    # session, user, membership, shot, its characters, their references, takes, jobs, queue order, shot order
-    with django_assert_num_queries(10):
+    # session, user, membership, shot, its characters, their references, takes, jobs, queue order, the scenes, the
+    # shots around it
+    with django_assert_num_queries(11):
         response = client.get(shot_url(staged))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_the_shot_page_finds_its_neighbours_in_two_queries_however_many_shots(count, team, django_assert_num_queries,
+                                                                             html):
+    scenes = [factories.make_scene(team.project) for _ in range(3)]
+    shots = [factories.make_shot(scenes[i * 3 // count]) for i in range(count)]
+    middle = shots[count // 2]
+    client = Client()
+    client.force_login(team.viewer)
+
+    # session, user, membership, shot, its characters (none: no references), takes, jobs, queue order, the scenes,
+    # the shots around it
+    with django_assert_num_queries(10):
+        response = client.get(shot_url(team, middle))
+
+    page = html(response)
+    assert page.one("a", data_prev_shot=True).attrs["href"] == shot_url(team, shots[count // 2 - 1])
+    assert page.one("a", data_next_shot=True).attrs["href"] == shot_url(team, shots[count // 2 + 1])
+    assert page.one("span", cls="nowrap").text == f"{count // 2 + 1} of {count}"
 
 
 # --- The queue page -----------------------------------------------------------------------
@@ -297,7 +318,7 @@ def test_the_queue_shows_each_section_with_the_controls_the_role_allows(role, st
     failed_row = page.one("tr", data_job=str(failed.pk))
     assert failed_row.one("div", cls="job-error").text == "The model could not load."
     finished = page.one("a", data_job=str(take.job_id))
-    assert finished.one("img").attrs["src"] == take.thumbnail_url
+    assert finished.one("img").attrs["src"] == f"/projects/{staged.project.pk}/media/takes/{take.pk}/thumb/"
     assert finished.one("span", cls="badge-smoke").text == "Smoke test"
     # cancel and retry only for those who may generate
     assert len(page.find_all("button", data_cancel=True)) == (2 if role in GENERATE else 0)
@@ -386,4 +407,5 @@ def test_a_previz_capture_says_which_layout_it_shows_and_links_its_depth(staged,
     assert shown.one("span", cls="badge-plain").text == "Previz"
     provenance = {d.one("dt").text: d.one("dd").text for d in shown.one("dl", cls="provenance").find_all("div")}
     assert (provenance["Source"], provenance["Depth"]) == ("Previz capture · layout v1", "depth map")
-    assert shown.one("dl", cls="provenance").one("a").attrs["href"] == take.depth_url
+    assert shown.one("dl", cls="provenance").one("a").attrs["href"] == (
+        f"/projects/{staged.project.pk}/media/takes/{take.pk}/depth/")
