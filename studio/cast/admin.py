@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from studio.core.admin import ReadOnlyAdmin
+from studio.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from studio.core.files import delete_files_on_commit
 from studio.live.admin import VersionedAdmin
 
@@ -16,7 +16,7 @@ def _preview(ref, height: int) -> str:
     return format_html('<img src="{}" style="height:{}px;border-radius:4px">', reference_thumbnail_url(ref), height)
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(ReadOnlyInline):
     """Reference images are uploaded and removed in the studio (their files are checked there)."""
 
     model = ReferenceImage
@@ -27,15 +27,6 @@ class ReferenceInline(admin.TabularInline):
     @admin.display(description="Image")
     def preview(self, ref):
         return _preview(ref, 64)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Character)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import admin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows only services write (logs, history): shown, never added, changed or deleted by hand."""
+class ReadOnly:
+    """Rows only services write (logs, history, what follows from another object): shown, never added,
+    changed or deleted by hand."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -16,3 +17,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
+    pass

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from studio.core.admin import ReadOnlyInline
 from studio.core.files import delete_files_on_commit
 from studio.live.admin import LiveAdmin
 
@@ -7,7 +8,7 @@ from . import events, hooks
 from .models import Membership, Project
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     """The team, read: roles are changed in MembershipAdmin (or on the project page), which tells everyone."""
 
     model = Membership
@@ -15,15 +16,6 @@ class MembershipInline(admin.TabularInline):
     fk_name = "project"
     fields = ["user", "role", "invited_by", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Project)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.html import format_html
 
+from studio.core.admin import ReadOnlyAdmin
 from studio.core.errors import Conflict, QuotaExceeded
 
 from .files import take_thumbnail_url
@@ -16,17 +17,8 @@ from .services import jobs, takes
 REFUSED = (Http404, PermissionDenied, Conflict, QuotaExceeded, ValidationError)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists, searches and shows rows; no add, no change, no delete (deleting a shot or a project removes them)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ServiceActionsAdmin(ReadOnlyAdmin):
+    """Read-only rows (deleting a shot or a project removes them) whose actions call services."""
 
     def _each(self, request, queryset, verb: str, call) -> None:
         """Call the service for each selected row; say what was done and, for each refusal, why."""
@@ -48,7 +40,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(GenerationJob)
-class GenerationJobAdmin(ReadOnlyAdmin):
+class GenerationJobAdmin(ServiceActionsAdmin):
     list_display = ["id", "project", "shot", "kind", "model", "status", "step", "total_steps", "attempts", "worker",
                     "requester", "created_at"]
     list_filter = ["status", "kind", "model", "project"]
@@ -68,7 +60,7 @@ class GenerationJobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Take)
-class TakeAdmin(ReadOnlyAdmin):
+class TakeAdmin(ServiceActionsAdmin):
     list_display = ["preview", "__str__", "project", "shot", "kind", "source", "review", "smoke_test", "created_by",
                     "created_at"]
     list_filter = ["review", "kind", "source", "smoke_test", "project"]

@@ -1,28 +1,19 @@
 from django.contrib import admin
 
-from studio.core.admin import ReadOnlyAdmin
+from studio.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from studio.live.admin import LiveAdmin, VersionedAdmin
 
 from . import events
 from .models import Scene, Script, ScriptRevision, ScriptUpdate
 
 
-class SceneInline(admin.TabularInline):
+class SceneInline(ReadOnlyInline):
     """The script's scenes, read: they follow from its text (and are edited on the board or in SceneAdmin)."""
 
     model = Scene
     extra = 0
     fields = ["order", "number", "int_ext", "location", "time_of_day", "in_script", "omitted", "version"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Script)

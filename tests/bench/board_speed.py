@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 
 from tests.bench.live_latency import machine, percentile
+from tests.bench.report import write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
@@ -352,15 +353,7 @@ def write_report(results: dict) -> str:
 
 
 def update_doc(section: str) -> Path:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text()
-    start, end = f"<!-- bench:board:{slug()} -->", f"<!-- /bench:board:{slug()} -->"
-    if start in text and end in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
-    return path
+    return write_section("board", slug(), section)
 
 
 def database_words() -> str:

@@ -27,6 +27,8 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+from tests.bench.report import write_section
+
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 
@@ -217,17 +219,7 @@ def write_report(results: dict, env: dict) -> str:
 
 def update_doc(section: str, *, prefix: str = "live") -> Path:
     """Replace the ``bench:<prefix>:<slug>`` section of docs/benchmarks.md with ``section`` (or append it)."""
-    path = ROOT / "docs" / "benchmarks.md"
-    intro = "# Benchmarks\n\nWritten by `make bench`; each section names the machine it ran on.\n"
-    text = path.read_text() if path.exists() else intro
-    slug = configuration()[0]
-    start, end = f"<!-- bench:{prefix}:{slug} -->", f"<!-- /bench:{prefix}:{slug} -->"
-    if start in text and end in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
-    return path
+    return write_section(prefix, configuration()[0], section)
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ from importlib import metadata
 from pathlib import Path
 
 from tests.bench.live_latency import machine, session_cookie, setup_django
+from tests.bench.report import write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 YJS = ROOT / "tests" / "bench" / "yjs"
@@ -364,16 +365,7 @@ def write_report(slug: str, words: str, studio: dict, node: dict) -> str:
 
 
 def update_doc(slug: str, section: str) -> Path:
-    path = ROOT / "docs" / "benchmarks.md"
-    intro = "# Benchmarks\n\nWritten by `make bench`; each section names the machine it ran on.\n"
-    text = path.read_text() if path.exists() else intro
-    start, end = f"<!-- bench:yjs:{slug} -->", f"<!-- /bench:yjs:{slug} -->"
-    if start in text and end in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
-    return path
+    return write_section("yjs", slug, section)
 
 
 def main() -> None:
