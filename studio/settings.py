@@ -154,15 +154,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channels -------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Messages a connection's channel may hold before the layer drops more: room for a burst (a pasted script's
+# scenes). A dropped event is not lost for good (browsers see the gap in the events' numbers and read again).
+STUDIO_CHANNEL_CAPACITY = int(os.environ.get("STUDIO_CHANNEL_CAPACITY", 2000))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNELS_PREFIX", "previz")},
+            "BACKEND": "studio.live.layers.RedisChannelLayer",  # a bounded pool that waits (live/layers.py)
+            "CONFIG": {
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "max_connections": int(os.environ.get("STUDIO_REDIS_MAX_CONNECTIONS", 50)),
+                    "timeout": float(os.environ.get("STUDIO_REDIS_POOL_TIMEOUT_S", 20)),
+                }],
+                "prefix": os.environ.get("CHANNELS_PREFIX", "previz"),
+                "capacity": STUDIO_CHANNEL_CAPACITY,
+            },
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": STUDIO_CHANNEL_CAPACITY}}
+    }
 
 # --- Auth -----------------------------------------------------------------
 

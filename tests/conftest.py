@@ -122,7 +122,8 @@ def snapshot():
 
 @pytest.fixture
 def published(django_capture_on_commit_callbacks):
-    """``with published(project) as sent:`` → the live events that reached the project's group, in order."""
+    """``with published(project) as sent:`` → the live events that reached the project's group, in order
+    (without their numbers, ``seq``, which tests/studio/live/test_sequence.py checks)."""
 
     @contextmanager
     def record(project):
@@ -148,7 +149,9 @@ async def _drain(layer, channel) -> list[dict]:
             message = await asyncio.wait_for(layer.receive(channel), timeout=0.05)
         except TimeoutError:
             return events
-        events.append(json.loads(json.dumps(message["event"])))  # as it travels on Redis: JSON, or it fails
+        event = json.loads(json.dumps(message["event"]))  # as it travels on Redis: JSON, or it fails
+        assert isinstance(event.pop("seq"), int), event  # every event is numbered (live.sequence); tested there
+        events.append(event)
 
 
 @pytest.fixture

@@ -40,12 +40,21 @@ async def open_socket(project_id: int, user=None, *, origin: bytes | None = ORIG
     return communicator, connected, code
 
 
+async def refused(project_id: int, user=None, **kwargs) -> int | None:
+    """Connect and return the close code the socket answers with (its handshake is accepted, then closed)."""
+    communicator, connected, code = await open_socket(project_id, user, **kwargs)
+    assert (connected, code) == (True, None)
+    return await close_code(communicator)
+
+
 async def joined(project_id: int, user):
     """A connected member whose presence snapshot has been read (and own join event, if any)."""
     communicator, connected, code = await open_socket(project_id, user)
     assert connected, code
     snapshot = await communicator.receive_json_from(timeout=3)
     assert snapshot["type"] == "presence.snapshot"
+    communicator.snapshot_seq = snapshot.pop("seq")  # the number of the project's last event
+    assert isinstance(communicator.snapshot_seq, int), snapshot
     return communicator
 
 
@@ -57,10 +66,17 @@ async def drain(communicator, timeout=0.3) -> list[dict]:
     return out
 
 
-async def next_event(communicator, type_: str, timeout=3) -> dict:
-    """The next message of the given type, skipping presence chatter."""
+async def next_event(communicator, type_: str, timeout=3, *, numbered: bool = False) -> dict:
+    """The next message of the given type, skipping presence chatter. Every project event carries its number
+    (``seq``): checked here and taken off the message, or left on it with ``numbered``."""
     while True:
         message = await communicator.receive_json_from(timeout=timeout)
+        if message["type"] in {"pong", "error"}:  # replies to this connection, not project events
+            assert "seq" not in message, message
+        else:
+            assert isinstance(message["seq"], int), message
+            if not numbered:
+                del message["seq"]
         if message["type"] == type_:
             return message
         assert message["type"].startswith("presence."), message

@@ -16,7 +16,7 @@ from django.db.models import F
 from studio.core.admin import ReadOnlyAdmin
 
 from .events import Event, UserRef, publish
-from .models import PresenceConnection
+from .models import PresenceConnection, ProjectSequence
 
 
 class LiveAdmin(admin.ModelAdmin):
@@ -76,3 +76,18 @@ class PresenceConnectionAdmin(ReadOnlyAdmin):
     list_filter = ["project"]
     search_fields = ["user__username", "project__title", "channel_name"]
     list_select_related = ["user", "project"]
+
+
+@admin.register(ProjectSequence)
+class ProjectSequenceAdmin(ReadOnlyAdmin):
+    """The number of each project's last live event: taken by ``live.sequence`` only."""
+
+    list_display = ["project_id", "last", "project_title", "__str__"]
+    search_fields = ["project_id"]
+
+    @admin.display(description="project")
+    def project_title(self, obj) -> str:
+        from django.apps import apps
+
+        project = apps.get_model("projects", "Project").objects.filter(pk=obj.project_id).first()
+        return project.title if project else "(deleted)"

@@ -4,8 +4,9 @@ Each app defines its own event types in ``<app>/events.py`` on the ``Event`` bas
 ``*Data`` shapes of its objects, which its REST API returns too). Services build an event from the
 objects they just wrote and call ``publish(event)``; it is sent to the project's group when the
 transaction commits, so a browser never hears of a write that rolled back. On the wire an event is
-``{"type", "project", "actor", "data"}`` where ``data`` holds the event's own fields; it must survive
-JSON (the Redis layer serialises it), which the tests check.
+``{"type", "project", "actor", "data", "seq"}`` where ``data`` holds the event's own fields and ``seq`` is
+the project's event number (``live.sequence``: a browser that sees one skipped reads the project again);
+it must survive JSON (the Redis layer serialises it), which the tests check.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any, ClassVar
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from .sequence import sequence_next
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +130,16 @@ def publish(event: Event) -> None:
     transaction it is sent at once.
     """
     message = event.message()
-    group = project_group(event.project_id)
-    transaction.on_commit(lambda: send_now(group, message), robust=True)
+    transaction.on_commit(lambda: send_numbered(event.project_id, message), robust=True)
+
+
+def send_numbered(project_id: int, message: dict[str, Any]) -> None:
+    """Number the message (after the commit, outside the write's transaction) and send it.
+
+    A message the layer drops or fails to send still has its number: the next one the browsers get, or
+    the number they are told when they reconnect, shows them the gap and they read the project again.
+    """
+    send_now(project_group(project_id), {**message, "seq": sequence_next(project_id=project_id)})
 
 
 def send_now(group: str, message: dict[str, Any]) -> None:

@@ -24,3 +24,17 @@ class PresenceConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.project}"
+
+
+class ProjectSequence(models.Model):
+    """The number of the last event sent to a project's browsers (``live.sequence``).
+
+    A plain id, not a foreign key: the last events of a project (``project.deleted``) are numbered after
+    its row is gone. A client that sees a number skipped knows it missed an event and reads again.
+    """
+
+    project_id = models.BigIntegerField(primary_key=True)
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"project {self.project_id}: event {self.last}"

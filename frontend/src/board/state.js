@@ -1,6 +1,8 @@
 // The board's data: scenes, shots, characters, kept current by live events.
 
 const byOrder = (a, b) => a.order - b.order || a.id - b.id;
+// an item put in a list by id: an event delivered again after a resync read it already is not added twice
+const upsert = (list, item) => [...list.filter((x) => x.id !== item.id), item];
 
 export class BoardState {
   constructor(data) {
@@ -116,7 +118,7 @@ export class BoardState {
         out.all = true;
         break;
       case "script.created":
-        this.scripts.push(d.script);
+        this.scripts = upsert(this.scripts, d.script);
         out.all = true;
         break;
       case "script.updated":
@@ -157,7 +159,7 @@ export class BoardState {
         }
         break;
       case "member.added":
-        this.members.push(d.member);
+        this.members = upsert(this.members, d.member);
         break;
       case "member.updated":
         this.members = this.members.map((m) => (m.id === d.member.id ? d.member : m));

@@ -1,8 +1,14 @@
 // The project websocket: one per page, reconnecting, with a heartbeat.
 //
 // Listeners: socket.on("shot.updated", fn), socket.on("*", fn) for every event,
-// socket.on("resync", fn) after a reconnect (events may have been missed),
+// socket.on("resync", fn) when events were missed: a gap in their numbers, or a reconnect that missed some,
 // socket.on("state", fn) when the connection opens or drops.
+//
+// Every project event carries the project's next event number (seq), and the snapshot a connection opens
+// with carries the number of the last one. A number skipped means an event was dropped on the way (a full or
+// broken channel layer): the page reads what it shows again. A resync listener may return a promise; until
+// every one has settled, events are held, then delivered on top of what was read (pages drop stale ones by
+// version), so an event that arrives while the page reads is not undone by the read.
 
 const HEARTBEAT_MS = 25000;
 const FINAL_CODES = { 4401: "You are logged out.", 4403: "You no longer have access to this project.",
@@ -16,6 +22,9 @@ export class ProjectSocket {
     this.everOpened = false;
     this.state = "connecting";
     this.stopped = false;
+    this.seq = null; // the number of the last project event this page has seen (or was told of)
+    this.held = null; // events that arrive while a resync reads; null when none runs
+    this.resyncs = 0; // how many times the page read again (tests watch it)
   }
 
   on(type, fn) {
@@ -25,7 +34,43 @@ export class ProjectSocket {
   }
 
   emit(type, payload) {
-    for (const fn of this.listeners.get(type) || []) fn(payload);
+    return [...(this.listeners.get(type) || [])].map((fn) => fn(payload));
+  }
+
+  deliver(message) {
+    if (this.held) return this.held.push(message);
+    this.emit(message.type, message);
+    this.emit("*", message);
+  }
+
+  /** The snapshot a connection opens with: a page that has seen events before missed some if the number moved. */
+  opened(seq = null) {
+    const missed = this.seq !== null && seq !== this.seq;
+    this.seq = seq;
+    if (missed) this.resync();
+  }
+
+  /** An event's number: one skipped means an event was lost on the way. Late ones are delivered all the same. */
+  numbered(seq) {
+    const missed = this.seq !== null && seq > this.seq + 1;
+    if (this.seq === null || seq > this.seq) this.seq = seq;
+    if (missed) this.resync();
+  }
+
+  async resync() {
+    if (this.held) {
+      this.again = true; // missed more while reading: read once more when this read ends
+      return;
+    }
+    this.held = [];
+    do {
+      this.again = false;
+      this.resyncs += 1;
+      await Promise.allSettled(this.emit("resync"));
+    } while (this.again);
+    const held = this.held;
+    this.held = null;
+    for (const message of held) this.deliver(message);
   }
 
   url() {
@@ -43,7 +88,7 @@ export class ProjectSocket {
       this.retry = 0;
       this.setState("open");
       this.heartbeat = setInterval(() => this.send({ type: "ping" }), HEARTBEAT_MS);
-      if (reconnected) this.emit("resync");
+      if (reconnected && this.seq === null) this.resync(); // never told a number: read again to be sure
     });
     ws.addEventListener("message", (e) => {
       let message;
@@ -52,8 +97,9 @@ export class ProjectSocket {
       } catch {
         return;
       }
-      this.emit(message.type, message);
-      this.emit("*", message);
+      if (message.type === "presence.snapshot") this.opened(message.seq);
+      else if (typeof message.seq === "number") this.numbered(message.seq);
+      this.deliver(message);
     });
     ws.addEventListener("close", (e) => {
       clearInterval(this.heartbeat);

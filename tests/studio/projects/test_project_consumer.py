@@ -7,11 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from websockets.asyncio.client import connect
 
 from studio.live import presence
 from studio.live.models import PresenceConnection
+from studio.live.sequence import sequence_current
 from tests import factories
-from tests.sockets import close_code, joined, next_event, open_socket
+from tests.servers import Daphne
+from tests.sockets import ORIGIN, close_code, joined, next_event, open_socket, refused, session_cookie
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -39,18 +42,32 @@ def world(transactional_db):
 
 
 async def test_anonymous_is_refused(world):
-    _, connected, code = await open_socket(world.project.pk, None)
-
-    assert (connected, code) == (False, 4401)
+    assert await refused(world.project.pk, None) == 4401
     assert await PresenceConnection.objects.acount() == 0
 
 
 async def test_non_member_is_refused_like_a_missing_project(world):
-    _, connected, code = await open_socket(world.project.pk, world.otto)
-    _, connected_missing, code_missing = await open_socket(999999, world.otto)
+    assert await refused(world.project.pk, world.otto) == 4404
+    assert await refused(999999, world.otto) == 4404
+    assert await PresenceConnection.objects.acount() == 0
 
-    assert (connected, code) == (False, 4404)
-    assert (connected_missing, code_missing) == (False, 4404)
+
+async def daphne_close_code(url: str, headers: dict) -> int | None:
+    async with connect(url, origin=ORIGIN.decode(), additional_headers=headers) as ws:
+        await ws.wait_closed()
+        return ws.close_code
+
+
+async def test_a_browser_is_told_why_it_was_refused_by_its_close_code(world, tmp_path):
+    """Through a real Daphne, as a browser connects: a handshake refused with 403 would carry no code."""
+    cookie = (await session_cookie(world.otto)).decode()
+
+    with Daphne(tmp_path) as server:
+        url = f"{server.ws_url}/ws/projects/{world.project.pk}/"
+        anonymous = await daphne_close_code(url, {})
+        outsider = await daphne_close_code(url, {"Cookie": cookie})
+
+    assert (anonymous, outsider) == (4401, 4404)
     assert await PresenceConnection.objects.acount() == 0
 
 
@@ -69,17 +86,19 @@ async def test_a_script_connects_with_its_api_token(world, run):
     communicator, connected, _ = await open_socket(
         world.project.pk, None, headers=[(b"authorization", f"Token {token.key}".encode())]
     )
-    _, refused, code = await open_socket(world.project.pk, None, headers=[(b"authorization", b"Token nope")])
+    bad_token = await refused(world.project.pk, None, headers=[(b"authorization", b"Token nope")])
 
     assert connected is True
     snapshot = await communicator.receive_json_from()
     assert snapshot["data"] == {"users": [{"user": world.ravi_ref, "focus_shot": None}]}
-    assert (refused, code) == (False, 4401)
+    assert bad_token == 4401
     await communicator.disconnect()
 
 
-async def test_member_gets_a_snapshot_of_who_is_here(world):
+async def test_member_gets_a_snapshot_of_who_is_here_and_the_number_of_the_last_event(world, run):
     maya = await joined(world.project.pk, world.maya)
+    await next_event(maya, "presence.joined")
+    last = await run(sequence_current, project_id=world.project.pk)
 
     ravi, connected, _ = await open_socket(world.project.pk, world.ravi)
     snapshot = await ravi.receive_json_from()
@@ -89,7 +108,9 @@ async def test_member_gets_a_snapshot_of_who_is_here(world):
         "type": "presence.snapshot", "project": world.project.pk, "actor": None,
         "data": {"users": [{"user": world.maya_ref, "focus_shot": None},
                            {"user": world.ravi_ref, "focus_shot": None}]},
+        "seq": last,
     }
+    assert (await next_event(maya, "presence.joined", numbered=True))["seq"] == last + 1
     await maya.disconnect()
     await ravi.disconnect()
 

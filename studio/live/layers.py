@@ -1,0 +1,33 @@
+"""The channel layer's failures, and the Redis layer the studio runs on.
+
+``LAYER_ERRORS`` are what a layer raises when its broker is unreachable: the project socket answers them with
+a clean close (``1013``, try again later) instead of a 500 or a 1011, and the browser reconnects and reads the
+project again. ``RedisChannelLayer`` is channels-redis' layer with a bounded pool that waits for a free
+connection instead of failing (200 sockets closing at once used to hit ``MaxConnectionsError``), and whose
+connections reconnect once when a command finds theirs broken (after Redis restarted), instead of failing it.
+"""
+
+from __future__ import annotations
+
+from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
+from redis.asyncio import BlockingConnectionPool
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+LAYER_ERRORS = (OSError, TimeoutError, RedisConnectionError, RedisTimeoutError)
+
+
+def _retry() -> Retry:
+    return Retry(ExponentialBackoff(cap=1, base=0.05), 2, supported_errors=(RedisConnectionError, RedisTimeoutError,
+                                                                            OSError))
+
+
+class RedisChannelLayer(BaseRedisChannelLayer):
+    """Each host is ``{"address": url, "max_connections": n, "timeout": s}``: at most n connections per event
+    loop, a command waits up to s seconds for one."""
+
+    def create_pool(self, index):
+        host = dict(self.hosts[index])
+        return BlockingConnectionPool.from_url(host.pop("address"), retry=_retry(), **host)
