@@ -4,7 +4,8 @@
 a clean close (``1013``, try again later) instead of a 500 or a 1011, and the browser reconnects and reads the
 project again. ``RedisChannelLayer`` is channels-redis' layer with a bounded pool that waits for a free
 connection instead of failing (200 sockets closing at once used to hit ``MaxConnectionsError``), and whose
-connections reconnect once when a command finds theirs broken (after Redis restarted), instead of failing it.
+commands reconnect and try again (twice) when they find their connection broken (Redis restarted) instead of
+failing the first one after Redis is back.
 """
 
 from __future__ import annotations
@@ -20,14 +21,19 @@ LAYER_ERRORS = (OSError, TimeoutError, RedisConnectionError, RedisTimeoutError)
 
 
 def _retry() -> Retry:
-    return Retry(ExponentialBackoff(cap=1, base=0.05), 2, supported_errors=(RedisConnectionError, RedisTimeoutError,
-                                                                            OSError))
+    return Retry(ExponentialBackoff(cap=1, base=0.05), 2)
 
 
 class RedisChannelLayer(BaseRedisChannelLayer):
     """Each host is ``{"address": url, "max_connections": n, "timeout": s}``: at most n connections per event
-    loop, a command waits up to s seconds for one."""
+    loop, a command waits up to s seconds for one.
+
+    A connection's read timeout is longer than the blocking pop the layer receives with: redis-py's default (5 s)
+    equals channels-redis' pop (5 s), so an idle socket's receive could time out and take the socket down.
+    """
 
     def create_pool(self, index):
         host = dict(self.hosts[index])
-        return BlockingConnectionPool.from_url(host.pop("address"), retry=_retry(), **host)
+        host.setdefault("socket_timeout", self.brpop_timeout + 10)
+        return BlockingConnectionPool.from_url(host.pop("address"), retry=_retry(),
+                                               retry_on_error=[RedisConnectionError], **host)
