@@ -10,6 +10,8 @@ failing the first one after Redis is back.
 
 from __future__ import annotations
 
+import logging
+
 from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
 from redis.asyncio import BlockingConnectionPool
 from redis.asyncio.retry import Retry
@@ -18,6 +20,30 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 LAYER_ERRORS = (OSError, TimeoutError, RedisConnectionError, RedisTimeoutError)
+LAYER_DOWN = 1013  # the websocket close code for "try again later"
+
+log = logging.getLogger(__name__)
+
+
+class ClosesWhenLayerIsDown:
+    """For a consumer (first in its bases): when the layer fails, on connecting or while connected, the socket
+    runs its ``disconnect`` and is closed with 1013 instead of a 500 (handshake) or a 1011 (open socket)."""
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS:
+            log.warning("closing a %s: the channel layer is unreachable", type(self).__name__, exc_info=True)
+            await self.disconnect(LAYER_DOWN)
+            await self.close(code=LAYER_DOWN)
+
+
+async def group_leave(layer, group: str, channel_name: str) -> None:
+    """Leave a group; with the layer down, leave it be (the layer forgets the channel when its group expires)."""
+    try:
+        await layer.group_discard(group, channel_name)
+    except LAYER_ERRORS:
+        log.warning("could not leave %s: the channel layer is unreachable", group)
 
 
 def _retry() -> Retry:

@@ -23,7 +23,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from studio.live import presence
 from studio.live.events import project_group
-from studio.live.layers import LAYER_ERRORS
+from studio.live.layers import ClosesWhenLayerIsDown, group_leave
 from studio.live.sequence import sequence_current
 
 from . import selectors
@@ -33,16 +33,8 @@ log = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 4096
 
 
-class ProjectConsumer(AsyncJsonWebsocketConsumer):
+class ProjectConsumer(ClosesWhenLayerIsDown, AsyncJsonWebsocketConsumer):
     group: str | None = None
-
-    async def __call__(self, scope, receive, send):
-        try:
-            await super().__call__(scope, receive, send)
-        except LAYER_ERRORS:  # on connecting, or while connected: a clean close, and the browser comes back
-            log.warning("closing a project socket: the channel layer is unreachable", exc_info=True)
-            await self.disconnect(1013)
-            await self.close(code=1013)
 
     async def connect(self):
         self.project_id = self.scope["url_route"]["kwargs"]["project_id"]
@@ -69,10 +61,7 @@ class ProjectConsumer(AsyncJsonWebsocketConsumer):
             return
         group, self.group = self.group, None
         await database_sync_to_async(presence.presence_leave)(channel_name=self.channel_name)
-        try:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        except LAYER_ERRORS:  # the layer forgets the channel itself when its group expires
-            log.warning("could not leave %s: the channel layer is unreachable", group)
+        await group_leave(self.channel_layer, group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None or len(text_data) > MAX_FRAME_BYTES:

@@ -1,7 +1,8 @@
 """``/ws/scripts/<id>``: the y-websocket protocol over a script's shared document (see ``rooms``).
 
 Close codes: 4401 not logged in, 4404 not a member (or no such script), 4403 removed from the project,
-4400 a malformed frame, 4413 a frame over the size limit, 4429 too many messages.
+4400 a malformed frame, 4413 a frame over the size limit, 4429 too many messages, 1013 the channel layer is
+unreachable. The handshake is accepted first, so that a refusal reaches the browser as its close code.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.conf import settings
 from pycrdt import Decoder, YMessageType, YSyncMessageType, create_sync_message, write_message
 
 from studio.live.events import project_group
+from studio.live.layers import ClosesWhenLayerIsDown, group_leave
 from studio.projects import permissions
 from studio.projects.permissions import Capability
 
@@ -48,7 +50,7 @@ class TokenBucket:
         return True
 
 
-class ScriptConsumer(AsyncWebsocketConsumer):
+class ScriptConsumer(ClosesWhenLayerIsDown, AsyncWebsocketConsumer):
     """``/ws/scripts/<id>``: the y-websocket protocol over a script's shared document.
 
     The stock ``WebsocketProvider(serverUrl, room)`` client works unchanged. Members get the document;
@@ -66,20 +68,18 @@ class ScriptConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         self.awareness_clients: set[int] = set()
         self.dropped = 0
+        await self.accept()
         if self.user is None or not self.user.is_authenticated:
-            await self.close(code=4401)
-            return
+            return await self.close(code=4401)
         found = await database_sync_to_async(selectors.script_access)(user=self.user,
                                                                             script_id=self.script_id)
         if found is None:
-            await self.close(code=4404)
-            return
+            return await self.close(code=4404)
         self.project_id, role = found
         self.can_write = permissions.can(role, Capability.EDIT_SCRIPT)
         self.identity = {"id": self.user.pk, "name": self.user.name, "color": self.user.color,
                          "colorLight": self.user.color + "33"}
         self.bucket = TokenBucket(settings.STUDIO_YJS_RATE_PER_S, settings.STUDIO_YJS_BURST)
-        await self.accept()
         self.project_group = project_group(self.project_id)
         await self.channel_layer.group_add(self.project_group, self.channel_name)
         self.room = await rooms.join(self.script_id, self)
@@ -90,8 +90,8 @@ class ScriptConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         if self.project_group is not None:
-            await self.channel_layer.group_discard(self.project_group, self.channel_name)
-            self.project_group = None
+            group, self.project_group = self.project_group, None
+            await group_leave(self.channel_layer, group, self.channel_name)
         if self.room is not None:
             room, self.room = self.room, None
             await rooms.leave(room, self)
