@@ -1,7 +1,7 @@
 // The project websocket: one per page, reconnecting, with a heartbeat.
 //
 // Listeners: socket.on("shot.updated", fn), socket.on("*", fn) for every event,
-// socket.on("resync", fn) when events were missed: a gap in their numbers, or a reconnect that missed some,
+// socket.on("resync", fn) when events may have been missed: a gap in their numbers, or a reconnect,
 // socket.on("state", fn) when the connection opens or drops.
 //
 // Every project event carries the project's next event number (seq), and the snapshot a connection opens
@@ -19,7 +19,7 @@ export class ProjectSocket {
     this.projectId = projectId;
     this.listeners = new Map();
     this.retry = 0;
-    this.everOpened = false;
+    this.snapshots = 0; // connections that opened with a snapshot (each after the first resyncs)
     this.state = "connecting";
     this.stopped = false;
     this.seq = null; // the number of the last project event this page has seen (or was told of)
@@ -43,11 +43,13 @@ export class ProjectSocket {
     this.emit("*", message);
   }
 
-  /** The snapshot a connection opens with: a page that has seen events before missed some if the number moved. */
+  /** The snapshot a connection opens with, sent once it hears the project's events: after a reconnect events may
+   * have been missed while away (or before a layer outage), so the page reads again from here. */
   opened(seq = null) {
-    const missed = this.seq !== null && seq !== this.seq;
+    const reconnected = this.snapshots > 0;
+    this.snapshots += 1;
     this.seq = seq;
-    if (missed) this.resync();
+    if (reconnected) this.resync();
   }
 
   /** An event's number: one skipped means an event was lost on the way. Late ones are delivered all the same. */
@@ -83,12 +85,9 @@ export class ProjectSocket {
     const ws = new WebSocket(this.url());
     this.ws = ws;
     ws.addEventListener("open", () => {
-      const reconnected = this.everOpened;
-      this.everOpened = true;
       this.retry = 0;
       this.setState("open");
       this.heartbeat = setInterval(() => this.send({ type: "ping" }), HEARTBEAT_MS);
-      if (reconnected && this.seq === null) this.resync(); // never told a number: read again to be sure
     });
     ws.addEventListener("message", (e) => {
       let message;
