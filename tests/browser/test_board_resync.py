@@ -85,3 +85,33 @@ def test_a_board_that_sees_an_event_number_skipped_reads_the_board_again(open_as
     assert ravi.evaluate("window.studio.socket.resyncs") == 1
     assert ravi.evaluate("window.__sameDocument") is True
     assert ravi_errors == []
+
+
+# Through the page's socket as the server's frames arrive: an event two numbers on, then one more while the page
+# reads again (a resync listener that the test lets finish), then a late one.
+HOLD_DURING_RESYNC = """async () => {
+  const socket = window.studio.socket;
+  const seen = [];
+  let finish;
+  const base = socket.seq;
+  socket.on("resync", () => new Promise((done) => { seen.push("read"); finish = done; }));
+  socket.on("test.event", (m) => seen.push(m.seq - base));
+  const arrive = (n) => socket.receive({ type: "test.event", project: 0, actor: null, data: {}, seq: base + n });
+  arrive(2);
+  arrive(3);
+  const during = [...seen];
+  finish();
+  while (socket.held !== null) await new Promise((done) => setTimeout(done, 10)); // the board's own read too
+  arrive(1);
+  return { during, after: seen, resyncs: socket.resyncs, seq: socket.seq - base };
+}"""
+
+
+def test_events_that_arrive_while_a_page_reads_again_are_delivered_after_the_read(open_as):
+    _director, artist, project = in_thread(setup)
+    board, errors = open_board(open_as, artist, project)
+
+    result = board.evaluate(HOLD_DURING_RESYNC)
+
+    assert result == {"during": ["read"], "after": ["read", 2, 3, 1], "resyncs": 1, "seq": 3}
+    assert errors == []

@@ -37,6 +37,13 @@ export class ProjectSocket {
     return [...(this.listeners.get(type) || [])].map((fn) => fn(payload));
   }
 
+  /** A message from the server: its number checked, then handed to the listeners (or held while a resync reads). */
+  receive(message) {
+    if (message.type === "presence.snapshot") this.opened(message.seq);
+    else if (typeof message.seq === "number") this.numbered(message.seq);
+    this.deliver(message);
+  }
+
   deliver(message) {
     if (this.held) return this.held.push(message);
     this.emit(message.type, message);
@@ -96,9 +103,7 @@ export class ProjectSocket {
       } catch {
         return;
       }
-      if (message.type === "presence.snapshot") this.opened(message.seq);
-      else if (typeof message.seq === "number") this.numbered(message.seq);
-      this.deliver(message);
+      this.receive(message);
     });
     ws.addEventListener("close", (e) => {
       clearInterval(this.heartbeat);
