@@ -44,7 +44,9 @@ async def refused(project_id: int, user=None, **kwargs) -> int | None:
     """Connect and return the close code the socket answers with (its handshake is accepted, then closed)."""
     communicator, connected, code = await open_socket(project_id, user, **kwargs)
     assert (connected, code) == (True, None)
-    return await close_code(communicator)
+    code = await close_code(communicator)
+    await communicator.disconnect()  # as a browser does once the server closed: the consumer ends
+    return code
 
 
 async def joined(project_id: int, user):

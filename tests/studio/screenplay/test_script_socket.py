@@ -57,7 +57,9 @@ async def refused_with(script_id, user) -> int | None:
     """The close code a refused socket gets: its handshake is accepted, so that the browser sees the code."""
     communicator, connected, code = await socket(script_id, user)
     assert (connected, code) == (True, None)
-    return await close_code(communicator)
+    code = await close_code(communicator)
+    await communicator.disconnect()  # as a browser does once the server closed: the consumer ends
+    return code
 
 
 async def pump(client: YClient, communicator, quiet: float = 0.1) -> None:
