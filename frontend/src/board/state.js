@@ -38,6 +38,14 @@ export class BoardState {
     );
   }
 
+  /** The scenes ``ids`` (one script's, in their new order) take the places 0, 1, 2… */
+  placeScenes(ids) {
+    ids.forEach((id, index) => {
+      const scene = this.scenes.get(id);
+      if (scene) this.scenes.set(id, { ...scene, order: index });
+    });
+  }
+
   shotsOf(sceneId) {
     return [...this.shots.values()].filter((s) => s.scene === sceneId).sort(byOrder);
   }
@@ -95,10 +103,13 @@ export class BoardState {
         out.all = true;
         break;
       case "scenes.reordered":
-        d.scenes.forEach((id, index) => {
-          const scene = this.scenes.get(id);
-          if (scene) this.scenes.set(id, { ...scene, order: index });
-        });
+        this.placeScenes(d.scenes);
+        out.all = true;
+        break;
+      case "scenes.synced": // one settle of a script: every scene it created, changed, orphaned or removed
+        for (const scene of [...d.created, ...d.changed, ...d.orphaned]) this.scenes.set(scene.id, scene);
+        for (const id of d.removed) this.scenes.delete(id);
+        this.placeScenes(d.order);
         out.all = true;
         break;
       case "character.created":

@@ -188,11 +188,11 @@ def test_a_writer_renames_a_script_and_rewrites_its_fountain(team, api, publishe
     assert response.json() == body(script, 2)  # the board-made scene, and the one the text now has
     parsed = script.scenes.get(in_script=True)
     assert [(e["type"], e["data"]) for e in sent] == [
-        ("scene.created", {"scene": {
+        ("scenes.synced", {"script": script.pk, "created": [{
             "id": parsed.pk, "script": script.pk, "number": "1", "int_ext": "INT", "location": "LAMP ROOM",
             "time_of_day": "NIGHT", "heading": "INT. LAMP ROOM - NIGHT", "synopsis": "", "order": 0,
-            "in_script": True, "omitted": False, "line": 0, "version": 1}}),
-        ("scenes.reordered", {"script": script.pk, "scenes": [parsed.pk, script.scenes.get(in_script=False).pk]}),
+            "in_script": True, "omitted": False, "line": 0, "version": 1}], "changed": [], "orphaned": [],
+            "removed": [], "order": [parsed.pk, script.scenes.get(in_script=False).pk]}),
         ("script.updated", {"script": {"id": script.pk, "title": "Draft Two"}, "changed": ["title", "fountain"]}),
     ]
 
