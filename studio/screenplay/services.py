@@ -390,7 +390,7 @@ def _read_upload(upload) -> tuple[str, str]:
         raise ValidationError({"file": ["Import a Fountain (.fountain) or Final Draft (.fdx) file."]})
     from .fountain import parse
 
-    title = " ".join(parse(text).title_page.get("Title", [])).strip().strip("_*") or (stem or name)
+    title = parse(text).title() or stem or name
     return text.replace("\r\n", "\n").replace("\r", "\n"), title[:200]
 
 

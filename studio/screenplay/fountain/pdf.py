@@ -90,7 +90,7 @@ def render_pdf(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bo
     """The screenplay as PDF bytes (the same screenplay gives the same bytes)."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=LETTER, invariant=1)
-    pdf.setTitle(_plain(sp.title_page.get("Title", [""])[0]) if sp.title_page.get("Title") else "Screenplay")
+    pdf.setTitle(sp.title() or "Screenplay")
     if sp.title_page:
         _draw_title_page(pdf, sp.title_page)
         pdf.showPage()

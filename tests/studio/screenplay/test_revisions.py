@@ -127,6 +127,19 @@ def test_a_fountain_file_becomes_a_new_script_with_its_scenes(team, api):
     assert list(script.scenes.values_list("location", "in_script")) == [("HARBOUR", True)]
 
 
+def test_a_multi_line_emphasised_title_names_the_imported_script_line_by_line(team, api):
+    # given a title page whose title is two emphasised lines
+    text = (b"Title:\n    _**BRICK & STEEL**_\n    _**FULL RETIRED**_\nCredit: Written by\nAuthor: Stu Maschwitz\n\n"
+            b"EXT. BRICK'S PATIO - DAY\n\nA gorgeous day.\n")
+
+    # when it is imported
+    response = api(team.writer).post(url(team, "scripts/import/"),
+                                     {"file": SimpleUploadedFile("brick.fountain", text)}, format="multipart")
+
+    # then each line lost its own emphasis
+    assert (response.status_code, response.json()["title"]) == (201, "BRICK & STEEL FULL RETIRED")
+
+
 def test_an_fdx_file_is_imported_through_fountain(team, api):
     fdx = script_services.script_export(script=_scripted(team, FOUNTAIN_FILE.decode()), fmt="fdx")[0]
 
