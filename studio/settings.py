@@ -216,6 +216,12 @@ STUDIO_YJS_BURST = float(os.environ.get("STUDIO_YJS_BURST", 240))
 STUDIO_SCRIPT_SETTLE_S = float(os.environ.get("STUDIO_SCRIPT_SETTLE_S", 1.5))
 STUDIO_YJS_COMPACT_EVERY = int(os.environ.get("STUDIO_YJS_COMPACT_EVERY", 500))
 
+# How big a script and a board may grow (a write past a cap gets a 400 naming it), and how many scenes the board
+# page carries (with their shots; the board fetches the rest from the API, a page at a time).
+STUDIO_MAX_SCENES_PER_SCRIPT = int(os.environ.get("STUDIO_MAX_SCENES_PER_SCRIPT", 2000))
+STUDIO_MAX_SHOTS_PER_PROJECT = int(os.environ.get("STUDIO_MAX_SHOTS_PER_PROJECT", 20000))
+STUDIO_BOARD_SCENES_PER_PAGE = int(os.environ.get("STUDIO_BOARD_SCENES_PER_PAGE", 100))
+
 # --- Generation -----------------------------------------------------------
 
 

@@ -144,3 +144,30 @@ def test_a_script_edit_reaches_an_open_board_as_one_batch_of_scenes(open_as):
     assert theo.evaluate("window.__sceneEvents") == ["scenes.synced"]
     assert theo.evaluate("window.__sameDocument") is True
     assert errors == []
+
+
+def test_a_board_of_many_pages_fetches_its_further_scenes_and_shows_them_all(open_in, tmp_path):
+    from tests.servers import Daphne
+
+    from .conftest import Studio
+
+    # given a project of five scenes with a shot each, served in pages of two scenes
+    def setup():
+        director = factories.make_user("theo", display_name="Theo Lindqvist")
+        project = factories.make_project(owner=director, title="The Lighthouse")
+        for n in range(1, 6):
+            factories.make_shot(factories.make_scene(project, location=f"Room {n}"), description=f"Shot in {n}")
+        return director, project
+
+    director, project = in_thread(setup)
+    with Daphne(tmp_path, env={"STUDIO_BOARD_SCENES_PER_PAGE": "2"}) as server:
+        # when the director opens the board
+        page, errors = open_in(Studio(server), director, board_of(project))
+
+        # then the page came with two scenes, and the board fetched the other three with their shots
+        expect(page.locator("[data-board][data-complete]")).to_be_attached(timeout=10000)
+        expect(page.locator("[data-scene] .scene-heading")).to_have_text(
+            [f"INT. ROOM {n}" for n in range(1, 6)])
+        expect(page.locator("[data-shot]", has_text="Shot in 5")).to_have_count(1)
+        assert len(page.evaluate("JSON.parse(document.getElementById('board-state').textContent).scenes")) == 2
+        assert errors == []

@@ -22,6 +22,13 @@ export class BoardState {
     this.progress ??= new Map(); // shot id → {job, step, total} while one of its jobs runs
   }
 
+  /** A further page of the board (scenes and their shots, from the API): what live events brought meanwhile
+   * stays when it is as new (a version guard). */
+  addPage(scenes, shots) {
+    for (const scene of scenes) if (!(this.scenes.get(scene.id)?.version >= scene.version)) this.scenes.set(scene.id, scene);
+    for (const shot of shots) if (!(this.shots.get(shot.id)?.version >= shot.version)) this.shots.set(shot.id, shot);
+  }
+
   can(capability) {
     return this.me.capabilities.includes(capability);
   }
