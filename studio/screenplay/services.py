@@ -10,7 +10,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 
 from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
@@ -117,6 +117,21 @@ def script_text_settled(*, script_id: int) -> bool:
         changed=["fountain"],
     ))
     return True
+
+
+def scripts_settle_pending() -> list[int]:
+    """Settle every script whose log holds an edit made after its last settle: the process that stored the edit
+    died before its room settled it (a crash, a kill), which left its text, scenes and board behind the shared
+    document. Run as a process starts (``recovery``); a room opening on a script does the same for its own.
+    Returns the ids of the scripts it brought up to date."""
+    pending = (Script.objects.filter(updates__created_at__gte=F("updated_at"))
+               .order_by("pk").values_list("pk", flat=True).distinct())
+    return [pk for pk in pending if script_text_settled(script_id=pk)]
+
+
+def settled_text(script_id: int) -> str | None:
+    """The script's text as of its last settle (None: no such script)."""
+    return Script.objects.filter(pk=script_id).values_list("fountain", flat=True).first()
 
 
 def _settle(script: Script, text: str, *, actor, screenplay=None) -> None:

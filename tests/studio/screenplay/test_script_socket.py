@@ -454,3 +454,29 @@ async def test_pasting_120_scenes_in_the_editor_is_one_scenes_event(world, run):
     assert rest == ["script.updated"]
     await theo.disconnect()
     await june_socket.disconnect()
+
+
+async def test_a_room_opening_on_edits_never_settled_settles_them(world, run):
+    # given an edit in the script's log that its process died before settling (no room is open)
+    from studio.screenplay.models import Scene
+
+    edited = OPENING + "\nEXT. SHORE - DAWN\n\nWaves.\n"
+
+    def crash_after_storing():
+        collab.append_update(world.script.pk, collab.replace_text(collab.load_doc(world.script.pk), edited),
+                             author_id=world.june.pk)
+
+    await run(crash_after_storing)
+
+    # when a member opens the script, and types nothing
+    theo, theo_socket = await join(world, world.theo)
+
+    # then the room settles it: the script's text and scenes catch up with the document
+    def settled():
+        return Script.objects.get(pk=world.script.pk).fountain == edited
+
+    await async_wait_for(lambda: run(settled), timeout=10, what="the room to settle the pending edit")
+    assert theo.value == edited
+    assert await run(lambda: list(Scene.objects.filter(script=world.script).order_by("order")
+                                  .values_list("location", flat=True))) == ["LAMP ROOM", "SHORE"]
+    await theo_socket.disconnect()

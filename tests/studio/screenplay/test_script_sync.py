@@ -335,3 +335,35 @@ def test_deleting_a_heading_and_undoing_it_through_the_api_keeps_the_scene_and_i
     assert (deleted.status_code, undone.status_code) == (200, 200)
     assert (scene.status_code, scene.json()["omitted"], scene.json()["location"]) == (200, True, "LAMP ROOM")
     assert board_of(project, ids) == ALL_BACK
+
+
+# --- Edits a dead process stored and never settled --------------------------------------------------------
+
+
+def crash_after_storing(script, text: str, author) -> None:
+    """An editor's edit appended to the log as a room stores it, and the process gone before its settle."""
+    from studio.screenplay import collab
+
+    collab.append_update(script.pk, collab.replace_text(collab.load_doc(script.pk), text), author_id=author.pk)
+
+
+def test_edits_stored_but_never_settled_are_settled_when_a_process_starts(lighthouse):
+    # given a script whose log holds an edit (a scene inserted) that its process died before settling
+    project, ids, _ = lighthouse
+    script = project.scripts.get()
+    crash_after_storing(script, script_text(KITCHEN, ROCK, LAMP, SHORE), factories.owner_of(project))
+    untouched = factories.make_script(project, title="Episode 2", fountain="INT. DECK - DAY\n\nWaves.\n")
+
+    # when a process starts and settles what is pending, then another does
+    first = script_services.scripts_settle_pending()
+    second = script_services.scripts_settle_pending()
+
+    # then the script's text, scenes and board caught up with its log, once
+    script.refresh_from_db()
+    assert (first, second) == ([script.pk], [])
+    assert script.fountain == script_text(KITCHEN, ROCK, LAMP, SHORE)
+    names = {pk: name for name, pk in ids.items()}
+    assert [(names.get(pk), number, location) for pk, number, location in
+            script.scenes.order_by("order").values_list("pk", "number", "location")] == [
+        (None, "1", "KITCHEN"), ("ROCK", "2", "SKARV ROCK"), ("LAMP", "3", "LAMP ROOM"), ("SHORE", "4", "SHORE")]
+    assert list(untouched.scenes.values_list("location", flat=True)) == ["DECK"]
