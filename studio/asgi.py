@@ -20,6 +20,11 @@ if settings.STUDIO_EMBEDDED_WORKER:  # a laptop: generation runs in this process
 
     embedded.start()
 
+if settings.STUDIO_SETTLE_ON_START:  # edits a process stored and died before settling (studio/screenplay/recovery.py)
+    from studio.screenplay import recovery
+
+    recovery.start()
+
 application = ProtocolTypeRouter({
     "http": django_asgi_app,
     "websocket": AllowedHostsOriginValidator(StudioAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),

@@ -228,6 +228,14 @@ STUDIO_YJS_RATE_PER_S = float(os.environ.get("STUDIO_YJS_RATE_PER_S", 60))
 STUDIO_YJS_BURST = float(os.environ.get("STUDIO_YJS_BURST", 240))
 STUDIO_SCRIPT_SETTLE_S = float(os.environ.get("STUDIO_SCRIPT_SETTLE_S", 1.5))
 STUDIO_YJS_COMPACT_EVERY = int(os.environ.get("STUDIO_YJS_COMPACT_EVERY", 500))
+# As a web process starts, settle the scripts whose logged edits a dead process never settled.
+STUDIO_SETTLE_ON_START = env_bool("STUDIO_SETTLE_ON_START", True)
+
+# How big a script and a board may grow (a write past a cap gets a 400 naming it), and how many scenes the board
+# page carries (with their shots; the board fetches the rest from the API, a page at a time).
+STUDIO_MAX_SCENES_PER_SCRIPT = int(os.environ.get("STUDIO_MAX_SCENES_PER_SCRIPT", 2000))
+STUDIO_MAX_SHOTS_PER_PROJECT = int(os.environ.get("STUDIO_MAX_SHOTS_PER_PROJECT", 20000))
+STUDIO_BOARD_SCENES_PER_PAGE = int(os.environ.get("STUDIO_BOARD_SCENES_PER_PAGE", 100))
 
 # --- Generation -----------------------------------------------------------
 

@@ -125,3 +125,18 @@ class ScenesReordered(Event):
     type = "scenes.reordered"
     script: int
     scenes: list[int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScenesSynced(Event):
+    """The script's text settled: every scene that settle created, changed (an omitted scene back in the script
+    included), orphaned (taken out of the script, kept with its shots: ``omitted``) or removed, and the script's
+    scene ids in their new order. One event per settle, however many scenes it touched."""
+
+    type = "scenes.synced"
+    script: int
+    created: list[SceneData]
+    changed: list[SceneData]
+    orphaned: list[SceneData]
+    removed: list[int]
+    order: list[int]

@@ -8,10 +8,13 @@ Matching, in passes, each over what the previous left:
 1. the same heading and the same body;
 2. the same body (the heading was rewritten);
 3. the same heading (the body was rewritten) — the nearest in position when a heading repeats;
-4. similar enough: a score mixing body and heading similarity, best pairs first, above a threshold.
-An old scene left over whose body now sits inside a new scene is reported as merged into it (its heading
-was deleted); any other left-over scene was deleted from the script. Both are gone from the script: the
-sync keeps them, with their shots, as omitted scenes (a script edit never moves shots between scenes).
+4. similar enough: a score mixing body and heading similarity, best pairs first, above a threshold. A body
+   compares both whole and as the new body's opening, so a scene whose text grew at its end (the text of a
+   scene below joined it when that scene's heading was deleted) is still itself, not the scene that lost it.
+An old scene left over is gone from the script, whatever became of its text (deleted, or joined to the scene
+above when its heading was deleted): the sync keeps it, with its shots, as an omitted scene, and a heading that
+comes back (undo, typed again, pasted elsewhere) finds it again. Nothing here merges scenes: a script edit
+never moves shots between scenes.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import difflib
 from dataclasses import dataclass, field
 
 THRESHOLD = 0.5
-CONTAINED = 0.8
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,6 @@ class New:
 @dataclass
 class Matching:
     kept: dict[int, int] = field(default_factory=dict)  # new position → old id
-    merged: dict[int, int] = field(default_factory=dict)  # old id → new position it was merged into
     gone: list[int] = field(default_factory=list)  # old ids no longer in the script
 
 
@@ -62,13 +63,10 @@ def _similarity(a: str, b: str) -> float:
     return max(lines, chars)
 
 
-def _contained(part: str, whole: str) -> float:
-    """Share of ``part``'s lines found in ``whole``."""
-    lines = [line for line in part.splitlines() if line]
-    if not lines:
-        return 0.0
-    present = set(whole.splitlines())
-    return sum(line in present for line in lines) / len(lines)
+def _body_similarity(old: str, new: str) -> float:
+    """The old body against the new one, whole or as its opening (the new body may have grown at its end)."""
+    opening = "\n".join(new.splitlines()[:len(old.splitlines())])
+    return max(_similarity(old, new), _similarity(old, opening))
 
 
 def match(old: list[Old], new: list[New]) -> Matching:
@@ -76,7 +74,6 @@ def match(old: list[Old], new: list[New]) -> Matching:
     olds = {o.id: o for o in old}
     free_old = [o.id for o in old]
     free_new = [n.position for n in new]
-    by_pos = {n.position: n for n in new}
     norm = {("o", o.id): (_norm(o.heading).upper(), _norm(o.body)) for o in old}
     norm.update({("n", n.position): (_norm(n.heading).upper(), _norm(n.body)) for n in new})
 
@@ -103,7 +100,7 @@ def match(old: list[Old], new: list[New]) -> Matching:
         nh, nb = norm[("n", new_pos)]
         for old_id in free_old:
             oh, ob = norm[("o", old_id)]
-            body = _similarity(ob, nb)
+            body = _body_similarity(ob, nb)
             heading = _similarity(oh, nh)
             score = 0.65 * body + 0.35 * heading if (ob or nb) else heading
             if score >= THRESHOLD:
@@ -112,13 +109,5 @@ def match(old: list[Old], new: list[New]) -> Matching:
         if new_pos in free_new and old_id in free_old:
             take(new_pos, old_id)
 
-    for old_id in list(free_old):
-        body = norm[("o", old_id)][1]
-        homes = [(_contained(body, norm[("n", p)][1]), p) for p in by_pos if body]
-        best = max(homes, default=(0.0, None))
-        if best[0] >= CONTAINED:
-            result.merged[old_id] = best[1]
-        else:
-            result.gone.append(old_id)
-        free_old.remove(old_id)
+    result.gone = free_old
     return result

@@ -115,6 +115,15 @@ class ScriptRoom:
         for message in self._early:
             self._apply_relayed(message)
         self._early.clear()
+        await self._settle_if_behind()
+
+    async def _settle_if_behind(self) -> None:
+        """A document ahead of its script's settled text (the process that stored the edits died before settling
+        them) is settled as the room opens, not at the next edit, which may never come."""
+        from studio.screenplay import services
+
+        if await database_sync_to_async(services.settled_text)(self.script_id) != collab.doc_text(self.doc):
+            self._spawn(self.settle)
 
     async def close(self) -> None:
         if self.closed:

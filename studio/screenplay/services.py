@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import partial
 from typing import TypedDict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 
 from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
@@ -24,6 +26,8 @@ from studio.projects.selectors import role_of
 from . import collab, events, rooms
 from .events import RevisionData, SceneData, ScriptData
 from .models import Scene, Script, ScriptRevision, ScriptUpdate
+
+log = logging.getLogger(__name__)
 
 # --- Scripts --------------------------------------------------------------
 
@@ -74,14 +78,19 @@ def script_update(*, actor, script: Script, changes: ScriptChanges) -> Script:
 
 
 def _set_text(script: Script, text: str, *, actor) -> bool:
-    """Make the script's document read ``text`` (in the caller's transaction, script row locked)."""
+    """Make the script's document read ``text`` (in the caller's transaction, script row locked); a text over the
+    scene cap is refused first (400), before any work on the document."""
+    from .fountain import parse
+
+    screenplay = parse(text)
+    _check_scene_cap(screenplay)
     doc = collab.load_doc(script.pk)
     update = collab.replace_text(doc, text)
     if update is None:
         return False
     collab.append_update(script.pk, update, author_id=actor.pk if actor else None)
     transaction.on_commit(partial(rooms.relay_update, script.pk, update), robust=True)
-    _settle(script, text, actor=actor)
+    _settle(script, text, actor=actor, screenplay=screenplay)
     return True
 
 
@@ -110,18 +119,55 @@ def script_text_settled(*, script_id: int) -> bool:
     return True
 
 
-def _settle(script: Script, text: str, *, actor) -> None:
+def scripts_settle_pending() -> list[int]:
+    """Settle every script whose log holds an edit made after its last settle: the process that stored the edit
+    died before its room settled it (a crash, a kill), which left its text, scenes and board behind the shared
+    document. Run as a process starts (``recovery``); a room opening on a script does the same for its own.
+    Returns the ids of the scripts it brought up to date."""
+    pending = (Script.objects.filter(updates__created_at__gte=F("updated_at"))
+               .order_by("pk").values_list("pk", flat=True).distinct())
+    return [pk for pk in pending if script_text_settled(script_id=pk)]
+
+
+def settled_text(script_id: int) -> str | None:
+    """The script's text as of its last settle (None: no such script)."""
+    return Script.objects.filter(pk=script_id).values_list("fountain", flat=True).first()
+
+
+def _settle(script: Script, text: str, *, actor, screenplay=None) -> None:
     """The text is the script's now: store it with its cues (so that settling another script need not parse this
-    one), and bring its scenes and suggested characters in step."""
+    one), and bring its scenes and suggested characters in step (``screenplay``: the text, already parsed).
+
+    A text already in the shared document with more scene headings than ``STUDIO_MAX_SCENES_PER_SCRIPT`` (a live
+    edit; writes through the services are refused before, ``_set_text``) is stored, and its scenes stay as they
+    were until the script is back under the cap."""
     from .fountain import parse
     from .sync import cues_of, sync_characters, sync_scenes
 
-    screenplay = parse(text)
+    screenplay = screenplay or parse(text)
+    over_cap = _scene_count(screenplay) > settings.STUDIO_MAX_SCENES_PER_SCRIPT
     script.fountain = text
-    script.cues = cues_of(screenplay)
+    script.cues = script.cues if over_cap else cues_of(screenplay)
     script.save(update_fields=["fountain", "cues", "updated_at"])
+    if over_cap:
+        log.warning("script %s has more scenes than STUDIO_MAX_SCENES_PER_SCRIPT: its scenes are left as they were",
+                    script.pk)
+        return
     sync_scenes(script, screenplay, actor=actor)
     sync_characters(script, actor=actor)
+
+
+def _scene_count(screenplay) -> int:
+    return sum(element.kind == "scene_heading" for element in screenplay.elements)
+
+
+def _check_scene_cap(screenplay) -> None:
+    """A script holds at most ``STUDIO_MAX_SCENES_PER_SCRIPT`` scenes."""
+    cap, count = settings.STUDIO_MAX_SCENES_PER_SCRIPT, _scene_count(screenplay)
+    if count > cap:
+        raise ValidationError({"fountain": [
+            f"This script would have {count:,} scenes; a script holds at most {cap:,} "
+            f"(STUDIO_MAX_SCENES_PER_SCRIPT). Split it into several scripts."]})
 
 
 @transaction.atomic
@@ -187,6 +233,7 @@ def scene_create(*, actor, script: Script, location: str, number: str = "", int_
     """Add a scene at the end of the script; without a number it gets the next whole number."""
     authorize(actor=actor, project=script.project, capability=Capability.EDIT_SCRIPT)
     Script.objects.select_for_update().get(pk=script.pk)  # serialize numbering and ordering per script
+    _check_room_for_a_scene(script)
     fields = _normalise_scene(dict(number=number, int_ext=int_ext, location=location, time_of_day=time_of_day,
                                    synopsis=synopsis))
     if not fields["number"]:
@@ -198,6 +245,13 @@ def scene_create(*, actor, script: Script, location: str, number: str = "", int_
     scene.save()
     events.publish(events.SceneCreated(project_id=scene.project_id, actor=UserRef.of(actor), scene=SceneData.of(scene)))
     return scene
+
+
+def _check_room_for_a_scene(script: Script) -> None:
+    cap = settings.STUDIO_MAX_SCENES_PER_SCRIPT
+    if script.scenes.count() >= cap:
+        raise ValidationError({"script": [
+            f"This script has {cap:,} scenes, the most a script may have (STUDIO_MAX_SCENES_PER_SCRIPT)."]})
 
 
 HEADING_FIELDS = ("number", "int_ext", "location", "time_of_day")
@@ -390,7 +444,7 @@ def _read_upload(upload) -> tuple[str, str]:
         raise ValidationError({"file": ["Import a Fountain (.fountain) or Final Draft (.fdx) file."]})
     from .fountain import parse
 
-    title = " ".join(parse(text).title_page.get("Title", [])).strip().strip("_*") or (stem or name)
+    title = parse(text).title() or stem or name
     return text.replace("\r\n", "\n").replace("\r", "\n"), title[:200]
 
 

@@ -3,20 +3,26 @@
 Called in the transaction that settles a script's text (``services._settle``), with the script row
 locked. Scenes parsed from the script keep their identity through edits (``reconcile.match``); one
 taken out of the script (its heading deleted, whatever became of its text) is deleted, or, if it has
-shots, kept as omitted with its shots orphaned: a script edit never moves a shot to another scene.
+shots or a synopsis, kept as omitted with its shots orphaned until its heading comes back: a script edit never
+moves a shot to another scene, nor renumbers one.
 Cue names that are nobody in the cast become suggested characters, through the cast's own service.
-Every change is published as the usual scene and character events.
+One settle publishes one ``scenes.synced`` event with every scene it created, changed, orphaned or removed and
+the script's new scene order (a paste of a hundred scenes is one event, not a hundred); characters publish their
+usual events.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count
+from django.utils import timezone
 
 from studio.cast import services as cast_services
 from studio.live.events import UserRef
 
 from . import events, reconcile
-from .events import SceneData, ScenesReordered
+from .events import SceneData
 from .fountain import SceneBlock, Screenplay
 from .models import Scene, Script
 from .services import write_scene_order
@@ -45,74 +51,112 @@ def _fields(block: SceneBlock, position: int) -> dict:
 
 
 VISIBLE = ("number", "int_ext", "location", "time_of_day", "omitted")
+STORED = ("number", "int_ext", "location", "time_of_day", "line", "source", "omitted", "version", "updated_at")
+
+
+@dataclass
+class _Batch:
+    """What one settle did to the script's scenes, published as one ``scenes.synced`` event."""
+
+    created: list[Scene] = field(default_factory=list)
+    changed: list[Scene] = field(default_factory=list)
+    orphaned: list[Scene] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    stored: list[Scene] = field(default_factory=list)  # old rows to write
+
+    def store(self, scene: Scene) -> None:
+        scene.updated_at = timezone.now()  # bulk_update leaves auto_now fields alone
+        self.stored.append(scene)
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.changed or self.orphaned or self.removed)
 
 
 def sync_scenes(script: Script, screenplay: Screenplay, *, actor) -> None:
     blocks = screenplay.scenes()
-    ref = UserRef.of(actor) if actor else None
-    existing = list(Scene.objects.select_for_update().filter(script=script, in_script=True).order_by("order", "id"))
-    shot_counts = dict(Scene.objects.filter(script=script, in_script=True).annotate(n=Count("shots"))
-                       .values_list("pk", "n"))  # PostgreSQL allows no GROUP BY in a FOR UPDATE query
-    for scene in existing:
-        scene.shot_count = shot_counts.get(scene.pk, 0)
+    existing = _scripted_scenes(script)
     by_id = {s.pk: s for s in existing}
     old = [reconcile.Old(id=s.pk, heading=_split(s.source)[0] if s.source else s.heading,
                          body=_split(s.source)[1], position=i) for i, s in enumerate(existing)]
     new = [reconcile.New(heading=b.heading, body=b.body, position=i) for i, b in enumerate(blocks)]
     matching = reconcile.match(old, new)
 
-    scripted: list[Scene] = []
-    for position, block in enumerate(blocks):
-        fields = _fields(block, position)
-        scene = by_id.get(matching.kept.get(position))
-        if scene is None:
-            scene = Scene.objects.create(project_id=script.project_id, script=script, in_script=True, order=0,
-                                         **fields)
-            events.publish(events.SceneCreated(project_id=script.project_id, actor=ref, scene=SceneData.of(scene)))
-        else:
-            changed = [name for name in VISIBLE if getattr(scene, name) != fields.get(name, False)]
-            for name, value in {**fields, "omitted": False}.items():
-                setattr(scene, name, value)
-            if changed:
-                scene.version += 1
-            scene.save()
-            if changed:
-                events.publish(events.SceneUpdated(project_id=script.project_id, actor=ref,
-                                                   scene=SceneData.of(scene), changed=changed))
-        scripted.append(scene)
-
-    # A scene whose text now sits inside another (its heading was deleted) is gone from the script like any
-    # other: its shots stay its own, orphaned, and are never moved into a neighbour by a script edit.
-    omitted = []
-    for old_id in sorted([*matching.gone, *matching.merged], key=lambda pk: by_id[pk].order):
+    batch = _Batch()
+    scripted = [_place(script, block, position, by_id.get(matching.kept.get(position)), batch)
+                for position, block in enumerate(blocks)]
+    Scene.objects.bulk_create(batch.created)
+    # A scene gone from the script (its heading deleted, whatever became of its text) keeps what is its own, shots
+    # or synopsis, as an omitted scene, ready for its heading to come back; its shots are never handed to another.
+    kept_out = []
+    for old_id in sorted(matching.gone, key=lambda pk: by_id[pk].order):
         scene = by_id[old_id]
-        if scene.shot_count and not scene.omitted:
-            scene.omitted = True
-            scene.version += 1
-            scene.save(update_fields=["omitted", "version", "updated_at"])
-            events.publish(events.SceneUpdated(project_id=script.project_id, actor=ref, scene=SceneData.of(scene),
-                                               changed=["omitted"]))
-        if scene.shot_count:
-            omitted.append(scene)
-        else:
-            _delete_scene(scene, ref)
-    _reorder(script, scripted + omitted, ref)
+        if not (scene.shot_count or scene.synopsis):
+            batch.removed.append(scene.pk)
+            continue
+        if not scene.omitted:
+            scene.omitted, scene.version = True, scene.version + 1
+            batch.store(scene)
+            batch.orphaned.append(scene)
+        kept_out.append(scene)
+    Scene.objects.bulk_update(batch.stored, STORED)
+    Scene.objects.filter(pk__in=batch.removed).delete()
+    order, reordered = _reorder(script, scripted + kept_out)
+    if batch or reordered:
+        events.publish(_synced_event(script, batch, order, actor))
 
 
-def _delete_scene(scene: Scene, ref) -> None:
-    event = events.SceneDeleted(project_id=scene.project_id, actor=ref, id=scene.pk, script=scene.script_id)
-    scene.delete()
-    events.publish(event)
+def _scripted_scenes(script: Script) -> list[Scene]:
+    """The script's scenes from its text (omitted ones included), locked, each with its ``shot_count``."""
+    existing = list(Scene.objects.select_for_update().filter(script=script, in_script=True).order_by("order", "id"))
+    shot_counts = dict(Scene.objects.filter(script=script, in_script=True).annotate(n=Count("shots"))
+                       .values_list("pk", "n"))  # PostgreSQL allows no GROUP BY in a FOR UPDATE query
+    for scene in existing:
+        scene.shot_count = shot_counts.get(scene.pk, 0)
+    return existing
 
 
-def _reorder(script: Script, ordered: list[Scene], ref) -> None:
-    """Scripted scenes in script order, omitted ones after them, board-made ones last (in their order)."""
+def _place(script: Script, block: SceneBlock, position: int, scene: Scene | None, batch: _Batch) -> Scene:
+    """The scene at ``position`` of the text: its old row brought up to the block (back in the script if it was
+    omitted), or a new row (saved by the caller, with the others)."""
+    fields = _fields(block, position)
+    if scene is None:
+        scene = Scene(project_id=script.project_id, script=script, in_script=True, order=0, **fields)
+        batch.created.append(scene)
+        return scene
+    fields["omitted"] = False
+    if all(getattr(scene, name) == value for name, value in fields.items()):
+        return scene
+    visible = any(getattr(scene, name) != fields[name] for name in VISIBLE)
+    for name, value in fields.items():
+        setattr(scene, name, value)
+    if visible:
+        scene.version += 1
+        batch.changed.append(scene)
+    batch.store(scene)
+    return scene
+
+
+def _reorder(script: Script, ordered: list[Scene]) -> tuple[list[int], bool]:
+    """Scripted scenes in script order, omitted ones after them, board-made ones last (in their order): the
+    script's scene ids in their new order, and whether it changed."""
     rows = list(Scene.objects.filter(script=script).order_by("order", "id").values_list("pk", "order", "in_script"))
     final = [s.pk for s in ordered] + [pk for pk, _, in_script in rows if not in_script]
     current = [pk for pk, _, _ in rows]
     write_scene_order(final, now={pk: order for pk, order, _ in rows})  # one UPDATE, however many scenes moved
-    if final != current:
-        events.publish(ScenesReordered(project_id=script.project_id, actor=ref, script=script.pk, scenes=final))
+    for index, scene in enumerate(ordered):
+        scene.order = index
+    return final, final != current
+
+
+def _synced_event(script: Script, batch: _Batch, order: list[int], actor) -> events.ScenesSynced:
+    def data(scenes):
+        return [SceneData.of(scene) for scene in scenes]
+
+    return events.ScenesSynced(
+        project_id=script.project_id, actor=UserRef.of(actor) if actor else None, script=script.pk,
+        created=data(batch.created), changed=data(batch.changed), orphaned=data(batch.orphaned),
+        removed=batch.removed, order=order,
+    )
 
 
 def cues_of(screenplay: Screenplay) -> list[str]:

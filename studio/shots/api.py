@@ -72,8 +72,14 @@ class ReorderShotsSerializer(StrictInput, serializers.Serializer):
     )
 
 
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """Ids, comma separated."""
+
+
 class ShotFilter(django_filters.FilterSet):
     scene = django_filters.NumberFilter(field_name="scene_id")
+    scenes = NumberInFilter(field_name="scene_id", help_text="Shots of these scenes: ids, comma "
+                                         "separated (the board fetches a page of scenes, then their shots).")
     script = django_filters.NumberFilter(field_name="scene__script_id")
     status = django_filters.MultipleChoiceFilter(choices=Shot.Status.choices)
     size = django_filters.MultipleChoiceFilter(choices=Shot.Size.choices)

@@ -35,24 +35,33 @@ def shot_rows(shots: QuerySet[Shot]) -> QuerySet[dict]:
     return shots.values(*ShotData.COLUMNS)
 
 
-def shot_data(rows: list[dict], *, project_id: int | None = None) -> list[dict]:
+def shot_data(rows: list[dict], *, project_id: int | None = None, scene_ids: list[int] | None = None) -> list[dict]:
     """``ShotData`` of each row of ``shot_rows``, as the API and the events give it, with the shots' characters
     from one query over the shot–character table: by the rows' ids, or, when the rows are all of ``project_id``'s
-    shots (the board), by project (no list of ids to send)."""
+    shots (the board), by project, or when they are the shots of ``scene_ids`` (a page of the board), by scene (no
+    list of shot ids to send)."""
     if not rows:
         return []
     links = Shot.characters.through.objects
-    links = (links.filter(shot__project_id=project_id) if project_id is not None
-             else links.filter(shot_id__in=[row["id"] for row in rows]))
+    if project_id is not None:
+        links = links.filter(shot__project_id=project_id)
+    elif scene_ids is not None:
+        links = links.filter(shot__scene_id__in=scene_ids)
+    else:
+        links = links.filter(shot_id__in=[row["id"] for row in rows])
     characters = defaultdict(list)
     for shot_id, character_id in links.values_list("shot_id", "character_id"):
         characters[shot_id].append(character_id)
     return [ShotData.from_row(row, characters=characters.get(row["id"], [])).as_dict() for row in rows]
 
 
-def board_shots(*, project: Project) -> list[dict]:
-    """Every shot of the project in board order, as ``ShotData`` dicts: two queries, whatever the count."""
-    return shot_data(list(shot_rows(shots_in_order(project=project))), project_id=project.pk)
+def board_shots(*, project: Project, scene_ids: list[int] | None = None) -> list[dict]:
+    """The project's shots in board order (those of ``scene_ids`` only, when given: a page of the board), as
+    ``ShotData`` dicts: two queries, whatever the count."""
+    if scene_ids is None:
+        return shot_data(list(shot_rows(shots_in_order(project=project))), project_id=project.pk)
+    rows = list(shot_rows(shots_in_order(project=project).filter(scene_id__in=scene_ids)))
+    return shot_data(rows, scene_ids=scene_ids)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TypedDict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -200,6 +201,13 @@ def _bulk_write(shots: list[Shot], fields: list[str]) -> None:
         Shot.objects.bulk_update(shots, fields)
 
 
+def _check_room_for_a_shot(project_id: int) -> None:
+    cap = settings.STUDIO_MAX_SHOTS_PER_PROJECT
+    if Shot.objects.filter(project_id=project_id).count() >= cap:
+        raise ValidationError({"scene": [
+            f"This project has {cap:,} shots, the most a project may have (STUDIO_MAX_SHOTS_PER_PROJECT)."]})
+
+
 def _clean_number(value) -> str:
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -215,6 +223,7 @@ def shot_create(*, actor, scene: Scene, number: str = "", size: str = Shot.Size.
     if status != Status.DRAFT:
         check_status_move(role, Status.DRAFT, status)
     scene = _lock_scenes(scene.pk)[scene.pk]
+    _check_room_for_a_shot(scene.project_id)
     cast = _characters(scene.project_id, characters or [])
     ids = _shot_ids(scene.pk)
     if position is not None and not (isinstance(position, int) and 0 <= position <= len(ids)):

@@ -415,14 +415,21 @@ def script_import(request, project):
 
 @project_page()
 def board(request, project):
-    """The shot board. The page carries the whole board as JSON; the board module draws and keeps it live."""
+    """The shot board. The page carries its first page of scenes (``STUDIO_BOARD_SCENES_PER_PAGE``) with their
+    shots as JSON, and where the rest is (``more``: the API's next page of scenes, whose shots the board fetches
+    by scene); the board module draws it, fetches the rest, and keeps it live."""
+    per_page = settings.STUDIO_BOARD_SCENES_PER_PAGE
+    scenes = list(screenplay_selectors.scenes_of(project=project)[:per_page + 1])
+    more = len(scenes) > per_page
+    scenes = scenes[:per_page]
     state = {
         "project": asdict(ProjectData.of(project)),
         "me": {**asdict(UserRef.of(request.user)), "role": request.membership.role,
                "capabilities": sorted(c.value for c in permissions.capabilities_of(request.membership.role))},
         "scripts": [asdict(ScriptData.of(s)) for s in screenplay_selectors.scripts_of(project=project)],
-        "scenes": [asdict(SceneData.of(s)) for s in screenplay_selectors.scenes_of(project=project)],
-        "shots": shot_selectors.board_shots(project=project),
+        "scenes": [asdict(SceneData.of(s)) for s in scenes],
+        "shots": shot_selectors.board_shots(project=project, scene_ids=[s.pk for s in scenes] if more else None),
+        "more": f"/api/v1/projects/{project.pk}/scenes/?page=2&page_size={per_page}" if more else None,
         "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
         "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
         "takes": render_selectors.latest_takes(project),

@@ -105,3 +105,69 @@ def test_a_viewer_sees_a_read_only_board(open_as):
     assert sam.locator("[data-shot]").first.get_attribute("draggable") is None
     screenshot(sam, "board-viewer")
     assert errors == []
+
+
+def test_a_script_edit_reaches_an_open_board_as_one_batch_of_scenes(open_as):
+    # given a board open on a project whose script has two scenes, the first with a shot
+    from studio.screenplay import services as script_services
+
+    def setup():
+        director = factories.make_user("theo", display_name="Theo Lindqvist")
+        project = factories.make_project(owner=director, title="The Lighthouse")
+        script = project.scripts.get()
+        script_services.script_update(actor=director, script=script, changes={
+            "fountain": "INT. LAMP ROOM - NIGHT\n\nElin trims the wick.\n\nEXT. SHORE - DAWN\n\nWaves.\n"})
+        lamp = script.scenes.get(location="LAMP ROOM")
+        factories.make_shot(lamp, description="Elin trims the wick.")
+        return director, project, script, lamp
+
+    director, project, script, lamp = in_thread(setup)
+    theo, errors = open_as(director, board_of(project))
+    expect(theo.locator("[data-board][data-ready]")).to_be_attached()
+    theo.evaluate("""() => { window.__sameDocument = true; window.__sceneEvents = [];
+        window.studio.socket.on("*", (m) => m.type.startsWith("scene") && window.__sceneEvents.push(m.type)); }""")
+
+    # when the lamp room's heading is taken out and three scenes are pasted after the shore (through the API)
+    text = "EXT. SHORE - DAWN\n\nWaves.\n" + "".join(f"\nINT. ROOM {n} - DAY\n\nAction {n}.\n" for n in (1, 2, 3))
+    status = theo.evaluate("""([url, text]) => fetch(url, {method: "PATCH",
+        headers: {"Content-Type": "application/json",
+                  "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content},
+        body: JSON.stringify({fountain: text})}).then((r) => r.status)""",
+                           [f"/api/v1/projects/{project.pk}/scripts/{script.pk}/", text])
+    assert status == 200
+
+    # then the board shows the new scenes in script order and the lamp room omitted with its shot, from one event
+    headings = theo.locator("[data-scene] .scene-heading")
+    expect(headings).to_have_text(["EXT. SHORE - DAWN", "INT. ROOM 1 - DAY", "INT. ROOM 2 - DAY", "INT. ROOM 3 - DAY",
+                                   "INT. LAMP ROOM - NIGHT"], timeout=5000)
+    expect(theo.locator(f"#scene-{lamp.pk}.omitted [data-shot]")).to_have_count(1)
+    assert theo.evaluate("window.__sceneEvents") == ["scenes.synced"]
+    assert theo.evaluate("window.__sameDocument") is True
+    assert errors == []
+
+
+def test_a_board_of_many_pages_fetches_its_further_scenes_and_shows_them_all(open_in, tmp_path):
+    from tests.servers import Daphne
+
+    from .conftest import Studio
+
+    # given a project of five scenes with a shot each, served in pages of two scenes
+    def setup():
+        director = factories.make_user("theo", display_name="Theo Lindqvist")
+        project = factories.make_project(owner=director, title="The Lighthouse")
+        for n in range(1, 6):
+            factories.make_shot(factories.make_scene(project, location=f"Room {n}"), description=f"Shot in {n}")
+        return director, project
+
+    director, project = in_thread(setup)
+    with Daphne(tmp_path, env={"STUDIO_BOARD_SCENES_PER_PAGE": "2"}) as server:
+        # when the director opens the board
+        page, errors = open_in(Studio(server), director, board_of(project))
+
+        # then the page came with two scenes, and the board fetched the other three with their shots
+        expect(page.locator("[data-board][data-complete]")).to_be_attached(timeout=10000)
+        expect(page.locator("[data-scene] .scene-heading")).to_have_text(
+            [f"INT. ROOM {n}" for n in range(1, 6)])
+        expect(page.locator("[data-shot]", has_text="Shot in 5")).to_have_count(1)
+        assert len(page.evaluate("JSON.parse(document.getElementById('board-state').textContent).scenes")) == 2
+        assert errors == []

@@ -35,6 +35,24 @@ class BoardApp {
       this.inspector.renderWatching();
     });
     root.dataset.ready = "true";
+    this.loadMore(data.more);
+  }
+
+  /** The board's further pages of scenes, each with its shots, drawn as they come. */
+  async loadMore(url) {
+    try {
+      while (url) {
+        const page = await api("GET", url);
+        const ids = page.results.map((scene) => scene.id);
+        const shots = ids.length ? await apiAll(this.api(`shots/?scenes=${ids.join(",")}&page_size=500`)) : [];
+        this.state.addPage(page.results, shots);
+        this.redraw();
+        url = page.next;
+      }
+      this.root.dataset.complete = "true";
+    } catch (error) {
+      toast(`Could not load the rest of the board: ${error.message}`, "error");
+    }
   }
 
   api(path) {

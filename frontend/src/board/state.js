@@ -24,6 +24,13 @@ export class BoardState {
     this.progress ??= new Map(); // shot id → {job, step, total} while one of its jobs runs
   }
 
+  /** A further page of the board (scenes and their shots, from the API): what live events brought meanwhile
+   * stays when it is as new (a version guard). */
+  addPage(scenes, shots) {
+    for (const scene of scenes) if (!(this.scenes.get(scene.id)?.version >= scene.version)) this.scenes.set(scene.id, scene);
+    for (const shot of shots) if (!(this.shots.get(shot.id)?.version >= shot.version)) this.shots.set(shot.id, shot);
+  }
+
   can(capability) {
     return this.me.capabilities.includes(capability);
   }
@@ -38,6 +45,14 @@ export class BoardState {
     return [...this.scenes.values()].sort(
       (a, b) => (scriptIndex.get(a.script) ?? 0) - (scriptIndex.get(b.script) ?? 0) || byOrder(a, b),
     );
+  }
+
+  /** The scenes ``ids`` (one script's, in their new order) take the places 0, 1, 2… */
+  placeScenes(ids) {
+    ids.forEach((id, index) => {
+      const scene = this.scenes.get(id);
+      if (scene) this.scenes.set(id, { ...scene, order: index });
+    });
   }
 
   shotsOf(sceneId) {
@@ -97,10 +112,13 @@ export class BoardState {
         out.all = true;
         break;
       case "scenes.reordered":
-        d.scenes.forEach((id, index) => {
-          const scene = this.scenes.get(id);
-          if (scene) this.scenes.set(id, { ...scene, order: index });
-        });
+        this.placeScenes(d.scenes);
+        out.all = true;
+        break;
+      case "scenes.synced": // one settle of a script: every scene it created, changed, orphaned or removed
+        for (const scene of [...d.created, ...d.changed, ...d.orphaned]) this.scenes.set(scene.id, scene);
+        for (const id of d.removed) this.scenes.delete(id);
+        this.placeScenes(d.order);
         out.all = true;
         break;
       case "character.created":

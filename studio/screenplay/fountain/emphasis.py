@@ -9,6 +9,10 @@ reads them):
 - a delimiter with no partner on its line is plain text;
 - ``_`` inside a word (``snake_case``) is plain text, as in Markdown;
 - ``\\*``, ``\\_`` and ``\\\\`` are the literal characters.
+
+Reading emphasis is linear in the text's length, and bounded: a text longer than ``MAX_STYLED_CHARS`` (no
+paragraph of a screenplay is; a pasted blob can be) is one unstyled run, its markup kept as written, so nothing
+is lost and no export spends seconds styling it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 BOLD, ITALIC, UNDERLINE = "bold", "italic", "underline"
+MAX_STYLED_CHARS = 20_000
 
 _DELIMITER_STYLES = {"***": frozenset({BOLD, ITALIC}), "**": frozenset({BOLD}), "*": frozenset({ITALIC}),
                      "_": frozenset({UNDERLINE})}
@@ -32,19 +37,29 @@ class Run:
 
 
 def parse_emphasis(markup: str) -> list[Run]:
-    """Markup → runs; adjacent runs of the same style are merged."""
+    """Markup → runs; adjacent runs of the same style are merged. Linear in the markup's length; markup
+    longer than ``MAX_STYLED_CHARS`` is one plain run, as written."""
+    if len(markup) > MAX_STYLED_CHARS:
+        return [Run(markup)]
     tokens = _TOKEN.findall(markup)
     closes = _match_delimiters(tokens)
+    closers = set(closes.values())
     runs: list[Run] = []
-    active: list[str] = []
+    pieces: list[str] = []  # the text of the run being gathered, joined once it ends
+    style: frozenset[str] = frozenset()
+    active = dict.fromkeys(_DELIMITER_STYLES, 0)  # open delimiters of each kind
     for index, token in enumerate(tokens):
-        if index in closes.values():
-            active.remove(tokens[index])
-        elif index in closes:
-            active.append(token)
-        else:
-            text = token[1] if token.startswith("\\") and len(token) == 2 else token
-            _append(runs, Run(text, frozenset().union(*(_DELIMITER_STYLES[d] for d in active))))
+        if index in closers or index in closes:
+            active[token] += -1 if index in closers else 1
+            now = frozenset().union(*(_DELIMITER_STYLES[d] for d, n in active.items() if n))
+            if now != style and pieces:
+                _append(runs, Run("".join(pieces), style))
+                pieces = []
+            style = now
+            continue
+        pieces.append(token[1] if token.startswith("\\") and len(token) == 2 else token)
+    if pieces:
+        _append(runs, Run("".join(pieces), style))
     return runs
 
 
@@ -86,12 +101,24 @@ def _append(runs: list[Run], run: Run) -> None:
 
 
 def _match_delimiters(tokens: list[str]) -> dict[int, int]:
-    """Opening token index → closing token index, for the delimiters that pair up on their line."""
+    """Opening token index → closing token index, for the delimiters that pair up on their line.
+
+    A closer pairs with the nearest open delimiter of its kind and closes whatever opened after that one. The
+    open delimiters are a stack, with where each kind sits in it, so each is pushed and dropped once: linear.
+    """
     pairs: dict[int, int] = {}
     stack: list[int] = []
+    depths: dict[str, list[int]] = {d: [] for d in _DELIMITER_STYLES}  # kind → its places in the stack
+
+    def cut(depth: int) -> None:
+        del stack[depth:]
+        for places in depths.values():
+            while places and places[-1] >= depth:
+                places.pop()
+
     for index, token in enumerate(tokens):
         if token == "\n":
-            stack.clear()
+            cut(0)
             continue
         if token not in _DELIMITER_STYLES:
             continue
@@ -99,11 +126,13 @@ def _match_delimiters(tokens: list[str]) -> dict[int, int]:
         after = tokens[index + 1][:1] if index + 1 < len(tokens) else ""
         if token == "_" and before.isalnum() and after.isalnum():
             continue
-        opener = next((i for i in reversed(stack) if tokens[i] == token), None)
-        if opener is not None and before.strip() and not (token == "_" and after.isalnum()):
-            del stack[stack.index(opener):]
-            pairs[opener] = index
+        places = depths[token]
+        if places and before.strip() and not (token == "_" and after.isalnum()):
+            depth = places[-1]
+            pairs[stack[depth]] = index
+            cut(depth)
         elif after.strip() and not (token == "_" and before.isalnum()):
+            places.append(len(stack))
             stack.append(index)
     return pairs
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .emphasis import plain_text
 from .headings import normalise_extension, normalise_name, split_heading
 from .source import split_lines, without_boneyard
 
@@ -82,6 +83,13 @@ class Screenplay:
     title_page: dict[str, list[str]] = field(default_factory=dict)
     elements: list[Element] = field(default_factory=list)
     source: str = field(default="", repr=False, compare=False)
+
+    def title(self) -> str:
+        """The title page's Title as plain text, its lines joined by spaces: emphasis never spans a line, so each
+        line is read on its own (``_**BRICK & STEEL**_`` and ``_**FULL RETIRED**_`` → ``BRICK & STEEL FULL
+        RETIRED``); empty without one."""
+        lines = (plain_text(line).strip() for line in self.title_page.get("Title", []))
+        return " ".join(line for line in lines if line)
 
     def scenes(self) -> list[SceneBlock]:
         """The scenes in order; anything before the first heading is not a scene."""

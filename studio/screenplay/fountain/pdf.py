@@ -13,6 +13,9 @@ at the top of the next page, else moves whole; ``===`` starts a new page. Sectio
 not print. Scene headings are plain Courier unless ``bold_headings``. With ``scene_numbers``, each heading
 carries its number in both margins: its forced number, else its position in the script.
 
+The work is bounded: a paragraph prints at most ``MAX_PRINTED_CHARS`` characters (a page and a half of solid
+text), then says how much of it is not printed; wrapping and pagination are linear.
+
 Standard Courier covers Latin-1 (WinAnsi); other scripts would need an embedded TrueType font.
 """
 
@@ -20,7 +23,8 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
 from reportlab.lib.pagesizes import LETTER
@@ -52,6 +56,7 @@ _FONTS = {
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*[ \t]+|\n")
 CONTD = "CONT'D"
+MAX_PRINTED_CHARS = 5_000
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ def render_pdf(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bo
     """The screenplay as PDF bytes (the same screenplay gives the same bytes)."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=LETTER, invariant=1)
-    pdf.setTitle(_plain(sp.title_page.get("Title", [""])[0]) if sp.title_page.get("Title") else "Screenplay")
+    pdf.setTitle(sp.title() or "Screenplay")
     if sp.title_page:
         _draw_title_page(pdf, sp.title_page)
         pdf.showPage()
@@ -107,7 +112,18 @@ def render_pdf(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bo
 
 def layout(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bool = False) -> list[list[Row]]:
     """The script's pages, each a list of rows (an empty row is a blank line)."""
-    return _paginate(_blocks(sp.elements, scene_numbers, bold_headings))
+    return _paginate(_blocks([_printable(e) for e in sp.elements], scene_numbers, bold_headings))
+
+
+def _printable(element: Element) -> Element:
+    """The element as it prints: a paragraph over ``MAX_PRINTED_CHARS`` is cut there (between words where it can),
+    saying how much is left out."""
+    text = element.text
+    if len(text) <= MAX_PRINTED_CHARS:
+        return element
+    cut = text.rfind(" ", 0, MAX_PRINTED_CHARS + 1)
+    cut = cut if cut > 0 else MAX_PRINTED_CHARS
+    return replace(element, text=f"{text[:cut].rstrip()} [… {len(text) - cut:,} more characters not printed]")
 
 
 # -- blocks --------------------------------------------------------------------------------------------
@@ -194,11 +210,30 @@ def _plain(markup: str) -> str:
 def wrap(runs: list[Run], width: int) -> list[list[Run]]:
     """Styled text → lines of at most ``width`` characters, broken at spaces (or inside a longer word)."""
     plain = "".join(run.text for run in runs)
-    lines, offset = [], 0
+    spans, offset = [], 0
     for line in plain.split("\n"):
-        lines += [_slice(runs, offset + start, offset + end) for start, end in _wrap_line(line, width)]
+        spans += [(offset + start, offset + end) for start, end in _wrap_line(line, width)]
         offset += len(line) + 1
-    return lines
+    return _slices(runs, spans)
+
+
+def _slices(runs: list[Run], spans: list[tuple[int, int]]) -> list[list[Run]]:
+    """``_slice`` for each of the spans (in order, not overlapping), in one pass over the runs."""
+    out, index, position = [], 0, 0  # the first run that may reach into the next span, and where it starts
+    for start, end in spans:
+        while index < len(runs) and position + len(runs[index].text) <= start:
+            position += len(runs[index].text)
+            index += 1
+        pieces, at, next_run = [], position, index
+        while next_run < len(runs) and at < end:
+            run = runs[next_run]
+            left, right = max(start, at), min(end, at + len(run.text))
+            if left < right:
+                pieces.append(Run(run.text[left - at:right - at], run.style))
+            at += len(run.text)
+            next_run += 1
+        out.append(merge_runs(pieces))
+    return out
 
 
 def _wrap_line(line: str, width: int) -> list[tuple[int, int]]:
@@ -234,9 +269,9 @@ def _slice(runs: list[Run], start: int, end: int) -> list[Run]:
 
 def _paginate(blocks: list[Block]) -> list[list[Row]]:
     pages: list[list[Row]] = [[]]
-    queue = list(blocks)
+    queue = deque(blocks)
     while queue:
-        block = queue.pop(0)
+        block = queue.popleft()
         page = pages[-1]
         if block.kind == "page_break":
             if page:
@@ -251,14 +286,14 @@ def _paginate(blocks: list[Block]) -> list[list[Row]]:
         if split:
             head, rest = split
             page.extend([[]] * gap + head)
-            queue.insert(0, rest)
+            queue.appendleft(rest)
         else:
-            queue.insert(0, block)
+            queue.appendleft(block)
         pages.append([])
     return pages
 
 
-def _kept_with(block: Block, queue: list[Block]) -> int:
+def _kept_with(block: Block, queue: deque[Block]) -> int:
     """Rows a scene heading needs after it on its page: a blank line and the start of the next block."""
     if block.kind != "scene_heading" or not queue or queue[0].kind == "page_break":
         return 0
@@ -285,8 +320,9 @@ def _split_speech(speech: Speech, room: int) -> tuple[list[Row], Block] | None:
     best = None
     for head, rest in _speech_cuts(speech):
         rows = _speech_rows(Speech(speech.cue, head))
-        if len(rows) + 1 <= room:
-            best = rows + [[Fragment(X_CUE, (Run("(MORE)"),))]], Speech(_continued(speech.cue), rest)
+        if len(rows) + 1 > room:
+            break  # the heads only grow: none after this one fits either
+        best = rows + [[Fragment(X_CUE, (Run("(MORE)"),))]], Speech(_continued(speech.cue), rest)
     if best is None:
         return None
     rows, rest = best

@@ -236,6 +236,45 @@ async def test_scenes_reordered(world, run):
     }
 
 
+def scene_payload(scene, **overrides) -> dict:
+    return {"id": scene.pk, "script": scene.script_id, "number": scene.number, "int_ext": scene.int_ext,
+            "location": scene.location, "time_of_day": scene.time_of_day, "heading": scene.heading,
+            "synopsis": scene.synopsis, "order": scene.order, "in_script": scene.in_script, "omitted": scene.omitted,
+            "line": scene.line, "version": scene.version, **overrides}
+
+
+async def test_scenes_synced(world, run):
+    from studio.screenplay.models import Scene
+
+    def write(text):
+        screenplay_services.script_update(actor=world.maya, script=world.script, changes={"fountain": text})
+
+    await run(write, "INT. HALL - DAY\n\nQuiet.\n\nEXT. DOCK - DAY\n\nWaves.\n\nEXT. CLIFF - DUSK\n\nWind.\n")
+    hall, dock, cliff = await run(lambda: list(Scene.objects.filter(in_script=True).order_by("order")))
+    await run(factories.make_shot, dock)
+    made = {}
+
+    def change():  # the hall renamed, a new kitchen, the dock (with a shot) and the cliff taken out
+        write("INT. GREAT HALL - DAY\n\nQuiet.\n\nINT. KITCHEN - NIGHT\n\nSteam.\n")
+        made["kitchen"] = Scene.objects.get(location="KITCHEN")
+
+    [message] = await only_member_hears(world, run, change, "scenes.synced")
+
+    kitchen = made["kitchen"]
+    assert message == {
+        "type": "scenes.synced", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {
+            "script": world.script.pk,
+            "created": [scene_payload(kitchen, number="2", int_ext="INT", location="KITCHEN", time_of_day="NIGHT",
+                                      heading="INT. KITCHEN - NIGHT", order=1, in_script=True, line=4, version=1)],
+            "changed": [scene_payload(hall, location="GREAT HALL", heading="INT. GREAT HALL - DAY", version=2)],
+            "orphaned": [scene_payload(dock, order=2, omitted=True, version=2)],
+            "removed": [cliff.pk],
+            "order": [hall.pk, kitchen.pk, dock.pk, world.scene.pk],
+        },
+    }
+
+
 async def test_character_created(world, run):
     made = {}
 

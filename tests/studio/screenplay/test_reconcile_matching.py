@@ -39,9 +39,16 @@ CASES = {
         (ROCK, LAMP, SHORE), (ROCK, SHORE, LAMP), Matching(kept={0: 100, 1: 102, 2: 101})),
     "a scene deleted": (
         (ROCK, LAMP, SHORE), (ROCK, SHORE), Matching(kept={0: 100, 1: 102}, gone=[101])),
-    "two scenes merged (the second's heading removed)": (
+    "a heading deleted: its scene is gone, not merged into the scene above": (
         (ROCK, LAMP, SHORE), (ROCK, (LAMP[0], LAMP[1] + "\n\n" + SHORE[1])),
-        Matching(kept={0: 100, 1: 101}, merged={102: 1})),
+        Matching(kept={0: 100, 1: 101}, gone=[102])),
+    "the heading above renamed as the heading below is deleted: the scene above is still itself": (
+        (ROCK, LAMP, SHORE), (("EXT. SKARV REEF - NIGHT", ROCK[1] + "\n\n" + LAMP[1]), SHORE),
+        Matching(kept={0: 100, 1: 102}, gone=[101])),
+    "a deleted heading comes back (undo, or typed again): its scene is found again": (
+        (ROCK, SHORE, LAMP), (ROCK, LAMP, SHORE), Matching(kept={0: 100, 1: 102, 2: 101})),
+    "a scene cut and pasted elsewhere": (
+        (ROCK, LAMP, SHORE), (LAMP, ROCK, SHORE), Matching(kept={0: 101, 1: 100, 2: 102})),
     "everything replaced": (
         (ROCK, LAMP), (KITCHEN,), Matching(kept={}, gone=[100, 101])),
     "the same heading twice keeps each in place": (

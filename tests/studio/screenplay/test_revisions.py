@@ -127,6 +127,19 @@ def test_a_fountain_file_becomes_a_new_script_with_its_scenes(team, api):
     assert list(script.scenes.values_list("location", "in_script")) == [("HARBOUR", True)]
 
 
+def test_a_multi_line_emphasised_title_names_the_imported_script_line_by_line(team, api):
+    # given a title page whose title is two emphasised lines
+    text = (b"Title:\n    _**BRICK & STEEL**_\n    _**FULL RETIRED**_\nCredit: Written by\nAuthor: Stu Maschwitz\n\n"
+            b"EXT. BRICK'S PATIO - DAY\n\nA gorgeous day.\n")
+
+    # when it is imported
+    response = api(team.writer).post(url(team, "scripts/import/"),
+                                     {"file": SimpleUploadedFile("brick.fountain", text)}, format="multipart")
+
+    # then each line lost its own emphasis
+    assert (response.status_code, response.json()["title"]) == (201, "BRICK & STEEL FULL RETIRED")
+
+
 def test_an_fdx_file_is_imported_through_fountain(team, api):
     fdx = script_services.script_export(script=_scripted(team, FOUNTAIN_FILE.decode()), fmt="fdx")[0]
 
@@ -180,3 +193,30 @@ def test_exports_carry_the_script_as_it_is_now(team, api, script):
     assert pdf["Content-Type"] == "application/pdf"
     assert bad.status_code == 400
     assert bad.json() == {"as": ["Choose fountain, fdx or pdf."]}
+
+
+@pytest.mark.parametrize(("fmt", "kept"), [
+    ("fountain", lambda content, line: line in content.decode()),
+    ("fdx", lambda content, line: read_fdx(content).elements[1].text == line),  # nothing lost on the way out
+    ("pdf", lambda content, line: "more characters not printed]" in "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)),
+])
+def test_a_viewer_exporting_a_script_with_a_1_mb_line_gets_it_in_under_a_second(team, api, fmt, kept):
+    import time
+
+    # given a script with an action line of 1 MB of nothing but emphasis delimiters
+    line = "*_" * 500_000
+    script = team.project.scripts.get()
+    script_services.script_update(actor=team.owner, script=script,
+                                  changes={"fountain": f"INT. ROOM - DAY\n\n{line}\n"})
+    client = api(team.viewer)
+
+    # when a viewer exports it
+    started = time.perf_counter()
+    response = client.get(url(team, f"scripts/{script.pk}/export/?as={fmt}"))
+    took = time.perf_counter() - started
+
+    # then the export is bounded work (a quadratic one ran for minutes), and what it keeps is the script's
+    assert response.status_code == 200
+    assert took < 1.0
+    assert kept(response.content, line)

@@ -697,3 +697,21 @@ def test_deleting_a_scene_compacts_the_order_in_one_statement(count, team, djang
         script_services.scene_delete(actor=team.writer, scene=scene, expected_version=scene.version)
 
     assert scene_order(script) == [(pk, i) for i, pk in enumerate(ids[1:])]
+
+
+def test_a_scene_past_the_cap_of_a_script_is_refused_naming_it(team, api, snapshot, settings):
+    # given a script at its cap of one scene
+    settings.STUDIO_MAX_SCENES_PER_SCRIPT = 1
+    script = team.project.scripts.get()
+    factories.make_scene(team.project, location="Deck")
+    client = api(team.writer)
+    before = snapshot()
+
+    # when a writer adds another
+    response = client.post(scenes_url(team.project), {"script": script.pk, "location": "Hold"}, format="json")
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {"script": [
+        "This script has 1 scenes, the most a script may have (STUDIO_MAX_SCENES_PER_SCRIPT)."]}
+    assert snapshot() == before

@@ -110,3 +110,28 @@ async def test_an_edit_relayed_before_it_settles_is_there_after_the_server_is_ki
         await fresh_ws.close()
     assert await run(lambda: collab.doc_text(collab.load_doc(world.script.pk))) == (
         "FADE IN:\n\n" + OPENING)
+
+
+async def test_edits_a_killed_server_never_settled_are_settled_when_it_starts_again(world, tmp_path, run):
+    from studio.screenplay.models import Scene
+    from tests.waiting import async_wait_for
+
+    # given a server killed after storing an edit (a new scene) and before settling it
+    with Daphne(tmp_path, env={"STUDIO_SCRIPT_SETTLE_S": "600"}) as server:
+        june, _ = await join(server, world, world.june)
+        theo, _ = await join(server, world, world.theo)
+        await june.insert(len(OPENING.encode()), "\nEXT. SHORE - DAWN\n\nWaves.\n")
+        await wait_for_text(theo, OPENING + "\nEXT. SHORE - DAWN\n\nWaves.\n")  # relayed, so stored
+        server.kill()
+        assert await run(lambda: Script.objects.get(pk=world.script.pk).fountain) == OPENING
+
+        # when it starts again, and nobody opens the script
+        server.start()
+
+        # then it settles the edit on its own: the text, and the scenes of the board
+        def settled():
+            return Script.objects.get(pk=world.script.pk).fountain == OPENING + "\nEXT. SHORE - DAWN\n\nWaves.\n"
+
+        await async_wait_for(lambda: run(settled), timeout=30, what="the restarted server to settle the edit")
+        assert await run(lambda: list(Scene.objects.filter(script=world.script).order_by("order")
+                                      .values_list("location", flat=True))) == ["LAMP ROOM", "SHORE"]

@@ -402,3 +402,91 @@ async def test_a_member_removed_while_connected_is_disconnected(world, run):
     await run(project_services.member_remove, actor=world.theo, membership=membership)
 
     assert await close_code(june_socket) == 4403
+
+
+# --- Scenes from the live text ----------------------------------------------------------------
+
+
+def scene_rows(script):
+    from studio.screenplay.models import Scene
+
+    return [(s.pk, s.location, s.omitted, list(s.shots.values_list("number", flat=True)))
+            for s in Scene.objects.filter(script=script).order_by("order")]
+
+
+async def test_deleting_a_heading_in_the_editor_and_undoing_it_keeps_the_scene_and_its_shots(world, run):
+    # given a scene of the live script with a shot
+    from studio.screenplay.models import Scene
+
+    shore = "\nEXT. SHORE - DAWN\n\nWaves.\n"
+    await run(script_services.script_update, actor=world.theo, script=world.script,
+              changes={"fountain": OPENING + shore})
+    lamp = await run(Scene.objects.get, script=world.script, location="LAMP ROOM")
+    await run(factories.make_shot, lamp)
+    before = await run(scene_rows, world.script)
+    june, june_socket = await join(world, world.june)
+    heading = b"INT. LAMP ROOM - NIGHT\n\n"
+
+    # when a writer deletes its heading, the edit settles, and they undo it
+    await june.edit(lambda text: text.__delitem__(slice(0, len(heading))))
+    await async_wait_for(lambda: run(lambda: Scene.objects.filter(pk=lamp.pk, omitted=True).exists()), timeout=10,
+                         what="the deleted heading to settle")
+    await june.insert(0, heading.decode())
+    await async_wait_for(lambda: run(lambda: Scene.objects.filter(pk=lamp.pk, omitted=False).exists()), timeout=10,
+                         what="the undo to settle")
+
+    # then the scene is back in its place with its row and shot, and the text is as it was
+    assert await run(scene_rows, world.script) == before
+    assert before[0] == (lamp.pk, "LAMP ROOM", False, ["1A"])
+    assert await run(lambda: Script.objects.get(pk=world.script.pk).fountain) == OPENING + shore
+    await june_socket.disconnect()
+
+
+async def test_pasting_120_scenes_in_the_editor_is_one_scenes_event(world, run):
+    # given a writer in the script and a teammate on the project socket
+    from tests.sockets import drain, joined, next_event
+
+    june, june_socket = await join(world, world.june)
+    theo = await joined(world.project.pk, world.theo)
+    pasted = "".join(f"\nINT. ROOM {n} - DAY\n\nAction {n}.\n" for n in range(2, 122))
+
+    # when the writer pastes 120 scenes at once
+    await june.insert(len(OPENING.encode()), pasted)
+
+    # then the teammate gets one scenes.synced with the 120 new scenes and the script's order, and no other
+    # scene event
+    message = await next_event(theo, "scenes.synced", timeout=20)
+    rest = [m["type"] for m in await drain(theo) if not m["type"].startswith("presence.")]
+    data = message["data"]
+    assert (len(data["created"]), data["changed"], data["orphaned"], data["removed"]) == (120, [], [], [])
+    assert [s["location"] for s in data["created"]][:2] == ["ROOM 2", "ROOM 3"]
+    assert len(data["order"]) == 121
+    assert rest == ["script.updated"]
+    await theo.disconnect()
+    await june_socket.disconnect()
+
+
+async def test_a_room_opening_on_edits_never_settled_settles_them(world, run):
+    # given an edit in the script's log that its process died before settling (no room is open)
+    from studio.screenplay.models import Scene
+
+    edited = OPENING + "\nEXT. SHORE - DAWN\n\nWaves.\n"
+
+    def crash_after_storing():
+        collab.append_update(world.script.pk, collab.replace_text(collab.load_doc(world.script.pk), edited),
+                             author_id=world.june.pk)
+
+    await run(crash_after_storing)
+
+    # when a member opens the script, and types nothing
+    theo, theo_socket = await join(world, world.theo)
+
+    # then the room settles it: the script's text and scenes catch up with the document
+    def settled():
+        return Script.objects.get(pk=world.script.pk).fountain == edited
+
+    await async_wait_for(lambda: run(settled), timeout=10, what="the room to settle the pending edit")
+    assert theo.value == edited
+    assert await run(lambda: list(Scene.objects.filter(script=world.script).order_by("order")
+                                  .values_list("location", flat=True))) == ["LAMP ROOM", "SHORE"]
+    await theo_socket.disconnect()

@@ -244,3 +244,126 @@ def test_the_migration_gives_existing_scripts_their_cues(lighthouse):
 
     assert dict(Script.objects.filter(project=project).values_list("pk", "cues")) == {
         script.pk: ["ELIN", "THE STRANGER", "McCLANE"], empty.pk: []}
+
+
+# --- Taking scenes out of the script and putting them back: the reconciliation table ------------------------
+
+LAMP_HEADING = "INT. LAMP ROOM - NIGHT\n\n"
+WHOLE = script_text(ROCK, LAMP, SHORE)
+NO_LAMP_HEADING = WHOLE.replace(LAMP_HEADING, "")
+TYPING_IT_BACK = [NO_LAMP_HEADING.replace("Elin trims", "INT. LAMP" + "Elin trims"),  # half typed, no line break yet
+                  NO_LAMP_HEADING.replace("Elin trims", "INT. LAMP ROOM - NIGHT\nElin trims"),
+                  WHOLE]
+ALL_BACK = [("ROCK", "1", "SKARV ROCK", False, ["1A"]), ("LAMP", "2", "LAMP ROOM", False, ["2A"]),
+            ("SHORE", "3", "SHORE", False, ["3A"])]
+LAMP_ORPHANED = [("ROCK", "1", "SKARV ROCK", False, ["1A"]), ("SHORE", "2", "SHORE", False, ["3A"]),
+                 ("LAMP", "2", "LAMP ROOM", True, ["2A"])]
+
+RECONCILIATION = {
+    "delete a heading: its scene is orphaned with its shots, none moves to the scene above": (
+        [NO_LAMP_HEADING], LAMP_ORPHANED),
+    "delete a heading, then undo: the scene is back with its shots": ([NO_LAMP_HEADING, WHOLE], ALL_BACK),
+    "delete a heading, then type it back": ([NO_LAMP_HEADING, *TYPING_IT_BACK], ALL_BACK),
+    "delete the whole scene's text": ([script_text(ROCK, SHORE)], LAMP_ORPHANED),
+    "delete the whole scene's text, then undo": ([script_text(ROCK, SHORE), WHOLE], ALL_BACK),
+    "cut a scene and paste it elsewhere": (
+        [script_text(ROCK, SHORE), script_text(LAMP, ROCK, SHORE)],
+        [("LAMP", "1", "LAMP ROOM", False, ["2A"]), ("ROCK", "2", "SKARV ROCK", False, ["1A"]),
+         ("SHORE", "3", "SHORE", False, ["3A"])]),
+    "rename the heading above while deleting the heading below, in one write": (
+        [NO_LAMP_HEADING.replace("SKARV ROCK", "SKARV REEF")],
+        [("ROCK", "1", "SKARV REEF", False, ["1A"]), ("SHORE", "2", "SHORE", False, ["3A"]),
+         ("LAMP", "2", "LAMP ROOM", True, ["2A"])]),
+}
+
+
+def board_of(project, ids) -> list[tuple]:
+    """(name of the scene's row, number, location, omitted, its shots' numbers) in board order."""
+    names = {pk: name for name, pk in ids.items()}
+    return [(names.get(scene.pk), scene.number, scene.location, scene.omitted,
+             list(scene.shots.order_by("order").values_list("number", flat=True)))
+            for scene in Scene.objects.filter(project=project).order_by("order")]
+
+
+@pytest.mark.parametrize(("edits", "expected"), RECONCILIATION.values(), ids=RECONCILIATION.keys())
+def test_a_scene_taken_out_of_the_script_keeps_its_row_and_shots_and_comes_back_with_them(lighthouse, edits,
+                                                                                         expected):
+    # given three scenes, each with its shot (1A, 2A, 3A)
+    project, ids, _ = lighthouse
+
+    # when the script goes through the edits
+    for text in edits:
+        write(project, text)
+
+    # then no scene took another's shots, no shot was renumbered, and a heading that came back found its row
+    assert board_of(project, ids) == expected
+    assert Shot.objects.filter(project=project).count() == 3
+
+
+def test_a_scene_with_a_synopsis_but_no_shots_comes_back_with_it_when_its_heading_does(db):
+    # given a scene of the script with a synopsis written on the board, and no shots
+    project = factories.make_project(owner=factories.make_user("theo"))
+    write(project, WHOLE)
+    lamp = Scene.objects.get(project=project, location="LAMP ROOM")
+    script_services.scene_update(actor=factories.owner_of(project), scene=lamp, expected_version=lamp.version,
+                                 changes={"synopsis": "Elin hears the knock."})
+
+    # when its heading is deleted, then undone
+    write(project, NO_LAMP_HEADING)
+    omitted = Scene.objects.filter(pk=lamp.pk).values_list("omitted", "synopsis").first()
+    write(project, WHOLE)
+
+    # then it was kept, omitted, and is back in the script with its synopsis
+    assert omitted == (True, "Elin hears the knock.")
+    assert Scene.objects.filter(pk=lamp.pk).values_list("number", "omitted", "synopsis").get() == (
+        "2", False, "Elin hears the knock.")
+
+
+def test_deleting_a_heading_and_undoing_it_through_the_api_keeps_the_scene_and_its_shots(lighthouse, api):
+    # given three scenes with their shots
+    project, ids, _ = lighthouse
+    client = api(factories.owner_of(project))
+    script = project.scripts.get()
+    url = f"/api/v1/projects/{project.pk}/scripts/{script.pk}/"
+
+    # when a writer deletes the lamp room's heading, reads the scene, then puts the heading back
+    deleted = client.patch(url, {"fountain": NO_LAMP_HEADING}, format="json")
+    scene = client.get(f"/api/v1/projects/{project.pk}/scenes/{ids['LAMP']}/")
+    undone = client.patch(url, {"fountain": WHOLE}, format="json")
+
+    # then the scene stayed readable (omitted) and came back with the same id and its shot, numbers unchanged
+    assert (deleted.status_code, undone.status_code) == (200, 200)
+    assert (scene.status_code, scene.json()["omitted"], scene.json()["location"]) == (200, True, "LAMP ROOM")
+    assert board_of(project, ids) == ALL_BACK
+
+
+# --- Edits a dead process stored and never settled --------------------------------------------------------
+
+
+def crash_after_storing(script, text: str, author) -> None:
+    """An editor's edit appended to the log as a room stores it, and the process gone before its settle."""
+    from studio.screenplay import collab
+
+    collab.append_update(script.pk, collab.replace_text(collab.load_doc(script.pk), text), author_id=author.pk)
+
+
+def test_edits_stored_but_never_settled_are_settled_when_a_process_starts(lighthouse):
+    # given a script whose log holds an edit (a scene inserted) that its process died before settling
+    project, ids, _ = lighthouse
+    script = project.scripts.get()
+    crash_after_storing(script, script_text(KITCHEN, ROCK, LAMP, SHORE), factories.owner_of(project))
+    untouched = factories.make_script(project, title="Episode 2", fountain="INT. DECK - DAY\n\nWaves.\n")
+
+    # when a process starts and settles what is pending, then another does
+    first = script_services.scripts_settle_pending()
+    second = script_services.scripts_settle_pending()
+
+    # then the script's text, scenes and board caught up with its log, once
+    script.refresh_from_db()
+    assert (first, second) == ([script.pk], [])
+    assert script.fountain == script_text(KITCHEN, ROCK, LAMP, SHORE)
+    names = {pk: name for name, pk in ids.items()}
+    assert [(names.get(pk), number, location) for pk, number, location in
+            script.scenes.order_by("order").values_list("pk", "number", "location")] == [
+        (None, "1", "KITCHEN"), ("ROCK", "2", "SKARV ROCK"), ("LAMP", "3", "LAMP ROOM"), ("SHORE", "4", "SHORE")]
+    assert list(untouched.scenes.values_list("location", flat=True)) == ["DECK"]

@@ -188,11 +188,11 @@ def test_a_writer_renames_a_script_and_rewrites_its_fountain(team, api, publishe
     assert response.json() == body(script, 2)  # the board-made scene, and the one the text now has
     parsed = script.scenes.get(in_script=True)
     assert [(e["type"], e["data"]) for e in sent] == [
-        ("scene.created", {"scene": {
+        ("scenes.synced", {"script": script.pk, "created": [{
             "id": parsed.pk, "script": script.pk, "number": "1", "int_ext": "INT", "location": "LAMP ROOM",
             "time_of_day": "NIGHT", "heading": "INT. LAMP ROOM - NIGHT", "synopsis": "", "order": 0,
-            "in_script": True, "omitted": False, "line": 0, "version": 1}}),
-        ("scenes.reordered", {"script": script.pk, "scenes": [parsed.pk, script.scenes.get(in_script=False).pk]}),
+            "in_script": True, "omitted": False, "line": 0, "version": 1}], "changed": [], "orphaned": [],
+            "removed": [], "order": [parsed.pk, script.scenes.get(in_script=False).pk]}),
         ("script.updated", {"script": {"id": script.pk, "title": "Draft Two"}, "changed": ["title", "fountain"]}),
     ]
 
@@ -335,3 +335,69 @@ def test_the_last_script_of_a_project_cannot_be_deleted(team, api, snapshot):
     assert response.status_code == 409
     assert response.json() == {"detail": "A project keeps at least one script; this is its last."}
     assert snapshot() == before
+
+
+# --- How big a script may grow ------------------------------------------------------------------
+
+
+def test_importing_50000_headings_is_refused_at_once_naming_the_cap_and_nothing_is_created(team, api, snapshot):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given a 1 MB Fountain file of 50,000 scene headings (under the upload limit)
+    text = "".join(f"INT. ROOM {n} - DAY\n\n" for n in range(50_000)).encode()
+    client = api(team.writer)
+    before = snapshot()
+
+    # when a writer imports it
+    response = client.post(f"/api/v1/projects/{team.project.pk}/scripts/import/",
+                           {"file": SimpleUploadedFile("huge.fountain", text)}, format="multipart")
+
+    # then it is refused with the cap named, and nothing was created
+    assert response.status_code == 400
+    assert response.json() == {"fountain": [
+        "This script would have 50,000 scenes; a script holds at most 2,000 (STUDIO_MAX_SCENES_PER_SCRIPT). "
+        "Split it into several scripts."]}
+    assert snapshot() == before
+
+
+def test_a_text_with_more_scenes_than_the_cap_is_refused_and_the_script_is_unchanged(team, api, snapshot, settings):
+    # given a script with two scenes, and a cap of three scenes a script
+    settings.STUDIO_MAX_SCENES_PER_SCRIPT = 3
+    script = team.project.scripts.get()
+    two = "INT. A - DAY\n\nOne.\n\nINT. B - DAY\n\nTwo.\n"
+    client = api(team.writer)
+    assert client.patch(script_url(team.project, script), {"fountain": two}, format="json").status_code == 200
+    before = snapshot()
+
+    # when a writer makes it four
+    response = client.patch(script_url(team.project, script),
+                            {"fountain": two + "\nINT. C - DAY\n\nThree.\n\nINT. D - DAY\n\nFour.\n"}, format="json")
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {"fountain": [
+        "This script would have 4 scenes; a script holds at most 3 (STUDIO_MAX_SCENES_PER_SCRIPT). "
+        "Split it into several scripts."]}
+    assert snapshot() == before
+
+
+def test_a_live_edit_past_the_scene_cap_is_kept_as_text_and_leaves_the_scenes_as_they_were(team, settings):
+    from studio.screenplay import collab
+    from studio.screenplay import services as script_services
+
+    # given a script with one scene and a cap of one
+    settings.STUDIO_MAX_SCENES_PER_SCRIPT = 1
+    script = team.project.scripts.get()
+    script_services.script_update(actor=team.writer, script=script, changes={"fountain": "INT. A - DAY\n\nOne.\n"})
+    scenes = list(Scene.objects.filter(script=script).values_list("pk", "location"))
+
+    # when an editor's update with a second heading reaches the log and settles
+    doc = collab.load_doc(script.pk)
+    collab.append_update(script.pk, collab.replace_text(doc, "INT. A - DAY\n\nOne.\n\nINT. B - DAY\n\nTwo.\n"),
+                         author_id=team.writer.pk)
+    settled = script_services.script_text_settled(script_id=script.pk)
+
+    # then the text is the script's, and its scenes wait for it to be back under the cap
+    script.refresh_from_db()
+    assert (settled, script.fountain) == (True, "INT. A - DAY\n\nOne.\n\nINT. B - DAY\n\nTwo.\n")
+    assert list(Scene.objects.filter(script=script).values_list("pk", "location")) == scenes

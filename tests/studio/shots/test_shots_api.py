@@ -911,3 +911,21 @@ def test_a_move_keeps_the_number_sent_with_it(team, api, scene):
     # then it keeps "1A" in scene 2
     assert response.status_code == 200, response.content
     assert (response.json()["scene"], response.json()["number"]) == (other.pk, "1A")
+
+
+def test_a_shot_past_the_cap_of_a_project_is_refused_naming_it(team, api, scene, snapshot, settings):
+    # given a project at its cap of two shots, in two scenes
+    settings.STUDIO_MAX_SHOTS_PER_PROJECT = 2
+    factories.make_shot(scene)
+    factories.make_shot(factories.make_scene(team.project, location="Deck"))
+    client = api(team.artist)
+    before = snapshot()
+
+    # when an artist adds a third
+    response = client.post(shots_url(team.project), {"scene": scene.pk}, format="json")
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {"scene": [
+        "This project has 2 shots, the most a project may have (STUDIO_MAX_SHOTS_PER_PROJECT)."]}
+    assert snapshot() == before

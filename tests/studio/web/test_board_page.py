@@ -81,7 +81,9 @@ def test_board_embeds_the_board_as_the_api_describes_it_with_the_viewers_role(ro
     assert state["members"] == api_results(client, p + "members/")
     assert state["scripts"] == [{"id": s["id"], "title": s["title"]} for s in api_results(client, p + "scripts/")]
     assert state["takes"] == []  # the newest take of each shot: none yet (test_shot_pages.py has some)
-    assert set(state) == {"project", "me", "scripts", "scenes", "shots", "characters", "members", "takes", "choices"}
+    assert state["more"] is None  # the whole board fits in its first page
+    assert set(state) == {"project", "me", "scripts", "scenes", "shots", "characters", "members", "takes", "choices",
+                          "more"}
 
 
 def test_board_state_holds_the_shots_in_board_order_with_their_data(boarded, browser, board_state):
@@ -157,3 +159,46 @@ def test_the_board_takes_the_same_queries_however_many_shots(browser, team, djan
     # then it takes exactly as many queries
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(board_url(team)).status_code == 200
+
+
+def test_a_board_larger_than_a_page_carries_its_first_scenes_with_their_shots_and_where_the_rest_is(
+        boarded, browser, api, board_state, settings):
+    # given a board of three scenes (2, 1 and 2 shots) and pages of two scenes
+    settings.STUDIO_BOARD_SCENES_PER_PAGE = 2
+    client = api(boarded.viewer)
+    p = f"/api/v1/projects/{boarded.project.pk}/"
+    every_scene, every_shot = api_results(client, p + "scenes/"), api_results(client, p + "shots/")
+
+    # when a member opens it, and the board fetches the rest as the page says
+    state = board_state(browser(boarded.viewer).get(board_url(boarded)))
+    rest = client.get(state["more"]).json()
+    rest_ids = ",".join(str(scene["id"]) for scene in rest["results"])
+    rest_shots = api_results(client, p + f"shots/?scenes={rest_ids}&page_size=500")
+
+    # then the page carried the first two scenes and their shots, and the rest is the API's next page and its shots
+    assert state["more"] == p + "scenes/?page=2&page_size=2"
+    assert state["scenes"] == every_scene[:2]
+    assert state["shots"] == every_shot[:3]
+    assert (rest["results"], rest["next"]) == (every_scene[2:], None)
+    assert rest_shots == every_shot[3:]
+
+
+def test_a_paged_board_takes_the_same_queries_however_many_scenes(browser, team, django_assert_num_queries,
+                                                                  settings):
+    # given pages of two scenes and a board of three scenes with a shot each
+    settings.STUDIO_BOARD_SCENES_PER_PAGE = 2
+    elin = factories.make_character(team.project, name="Elin")
+    for _ in range(3):
+        factories.make_shot(factories.make_scene(team.project), characters=[elin.pk])
+    client = browser(team.viewer)
+    with django_assert_num_queries(11) as small:
+        assert client.get(board_url(team)).status_code == 200
+
+    # when it grows to thirty scenes
+    for _ in range(27):
+        factories.make_shot(factories.make_scene(team.project), characters=[elin.pk])
+
+    # then the page reads as many queries, and carries as much
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(board_url(team))
+    assert response.status_code == 200

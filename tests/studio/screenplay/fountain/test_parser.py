@@ -220,3 +220,13 @@ def test_two_space_lines_join_a_paragraph_only_inside_it():
         ("dialogue", "One.\n\nTwo.", 4, 6),
         ("action", "Action one.\n\nAction two.", 9, 11),
     ]
+
+
+@pytest.mark.parametrize(("title_page", "title"), [
+    ("Title:\n    _**BRICK & STEEL**_\n    _**FULL RETIRED**_\n", "BRICK & STEEL FULL RETIRED"),
+    ("Title: *Night* **Ferry**\n", "Night Ferry"),
+    ("Title: snake_case_title\n", "snake_case_title"),
+    ("Author: June Park\n", ""),
+])
+def test_the_title_is_plain_text_read_line_by_line(title_page, title):
+    assert parse(title_page + "\nEXT. HARBOUR - NIGHT\n\nFog.\n").title() == title

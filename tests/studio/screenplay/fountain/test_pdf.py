@@ -185,3 +185,19 @@ def test_an_empty_screenplay_is_one_blank_page():
     pages = read_pages(render_pdf(parse("")))
 
     assert [page_lines(page) for page in pages] == [[]]
+
+
+def test_a_paragraph_longer_than_a_page_and_a_half_prints_its_start_and_says_what_is_left_out():
+    from studio.screenplay.fountain.pdf import MAX_PRINTED_CHARS, layout
+
+    # given an action paragraph of 1 MB
+    sp = parse("INT. ROOM - DAY\n\n" + "word " * 200_000 + "\n")
+
+    # when it is laid out and rendered
+    pages = layout(sp)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(sp))).pages)
+
+    # then it prints its first MAX_PRINTED_CHARS characters and a note of the rest, on two pages
+    assert len(pages) == 2
+    assert text.count("word") == MAX_PRINTED_CHARS // 5
+    assert "[… 995,000 more characters not printed]" in text
