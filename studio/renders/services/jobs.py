@@ -12,7 +12,6 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -33,6 +32,7 @@ from studio.shots.models import Shot
 from .. import events, prompt, queue, runtime, selectors
 from ..events import JobData
 from ..models import GenerationJob, Take, input_path, save_version
+from . import locks
 
 Status = GenerationJob.Status
 
@@ -120,8 +120,7 @@ def job_submit(*, actor, shot: Shot, order: JobOrder = JobOrder()) -> Generation
     """Queue the frame or clip ``order`` asks for on ``shot``."""
     project = shot.project
     authorize(actor=actor, project=project, capability=Capability.GENERATE)
-    Project.objects.select_for_update().get(pk=project.pk)  # limits are counted one submission at a time
-    get_user_model().objects.select_for_update().get(pk=actor.pk)
+    locks.lock_in_order(project_id=project.pk, person_id=actor.pk)  # limits are counted one submission at a time
     _check_limits(actor=actor, project=project)
     kind = order.kind
     if kind not in GenerationJob.Kind.values:
@@ -209,8 +208,7 @@ def enqueue(job: GenerationJob, *, actor=None, requeued: bool = False) -> None:
 
 
 def _locked_job(job: GenerationJob) -> GenerationJob:
-    return (GenerationJob.objects.select_for_update(of=("self",)).select_related("requester", "shot__scene")
-            .get(pk=job.pk))
+    return locks.job(job.pk)
 
 
 @transaction.atomic
@@ -239,11 +237,10 @@ def job_retry(*, actor, job: GenerationJob) -> GenerationJob:
     """Submit a failed or canceled job again, as a new job with the same request."""
     project = job.project
     authorize(actor=actor, project=project, capability=Capability.GENERATE)
+    locks.lock_in_order(project_id=project.pk, person_id=actor.pk)
     job = _locked_job(job)
     if job.status not in (Status.FAILED, Status.CANCELED):
         raise Conflict(f"Only a failed or canceled job can be retried; this one is {job.status}.")
-    Project.objects.select_for_update().get(pk=project.pk)
-    get_user_model().objects.select_for_update().get(pk=actor.pk)
     _check_limits(actor=actor, project=project)
     retry = GenerationJob.objects.create(
         project=project, shot=job.shot, requester=actor, kind=job.kind, request=job.request, model=job.model,

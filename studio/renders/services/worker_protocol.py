@@ -20,6 +20,7 @@ from django.utils import timezone
 from .. import events
 from ..events import JobData, TakeData
 from ..models import GenerationJob, Take, save_version
+from . import locks
 from .jobs import enqueue
 from .takes import next_take_number
 
@@ -32,8 +33,7 @@ def _lease_end():
 
 def _held(job_id: int, worker: str):
     """The job, locked, while ``worker`` still holds it; None once it does not."""
-    return (GenerationJob.objects.select_for_update(of=("self",)).select_related("requester", "shot__scene")
-            .filter(pk=job_id, status=Status.RUNNING, worker=worker).first())
+    return locks.job(job_id, status=Status.RUNNING, worker=worker)
 
 
 @transaction.atomic
@@ -66,7 +66,7 @@ def job_renew(*, job_id: int, worker: str) -> tuple[bool, bool]:
 @transaction.atomic
 def job_progress(*, job_id: int, worker: str, step: int, total: int, preview_jpeg: bytes | None) -> bool:
     """Record a finished step and tell the project. Returns whether the worker still holds the job."""
-    job = (GenerationJob.objects.select_for_update().only("id", "project_id", "shot_id", "version")
+    job = (GenerationJob.objects.select_for_update(no_key=True).only("id", "project_id", "shot_id", "version")
            .filter(pk=job_id, status=Status.RUNNING, worker=worker).first())
     if job is None:
         return False
@@ -101,7 +101,12 @@ class Made:
 
 @transaction.atomic
 def job_succeed(*, job_id: int, worker: str, made: Made) -> Take | None:
-    """Store the take and close the job, once: None (and nothing stored) when the worker lost the job."""
+    """Store the take and close the job, once: None (and nothing stored) when the worker lost the job. The shot is
+    locked before the job (the house order, `locks`): it numbers the take."""
+    shot_id = locks.shot_of(job_id)
+    if shot_id is None:
+        return None
+    locks.lock_in_order(shot_id=shot_id)
     job = _held(job_id, worker)
     if job is None:
         return None
