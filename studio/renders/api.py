@@ -48,6 +48,7 @@ class ModelSerializer(serializers.Serializer):
     default_steps = serializers.IntegerField()
     default_width = serializers.IntegerField()
     default_height = serializers.IntegerField()
+    size_multiple = serializers.IntegerField(help_text="Width and height must be multiples of this (Wan: 16).")
 
 
 def model_rows(project) -> list[dict]:
@@ -60,7 +61,7 @@ def model_rows(project) -> list[dict]:
             "kinds": sorted({"clip" if m.endswith("video") else "frame" for m in modes}), "modes": modes,
             "smoke_test": spec.smoke_test, "references": spec.supports_references,
             "default_steps": spec.default_steps, "default_width": width,
-            "default_height": height,
+            "default_height": height, "size_multiple": spec.size_multiple,
         })
     return rows
 

@@ -101,10 +101,12 @@ export class GenerationPanel {
     this.render();
   }
 
-  /** The chosen model's defaults for this project: size and steps. */
+  /** The chosen model's defaults for this project: size (a multiple its family takes) and steps. */
   applyModel({ keepSize = false } = {}) {
     const model = this.model;
-    if (!model || keepSize) return;
+    if (!model) return;
+    for (const side of ["width", "height"]) this.el(side).step = model.size_multiple;
+    if (keepSize) return;
     this.el("width").value = model.default_width;
     this.el("height").value = model.default_height;
     this.el("steps").value = model.default_steps;
@@ -296,19 +298,17 @@ export class GenerationPanel {
     }
   }
 
+  /** Each refusal beside its field, and all of them beside the button that was pressed (the field may be
+   * scrolled out of view). */
   showErrors(fields) {
-    const general = [];
     for (const [name, message] of Object.entries(fields)) {
       const target = name in ALIASES ? ALIASES[name] : name;
       const box = target && [...this.form.querySelectorAll("[data-for]")].find((n) => n.dataset.for.split(" ").includes(target) && !n.closest("[hidden]"));
-      if (!box) {
-        general.push(message);
-        continue;
-      }
+      if (!box) continue;
       box.classList.add("has-error");
       box.insertAdjacentHTML("beforeend", `<ul class="errorlist" data-error-of="${esc(name)}"><li>${esc(message)}</li></ul>`);
     }
-    if (general.length) this.showGeneral(general.join(" "));
+    this.showGeneral(Object.values(fields).join(" "), "fields");
     const first = this.form.querySelector(".has-error");
     first?.scrollIntoView({ block: "nearest", behavior: "smooth" });
     first?.querySelector("input:not([type=hidden]), select, textarea")?.focus({ preventScroll: true });
@@ -326,6 +326,8 @@ export class GenerationPanel {
     if (!box) return;
     box.classList.remove("has-error");
     box.querySelectorAll(".errorlist").forEach((n) => n.remove());
+    const general = this.form.querySelector("[data-gen-error]");
+    if (general.classList.contains("fields") && !this.form.querySelector(".errorlist")) general.hidden = true;
   }
 
   clearErrors() {

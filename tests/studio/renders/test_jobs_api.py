@@ -232,11 +232,11 @@ def test_the_model_list_gives_each_models_defaults_for_the_projects_aspect(board
     response = api(board.viewer).get(f"/api/v1/projects/{board.project.pk}/models/")
 
     assert response.status_code == 200
-    assert [(m["name"], m["kinds"], m["default_steps"], m["default_width"], m["default_height"], m["smoke_test"])
-            for m in response.json()] == [
-        ("sd-tiny", ["frame"], 4, 160, 64, True),
-        ("sdxl-tiny", ["frame"], 4, 160, 64, True),
-        ("wan-tiny", ["clip"], 4, 160, 64, True),
+    assert [(m["name"], m["kinds"], m["default_steps"], m["default_width"], m["default_height"], m["size_multiple"],
+             m["smoke_test"]) for m in response.json()] == [
+        ("sd-tiny", ["frame"], 4, 160, 64, 8, True),
+        ("sdxl-tiny", ["frame"], 4, 160, 64, 8, True),
+        ("wan-tiny", ["clip"], 4, 160, 64, 16, True),
     ]
 
 
