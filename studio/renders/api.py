@@ -142,6 +142,9 @@ class JobSerializer(DataSerializer):
     error = serializers.CharField()
     worker = serializers.CharField(help_text="The worker that holds it now.")
     cancel_requested = serializers.BooleanField()
+    stage = serializers.ChoiceField(choices=[("", "none"), ("loading", "loading"), ("canceling", "canceling")],
+                                    help_text="A running job's stage: loading its model, or canceling (asked to "
+                                              "stop, not stopped yet).")
     requester = UserRefSerializer(allow_null=True)
     retry_of = serializers.IntegerField(allow_null=True)
     take = serializers.IntegerField(allow_null=True, help_text="The take it made, once it succeeded.")

@@ -37,6 +37,7 @@ class JobData:
     error: str
     worker: str
     cancel_requested: bool
+    stage: str  # what a running job is doing that its status does not say: "loading", "canceling", or ""
     requester: UserRef | None
     retry_of: int | None
     take: int | None
@@ -54,10 +55,20 @@ class JobData:
             model=job.model, model_label=model_label(job.model), prompt=request.prompt, seed=request.seed,
             width=request.width, height=request.height, step=job.step, total_steps=job.total_steps,
             progress=job.progress, attempts=job.attempts, error=job.error, worker=job.worker,
-            cancel_requested=job.cancel_requested,
+            cancel_requested=job.cancel_requested, stage=stage_of(job),
             requester=UserRef.of(job.requester) if job.requester else None, retry_of=job.retry_of_id, take=take_id,
             created_at=iso(job.created_at), started_at=iso(job.started_at), finished_at=iso(job.finished_at),
         )
+
+
+def stage_of(job) -> str:
+    """A running job's stage beyond "running": "canceling" once asked to stop (until its worker stops), "loading"
+    while its worker loads the model (the first job after a start: tens of seconds with no step); else ""."""
+    if job.status != "running":
+        return ""
+    if job.cancel_requested:
+        return "canceling"
+    return "loading" if job.loading else ""
 
 
 def model_label(name: str) -> str:
@@ -155,6 +166,15 @@ class JobQueued(Event):
 @dataclass(frozen=True, kw_only=True)
 class JobStarted(Event):
     type = "job.started"
+    job: JobData
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobLoading(Event):
+    """The job's worker is loading its model (``job.model``, ``job.model_label``) before the first step: the first
+    job after a worker starts, or one whose model was evicted. ``job.stage`` is "loading" until its first step."""
+
+    type = "job.loading"
     job: JobData
 
 

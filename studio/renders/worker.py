@@ -131,7 +131,8 @@ class GenerationWorker:
         run.start_lease()
         try:
             request = job.generation_request
-            output = self.engine.generate(request, on_progress=run.progress, should_cancel=run.should_cancel)
+            output = self.engine.generate(request, on_progress=run.progress, should_cancel=run.should_cancel,
+                                          on_loading=run.loading)
         except Canceled:
             run.stop_lease()
             if run.lost:
@@ -197,6 +198,11 @@ class _Run:
             self._last_cancel_check = now
             self.canceled = worker_protocol.cancel_requested(job_id=self.job.pk)
         return self.canceled or self.lost
+
+    def loading(self, spec) -> None:
+        """The engine is about to load the job's model: the job's stage until its first step."""
+        if not worker_protocol.job_loading(job_id=self.job.pk, worker=self.worker.worker_id):
+            self.lost = True
 
     def progress(self, progress) -> None:
         now = time.monotonic()

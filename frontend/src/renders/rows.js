@@ -56,7 +56,7 @@ export const percent = (progress) => (Math.floor(progress * 1000 + 0.5) / 10).to
 
 function statusPill(job, position) {
   const st = job.status;
-  if (st === "running") return '<span class="pill job-running">Running</span>';
+  if (st === "running") return `<span class="pill job-running">${job.stage === "canceling" ? "Canceling" : "Running"}</span>`;
   if (st === "queued") {
     const title = position ? ' title="Place in the studio&#39;s queue when the page last heard of it"' : "";
     const text = position === 1 ? "Next up" : position ? `Queued · #${position}` : "Queued";
@@ -75,6 +75,9 @@ function avatar(user, { title = true } = {}) {
 function person(user) {
   return user ? `<span class="person">${avatar(user, { title: false })} ${esc(user.name)}</span>` : "—";
 }
+
+/** A running job's step line (_job_steps.html): its model loading, or the step it is on. */
+const stepsText = (job) => (job.stage === "loading" ? `Loading ${esc(job.model_label)}…` : `Step ${job.step} of ${job.total_steps}`);
 
 const errorText = (job) => esc(job.error || "It failed without saying why.");
 
@@ -112,9 +115,9 @@ function shotJob(job, ctx) {
       `      <div class="progress" role="progressbar" aria-label="Progress of job ${job.id}" aria-valuemin="0" aria-valuemax="${job.total_steps}" aria-valuenow="${job.step}" data-job-progress>`,
       `        <span class="bar" data-job-bar style="width:${percent(job.progress)}%"></span></div>`,
       '      <div class="job-line small faint">',
-      `        <span data-job-steps>${job.status === "running" ? `Step ${job.step} of ${job.total_steps}` : `${job.total_steps} steps`}</span>`,
+      `        <span data-job-steps>${job.status === "running" ? stepsText(job) : `${job.total_steps} steps`}</span>`,
       `        <span>· ${job.width}×${job.height} · seed ${job.seed}</span>`,
-      `        ${job.cancel_requested ? '<span class="job-stopping">· stopping…</span>' : ""}`,
+      `        ${job.cancel_requested ? '<span class="job-stopping">· canceling…</span>' : ""}`,
       '        <span class="spacer"></span>',
       `        ${can.generate && !job.cancel_requested ? `<button class="btn btn-sm btn-danger" type="button" data-cancel="${job.id}">Cancel</button>` : ""}`,
       "      </div>",
@@ -278,12 +281,12 @@ function runningJob(job, ctx) {
     "        </div>",
     `        <div class="progress" role="progressbar" aria-label="Progress of job ${job.id}" aria-valuemin="0" aria-valuemax="${job.total_steps}" aria-valuenow="${job.step}" data-job-progress><span class="bar" data-job-bar style="width:${percent(job.progress)}%"></span></div>`,
     '        <div class="job-line small faint">',
-    `          <span data-job-steps>Step ${job.step} of ${job.total_steps}</span>`,
+    `          <span data-job-steps>${stepsText(job)}</span>`,
     `          <span>· ${job.width}×${job.height}</span>`,
     `          <span>· on <span class="mono">${esc(job.worker || "a worker")}</span></span>`,
     `          <span>· <span data-elapsed>${elapsed}</span></span>`,
     `          ${job.attempts > 1 ? `<span>· attempt ${job.attempts}</span>` : ""}`,
-    `          ${job.cancel_requested ? '<span class="job-stopping">· stopping…</span>' : ""}`,
+    `          ${job.cancel_requested ? '<span class="job-stopping">· canceling…</span>' : ""}`,
     '          <span class="spacer"></span>',
     `          ${can.generate && !job.cancel_requested ? `<button class="btn btn-sm btn-danger" type="button" data-cancel="${job.id}">Cancel</button>` : ""}`,
     "        </div>",

@@ -48,8 +48,8 @@ def job_claim(*, job_id: int, worker: str) -> GenerationJob | None:
     now = timezone.now()
     job.status, job.worker, job.lease_expires_at = Status.RUNNING, worker, _lease_end()
     job.attempts += 1
-    job.started_at, job.step = now, 0  # ``error`` keeps the note of a lost attempt, if any
-    save_version(job, ["status", "worker", "lease_expires_at", "attempts", "started_at", "step"])
+    job.started_at, job.step, job.loading = now, 0, False  # ``error`` keeps the note of a lost attempt, if any
+    save_version(job, ["status", "worker", "lease_expires_at", "attempts", "started_at", "step", "loading"])
     events.publish(events.JobStarted(project_id=job.project_id, job=JobData.of(job)))
     return job
 
@@ -64,14 +64,27 @@ def job_renew(*, job_id: int, worker: str) -> tuple[bool, bool]:
 
 
 @transaction.atomic
+def job_loading(*, job_id: int, worker: str) -> bool:
+    """The worker is loading the job's model before its first step; tell the project (``job.loading``). Returns
+    whether the worker still holds the job."""
+    job = _held(job_id, worker)
+    if job is None:
+        return False
+    job.loading = True
+    save_version(job, ["loading"])
+    events.publish(events.JobLoading(project_id=job.project_id, job=JobData.of(job)))
+    return True
+
+
+@transaction.atomic
 def job_progress(*, job_id: int, worker: str, step: int, total: int, preview_jpeg: bytes | None) -> bool:
     """Record a finished step and tell the project. Returns whether the worker still holds the job."""
     job = (GenerationJob.objects.select_for_update(no_key=True).only("id", "project_id", "shot_id", "version")
            .filter(pk=job_id, status=Status.RUNNING, worker=worker).first())
     if job is None:
         return False
-    job.step, job.total_steps = step, total
-    save_version(job, ["step", "total_steps"])
+    job.step, job.total_steps, job.loading = step, total, False
+    save_version(job, ["step", "total_steps", "loading"])
     preview = f"data:image/jpeg;base64,{base64.b64encode(preview_jpeg).decode()}" if preview_jpeg else None
     events.publish(events.JobProgress(project_id=job.project_id, id=job.pk, version=job.version, shot=job.shot_id,
                                       step=step, total=total, preview=preview))
@@ -162,23 +175,23 @@ def jobs_sweep() -> dict[str, list[int]]:
     done: dict[str, list[int]] = {"requeued": [], "failed": [], "canceled": []}
     for job in expired:
         lost = job.worker
-        job.worker, job.lease_expires_at, job.step = "", None, 0
+        job.worker, job.lease_expires_at, job.step, job.loading = "", None, 0, False
         if job.cancel_requested:
             job.status, job.finished_at = Status.CANCELED, now
-            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step"])
+            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step", "loading"])
             events.publish(events.JobCanceled(project_id=job.project_id, job=JobData.of(job)))
             done["canceled"].append(job.pk)
         elif job.attempts >= job.max_attempts:
             job.status, job.finished_at = Status.FAILED, now
             job.error = (f"The worker running it ({lost}) stopped responding, {job.attempts} time"
                          f"{'s' if job.attempts != 1 else ''} out of {job.max_attempts}; giving up.")
-            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step", "error"])
+            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step", "loading", "error"])
             events.publish(events.JobFailed(project_id=job.project_id, job=JobData.of(job)))
             done["failed"].append(job.pk)
         else:
             job.status = Status.QUEUED
             job.error = f"Attempt {job.attempts} was lost: the worker running it ({lost}) stopped responding."
-            save_version(job, ["status", "worker", "lease_expires_at", "step", "error"])
+            save_version(job, ["status", "worker", "lease_expires_at", "step", "loading", "error"])
             enqueue(job, requeued=True)
             done["requeued"].append(job.pk)
     return done
