@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from generation import prompts
 from generation.models import CLIP_MODES, FRAME_MODES
 from studio.core.api import DataSerializer, StrictInput, validated
 from studio.core.files import private_file_response
@@ -66,6 +67,18 @@ def model_rows(project) -> list[dict]:
     return rows
 
 
+class PromptTokensInput(StrictInput, serializers.Serializer):
+    prompt = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class PromptTokensSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    tokens = serializers.IntegerField(help_text="The prompt's tokens, by the model's own tokenizer.")
+    limit = serializers.IntegerField(help_text="How many tokens the model reads, with its long-prompt handling.")
+    handling = serializers.CharField(help_text="chunks (SD), two encoders (SDXL) or none (Wan).")
+    cut = serializers.CharField(help_text="The end of the prompt the model would not read; empty when it all fits.")
+
+
 class GenerationModelViewSet(ProjectScopedViewSet):
     """The models this studio can generate with (STUDIO_MODELS), with their defaults for this project."""
 
@@ -76,6 +89,15 @@ class GenerationModelViewSet(ProjectScopedViewSet):
     @extend_schema(responses={200: ModelSerializer(many=True)})
     def list(self, request, project_id=None):
         return Response(model_rows(self.project))
+
+    @extend_schema(request=PromptTokensInput, responses={200: PromptTokensSerializer})
+    def tokens(self, request, project_id=None, name=None):
+        """How much of a prompt this model reads: its tokens by the model's tokenizer, and what would be cut."""
+        prompt = validated(PromptTokensInput, request.data)["prompt"]
+        registry = runtime.registry()
+        if name not in registry:
+            raise Http404(f"No model is called {name!r}.")
+        return Response({"model": name, **prompts.fit(registry.get(name), prompt).to_dict()})
 
 
 class PartSerializer(serializers.Serializer):

@@ -3,6 +3,8 @@ refusal. Nothing here needs a job to run."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from studio.renders.models import GenerationJob
@@ -59,3 +61,17 @@ def test_a_refused_clip_says_why_beside_the_button_and_by_its_field_and_queues_n
     page.fill("#g-width", "144")
     expect(page.locator("[data-gen-error]")).to_be_hidden()
     assert all("status of 400" in e for e in errors)
+
+
+def test_a_long_prompt_shows_its_token_count_and_what_the_model_would_not_read(open_as):
+    artist, project, shot = in_thread(widescreen_shot)
+    page, errors = open_panel(open_as, artist, project, shot)
+    expect(page.locator("[data-prompt-tokens]")).to_have_text(re.compile(r"^\d+ of 225 tokens$"))
+
+    page.fill("#g-prompt", " ".join(["abcd"] * 60))  # 240 tokens of the tiny tokenizer
+
+    expect(page.locator("[data-prompt-tokens]")).to_have_text(
+        "240 of 225 tokens, read in chunks · Not read: “abcd abcd abcd abcd”")
+    page.select_option("#g-model", "sdxl-tiny")
+    expect(page.locator("[data-prompt-cut]")).to_have_text(f"Not read: “{' '.join(['abcd'] * 23)}”")
+    assert errors == []

@@ -250,3 +250,25 @@ def test_a_submitted_job_reads_its_typed_request(board, api, published):
     assert (body["seed"], body["width"], body["height"]) == (1234, 160, 64)
     assert body["request"] == job.generation_request.to_dict() == job.request
     assert (job.generation_request.kind, job.generation_request.frames, job.generation_request.fps) == ("clip", 9, 8)
+
+
+def test_a_models_token_count_of_a_prompt_names_what_it_would_not_read(board, api):
+    long = " ".join(["abcd"] * 60)  # 240 tokens of the tiny tokenizer (one a character)
+    url = f"/api/v1/projects/{board.project.pk}/models/sdxl-tiny/tokens/"
+
+    response = api(board.viewer).post(url, {"prompt": long}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {"model": "sdxl-tiny", "tokens": 240, "limit": 150, "handling": "two encoders",
+                               "cut": " ".join(["abcd"] * 23)}
+
+
+def test_a_token_count_for_a_model_that_is_not_set_up_is_404(board, api, snapshot):
+    viewer = api(board.viewer)
+    before = snapshot()
+
+    response = viewer.post(f"/api/v1/projects/{board.project.pk}/models/nope/tokens/", {"prompt": "a lighthouse"},
+                           format="json")
+
+    assert response.status_code == 404
+    assert snapshot() == before
