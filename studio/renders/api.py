@@ -150,6 +150,8 @@ class JobSerializer(DataSerializer):
     scene_heading = serializers.CharField()
     kind = serializers.ChoiceField(choices=GenerationJob.Kind.choices)
     mode = serializers.ChoiceField(choices=[(m, m) for m in (*FRAME_MODES, *CLIP_MODES)])
+    mode_label = serializers.CharField(help_text="The mode in words, with what it starts from (depth-guided image to "
+                                                 "image).")
     status = serializers.ChoiceField(choices=GenerationJob.Status.choices)
     model = serializers.CharField()
     model_label = serializers.CharField()
@@ -278,13 +280,14 @@ class MadeWithSerializer(serializers.Serializer):
     model = serializers.CharField()
     model_label = serializers.CharField()
     mode = serializers.CharField()
+    mode_label = serializers.CharField(help_text="The mode in words, with what it started from.")
     seed = serializers.IntegerField()
     steps = serializers.IntegerField()
     guidance = serializers.FloatField()
     quality = serializers.CharField()
     prompt = serializers.CharField()
     references = serializers.IntegerField()
-    strength = serializers.FloatField(allow_null=True, help_text="Image-to-image only.")
+    strength = serializers.FloatField(allow_null=True, help_text="When it started from an image only.")
     seconds = serializers.FloatField(allow_null=True)
 
 

@@ -23,6 +23,7 @@ class JobData:
     scene_heading: str
     kind: str
     mode: str
+    mode_label: str  # the typed request's mode in words, with what it starts from (FrameRequest.mode_label)
     status: str
     model: str
     model_label: str
@@ -51,7 +52,8 @@ class JobData:
         request = job.generation_request
         return cls(
             id=job.pk, version=job.version, shot=job.shot_id, shot_number=job.shot.number,
-            scene_heading=job.shot.scene.heading, kind=job.kind, mode=request.mode, status=job.status,
+            scene_heading=job.shot.scene.heading, kind=job.kind, mode=request.mode, mode_label=request.mode_label,
+            status=job.status,
             model=job.model, model_label=model_label(job.model), prompt=request.prompt, seed=request.seed,
             width=request.width, height=request.height, step=job.step, total_steps=job.total_steps,
             progress=job.progress, attempts=job.attempts, error=job.error, worker=job.worker,
@@ -84,13 +86,14 @@ class MadeWith:
     model: str
     model_label: str
     mode: str
+    mode_label: str  # as JobData's
     seed: int
     steps: int
     guidance: float
     quality: str
     prompt: str
     references: int
-    strength: float | None  # image-to-image only
+    strength: float | None  # when it started from an image (image-to-image, or depth-guided from one) only
     seconds: float | None
 
     @classmethod
@@ -102,10 +105,11 @@ class MadeWith:
         frame = request.kind == "frame"
         return cls(
             model=request.model or p.get("model", ""), model_label=p.get("label") or p.get("model", ""),
-            mode=request.mode, seed=request.seed, steps=request.steps, guidance=request.guidance,
+            mode=request.mode, mode_label=request.mode_label, seed=request.seed, steps=request.steps,
+            guidance=request.guidance,
             quality=request.quality, prompt=request.prompt,
             references=len(request.reference_images) if frame else 0,
-            strength=request.strength if request.mode == "image-to-image" else None, seconds=p.get("seconds"),
+            strength=request.strength if frame and request.from_image else None, seconds=p.get("seconds"),
         )
 
 

@@ -84,7 +84,7 @@ const errorText = (job) => esc(job.error || "It failed without saying why.");
 /** One job of the shot page (_shot_jobs.html). */
 function shotJob(job, ctx) {
   const { labels, can } = ctx;
-  const mode = labels.mode[job.mode] || "";
+  const mode = job.mode_label;
   const head = [
     `  <article class="job" data-job="${job.id}" data-status="${esc(job.status)}" data-started="${esc(job.started_at || "")}">`,
     '    <div class="job-preview">',
@@ -143,7 +143,7 @@ function provenance(take, labels) {
       const strength = made.strength !== null ? ` · strength ${pyFloat(made.strength)}` : "";
       out.push(
         `<div><dt>Model</dt><dd>${esc(made.model_label)}</dd></div>`,
-        `      <div><dt>Mode</dt><dd>${esc(labels.mode[made.mode] || "")}${refs}${strength}</dd></div>`,
+        `      <div><dt>Mode</dt><dd>${esc(made.mode_label)}${refs}${strength}</dd></div>`,
         `      <div><dt>Seed</dt><dd class="mono">${made.seed}</dd></div>`,
         `      <div><dt>Steps</dt><dd>${made.steps}${made.quality === "draft" ? " · draft" : ""} · guidance ${pyFloat(made.guidance)}</dd></div>`,
       );
@@ -275,7 +275,7 @@ function runningJob(job, ctx) {
     '      <div class="job-body">',
     '        <div class="job-line">',
     `          ${queueShot(job, ctx)}`,
-    `          <span class="faint">${esc(labels.kind[job.kind])} · ${esc(labels.mode[job.mode] || "")} · ${esc(job.model_label)}</span>`,
+    `          <span class="faint">${esc(labels.kind[job.kind])} · ${esc(job.mode_label)} · ${esc(job.model_label)}</span>`,
     '          <span class="spacer"></span>',
     `          ${job.requester ? avatar(job.requester) : ""}`,
     "        </div>",
@@ -302,7 +302,7 @@ function queuedRow(job, ctx) {
     `      <tr data-job="${job.id}" data-status="queued">`,
     `        <td class="pos mono">${ctx.positions.get(job.id) || "–"}</td>`,
     `        <td>${queueShot(job, ctx)}</td>`,
-    `        <td><span>${esc(labels.kind[job.kind])}</span> <span class="faint small">${esc(labels.mode[job.mode] || "")} · ${esc(job.model_label)} · ${job.total_steps} steps</span>${retry}</td>`,
+    `        <td><span>${esc(labels.kind[job.kind])}</span> <span class="faint small">${esc(job.mode_label)} · ${esc(job.model_label)} · ${job.total_steps} steps</span>${retry}</td>`,
     `        <td>${person(job.requester)}</td>`,
     `        <td class="faint nowrap">${esc(ago(job.created_at, ctx.now))}</td>`,
     `        <td class="actions">${can.generate ? `<button class="btn btn-sm btn-danger" type="button" data-cancel="${job.id}">Cancel</button>` : ""}</td>`,

@@ -494,7 +494,7 @@ def job_data(world, job, **state) -> dict:
 
     return {
         "id": job.pk, "shot": world.shot.pk, "shot_number": "1A", "scene_heading": "INT. LAMP ROOM - NIGHT",
-        "kind": "frame", "mode": "text-to-image", "model": "sd-tiny",
+        "kind": "frame", "mode": "text-to-image", "mode_label": "Text to image", "model": "sd-tiny",
         "model_label": "Smoke-test SD (tiny, random weights)",
         "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
         "seed": 1207, "width": 64, "height": 64, "total_steps": 2, "error": "", "worker": "",
@@ -559,7 +559,7 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
             "provenance": take.provenance,
             "made_with": {
                 "model": "sd-tiny", "model_label": "Smoke-test SD (tiny, random weights)", "mode": "text-to-image",
-                "seed": 1207, "steps": 2, "guidance": 7.0, "quality": "standard",
+                "mode_label": "Text to image", "seed": 1207, "steps": 2, "guidance": 7.0, "quality": "standard",
                 "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
                 "references": 0, "strength": None, "seconds": take.provenance["seconds"],
             },
