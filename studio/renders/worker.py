@@ -104,9 +104,13 @@ class GenerationWorker:
             self._tasks.running = False
 
     def sweep_once(self) -> dict[str, list[int]]:
+        """Put back the jobs of lost workers, then close the task rows they left RUNNING."""
         done = worker_protocol.jobs_sweep()
         if any(done.values()):
             log.warning("swept jobs of lost workers: %s", done)
+        tasks = worker_protocol.tasks_sweep()
+        if tasks:
+            log.warning("closed the task rows of lost workers: %s", ", ".join(tasks))
         return done
 
     def _sweep_loop(self) -> None:

@@ -16,8 +16,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from .. import events
+from .. import events, queue
 from ..events import JobData, TakeData
 from ..models import GenerationJob, Take, save_version
 from . import locks
@@ -195,3 +197,25 @@ def jobs_sweep() -> dict[str, list[int]]:
             enqueue(job, requeued=True)
             done["requeued"].append(job.pk)
     return done
+
+
+LOST_TASK = ("The generation worker running this task stopped responding (it was killed or hung); the sweep put its "
+             "job back in the queue, or failed it after its last attempt.")
+
+
+@transaction.atomic
+def tasks_sweep() -> list[str]:
+    """Close the queue's task rows that a dead worker left RUNNING (django-tasks never hears of its end): a row
+    claimed more than a lease ago whose job its worker no longer holds under a live lease (the job sweep put the
+    job back, with a task of its own, or ended it). They are marked FAILED, saying why; returns their ids."""
+    now = timezone.now()
+    claimed = list(DBTaskResult.objects.select_for_update(skip_locked=True)
+                   .filter(queue_name=queue.QUEUE, status=TaskResultStatus.RUNNING,
+                           started_at__lt=now - timedelta(seconds=settings.STUDIO_JOB_LEASE_S)))
+    held = set(GenerationJob.objects.filter(pk__in={queue.job_of(row) for row in claimed}, status=Status.RUNNING,
+                                            lease_expires_at__gte=now).values_list("pk", "worker"))
+    lost = [row.pk for row in claimed if (queue.job_of(row), (row.worker_ids or [""])[-1]) not in held]
+    DBTaskResult.objects.filter(pk__in=lost).update(
+        status=TaskResultStatus.FAILED, finished_at=now, return_value=None, traceback=LOST_TASK,
+        exception_class_path="studio.renders.worker.WorkerLost")
+    return [str(pk) for pk in lost]

@@ -274,3 +274,37 @@ def test_a_cold_worker_says_it_is_loading_the_model_before_the_first_step(board,
     assert types[3:] == ["job.progress", "job.progress", "take.created", "job.succeeded"]
     assert sent[-1]["data"]["job"]["stage"] == ""
     assert GenerationJob.objects.get(pk=job_id).loading is False
+
+
+def test_the_sweep_closes_the_task_row_a_killed_worker_left_running(board, api, settings):
+    # given a worker that claimed a job's task row and the job, then died (its lease ran out a while ago)
+    job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
+    dead = DBTaskResult.objects.get()
+    dead.claim("doomed")
+    assert worker_protocol.job_claim(job_id=job_id, worker="doomed") is not None
+    long_ago = "2000-01-01T00:00:00Z"
+    GenerationJob.objects.filter(pk=job_id).update(lease_expires_at=long_ago)
+    DBTaskResult.objects.filter(pk=dead.pk).update(started_at=long_ago)
+
+    # when a live worker sweeps, then runs the queue
+    run_queue()
+
+    # then the dead worker's row is closed, saying why, and the job ran again on a task of its own
+    dead.refresh_from_db()
+    assert (dead.status, dead.exception_class_path, dead.traceback) == (
+        "FAILED", "studio.renders.worker.WorkerLost", worker_protocol.LOST_TASK)
+    assert GenerationJob.objects.get(pk=job_id).status == "succeeded"
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL"]
+
+
+def test_the_sweep_leaves_the_task_row_of_a_worker_that_still_holds_its_job(board, api):
+    job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
+    live = DBTaskResult.objects.get()
+    live.claim("alive")
+    assert worker_protocol.job_claim(job_id=job_id, worker="alive") is not None
+    DBTaskResult.objects.filter(pk=live.pk).update(started_at="2000-01-01T00:00:00Z")  # a long job, lease renewed
+
+    assert worker_protocol.tasks_sweep() == []
+
+    live.refresh_from_db()
+    assert live.status == "RUNNING"
