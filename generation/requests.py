@@ -191,6 +191,12 @@ def effective_steps(request: FrameRequest | ClipRequest) -> int:
     return request.steps
 
 
+def cost(request: FrameRequest | ClipRequest) -> int:
+    """What a request costs a worker, in pixel-steps: width × height × the steps it runs × frames."""
+    frames = request.frames if isinstance(request, ClipRequest) else 1
+    return request.width * request.height * effective_steps(request) * frames
+
+
 def validate(request: FrameRequest | ClipRequest, registry: Registry) -> None:
     """Raise `RequestError` listing every problem with ``request`` for ``registry``; return None when it can run."""
     if not isinstance(request, FrameRequest | ClipRequest):

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation.errors import RequestError
-from generation.requests import ClipRequest, FrameRequest
+from generation.requests import ClipRequest, FrameRequest, cost, effective_steps
 from generation.requests import validate as validate_request
 from studio.core.errors import Conflict, QuotaExceeded
 from studio.core.images import clean_image_upload
@@ -111,6 +111,32 @@ def _sentence(field: str, message: str) -> str:
     return message if message.endswith((".", "?", "!")) else message + "."
 
 
+def _given(value, default):
+    """What the person set, or the default when they set nothing (None): a 0 they sent is theirs, and refused."""
+    return default if value is None else value
+
+
+def device_kind(spec) -> str:
+    """"cpu" or "cuda": what the model runs on (a spec on "auto" runs where the workers are:
+    STUDIO_GENERATION_DEVICE)."""
+    device = spec.device if spec.device != "auto" else settings.STUDIO_GENERATION_DEVICE
+    return "cuda" if device.startswith("cuda") else "cpu"
+
+
+def _check_cost(request, spec) -> None:
+    """Refuse a job bigger than a worker of its device kind takes (STUDIO_MAX_JOB_COST): a worker checks cancel
+    between steps, and one step of a huge job on a CPU can take minutes."""
+    kind = device_kind(spec)
+    limit, asked = settings.STUDIO_MAX_JOB_COST[kind], cost(request)
+    if asked <= limit:
+        return
+    frames = f" × {request.frames} frames" if isinstance(request, ClipRequest) else ""
+    raise ValidationError({"steps": [
+        f"Too big for a {kind.upper()} worker: {request.width}×{request.height} × {effective_steps(request)} steps"
+        f"{frames} is {asked / 1e6:.1f} million pixel-steps; the limit is {limit / 1e6:.1f} million. Use fewer "
+        "steps, a smaller size or draft quality."]})
+
+
 def _request_errors(exc: RequestError) -> ValidationError:
     return ValidationError({name: [_sentence(name, message)] for name, message in exc.errors.items()})
 
@@ -140,7 +166,8 @@ def job_submit(*, actor, shot: Shot, order: JobOrder = JobOrder()) -> Generation
     common = dict(
         prompt=assembled.prompt if order.prompt is None else order.prompt,
         negative_prompt=assembled.negative_prompt if order.negative_prompt is None else order.negative_prompt,
-        width=order.width or default_w, height=order.height or default_h, steps=order.steps or spec.default_steps,
+        width=_given(order.width, default_w), height=_given(order.height, default_h),
+        steps=_given(order.steps, spec.default_steps),
         seed=assembled.seed if order.seed is None else order.seed, model=model, quality=order.quality,
     )
     if order.guidance is not None:
@@ -184,6 +211,7 @@ def job_submit(*, actor, shot: Shot, order: JobOrder = JobOrder()) -> Generation
         validate_request(request, registry)
     except RequestError as exc:
         raise _request_errors(exc) from None
+    _check_cost(request, spec)
     uploads = {"init_image": order.init_image, "depth_image": order.depth_image, "first_frame": order.first_frame}
     stored = {name: _store_input(project, upload, name) for name, upload in uploads.items() if upload is not None}
     if stored:
@@ -242,6 +270,9 @@ def job_retry(*, actor, job: GenerationJob) -> GenerationJob:
     if job.status not in (Status.FAILED, Status.CANCELED):
         raise Conflict(f"Only a failed or canceled job can be retried; this one is {job.status}.")
     _check_limits(actor=actor, project=project)
+    registry = runtime.registry()
+    if job.model in registry:
+        _check_cost(job.generation_request, registry.get(job.model))
     retry = GenerationJob.objects.create(
         project=project, shot=job.shot, requester=actor, kind=job.kind, request=job.request, model=job.model,
         max_attempts=settings.STUDIO_JOB_MAX_ATTEMPTS, total_steps=job.total_steps, retry_of=job,

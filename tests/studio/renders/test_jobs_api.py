@@ -272,3 +272,62 @@ def test_a_token_count_for_a_model_that_is_not_set_up_is_404(board, api, snapsho
 
     assert response.status_code == 404
     assert snapshot() == before
+
+
+def test_a_job_too_big_for_a_cpu_worker_is_refused_before_queueing(board, api, snapshot, settings):
+    settings.STUDIO_GENERATION_DEVICE = "cpu"
+    artist = api(board.artist)
+    before = snapshot()
+
+    response = artist.post(jobs_url(board.project), {"shot": board.shot.pk, "width": 1024, "height": 1024,
+                                                     "steps": 150}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"steps": [
+        "Too big for a CPU worker: 1024×1024 × 150 steps is 157.3 million pixel-steps; the limit is 7.9 million. "
+        "Use fewer steps, a smaller size or draft quality."]}
+    assert snapshot() == before
+
+
+def test_a_job_a_gpu_worker_takes_is_queued(board, api, settings):
+    settings.STUDIO_GENERATION_DEVICE = "cuda"
+
+    response = submit(api, board.artist, board.project, shot=board.shot.pk, width=1024, height=1024, steps=150)
+
+    assert response.status_code == 201
+    assert (response.json()["width"], response.json()["total_steps"]) == (1024, 150)
+
+
+@pytest.mark.parametrize(("field", "error"), [("steps", "Steps must be between 1 and 150."),
+                                              ("width", "Width must be between 64 and 2048.")])
+def test_a_zero_is_refused_not_taken_for_the_default(board, api, snapshot, field, error):
+    artist = api(board.artist)
+    before = snapshot()
+
+    response = artist.post(jobs_url(board.project), {"shot": board.shot.pk, field: 0}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {field: [error]}
+    assert snapshot() == before
+
+
+def test_cancel_of_a_running_job_answers_canceling_until_its_worker_stops(board, api, published):
+    from studio.renders.services import worker_protocol
+
+    with published(board.project):
+        job_id = submit(api, board.artist, board.project, shot=board.shot.pk).json()["id"]
+        worker_protocol.job_claim(job_id=job_id, worker="gpu-1")
+    with published(board.project) as sent:
+        response = api(board.artist).post(jobs_url(board.project, job_id, "cancel"))
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["stage"], response.json()["cancel_requested"]) == (
+        "running", "canceling", True)
+    assert [(e["type"], e["data"]["job"]["stage"]) for e in sent] == [("job.stopping", "canceling")]
+    page = api(board.artist).get(f"/projects/{board.project.pk}/shots/{board.shot.pk}/?part=jobs").content.decode()
+    assert '<span class="pill job-running">Canceling</span>' in page
+    assert "· canceling…" in page
+    with published(board.project):
+        worker_protocol.job_canceled(job_id=job_id, worker="gpu-1")
+    job = api(board.artist).get(jobs_url(board.project, job_id)).json()
+    assert (job["status"], job["stage"]) == ("canceled", "")
