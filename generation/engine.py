@@ -11,6 +11,8 @@ Why it is shaped like this:
 - **Per-run state is per run.** Every run gets a fresh scheduler and a CPU ``torch.Generator`` seeded from the
   request, so the same request gives the same bytes (on CPU; on CUDA the same GPU, library versions and settings
   give the same picture).
+- **Loading is a stage of its own**: ``on_loading(spec)`` says a model is about to load (seconds to a minute for
+  real weights), so a caller can show it instead of "step 0".
 - **Progress and cancel between steps**, from ``callback_on_step_end``: `Progress` after every step with a cheap
   latent preview every ``preview_every`` steps; when ``should_cancel()`` turns true the step callback raises a
   private `_Interrupt`, which leaves the pipeline at once (no VAE decode of the half-done latents, which costs seconds
@@ -195,7 +197,10 @@ class Engine:
         *,
         on_progress: Callable[[Progress], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        on_loading: Callable[[ModelSpec], None] | None = None,
     ) -> Output:
+        """Run ``request``. ``on_loading(spec)`` is called before its model is loaded (it is not warm: the first
+        job after a start, or after an eviction), ``on_progress`` after every denoising step."""
         started = time.perf_counter()
         validate(request, self.registry)
         spec = resolve_model(request, self.registry)
@@ -204,6 +209,8 @@ class Engine:
             raise Canceled("canceled before start")
         canceled_after: int | None = None
         with self._lock:
+            if on_loading is not None and spec.name not in self.cache.names():
+                on_loading(spec)
             loaded = self.cache.get(spec)
             callback = self._callback(spec, on_progress, should_cancel)
             generator = torch.Generator("cpu").manual_seed(request.seed)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .models import ModelSpec, Registry
 
 QUALITIES = ("standard", "draft")
+MODE_LABELS = {"text-to-image": "Text to image", "image-to-image": "Image to image", "depth": "Depth-guided",
+               "text-to-video": "Text to video", "image-to-video": "Image to video"}
 MAX_REFERENCES = 4
 SEED_MAX = 2**32 - 1
 
@@ -56,6 +58,19 @@ class FrameRequest:
         return "text-to-image"
 
     @property
+    def from_image(self) -> bool:
+        """Denoising starts from ``init_image`` (image-to-image), whether or not a depth map guides it too."""
+        return self.init_image is not None
+
+    @property
+    def mode_label(self) -> str:
+        """The mode in words, with what it starts from: a depth-guided frame that also starts from an image (the
+        colour render of a capture) is "Depth-guided, image to image", not only "Depth-guided"."""
+        if self.mode == "depth" and self.from_image:
+            return "Depth-guided, image to image"
+        return MODE_LABELS[self.mode]
+
+    @property
     def uses_references(self) -> bool:
         return len(self.reference_images) > 0
 
@@ -85,6 +100,10 @@ class ClipRequest:
     @property
     def mode(self) -> str:
         return "image-to-video" if self.first_frame is not None else "text-to-video"
+
+    @property
+    def mode_label(self) -> str:
+        return MODE_LABELS[self.mode]
 
     @property
     def uses_references(self) -> bool:
@@ -170,6 +189,12 @@ def effective_steps(request: FrameRequest | ClipRequest) -> int:
     if request.quality == "draft":
         return min(request.steps, max(4, request.steps // 2))
     return request.steps
+
+
+def cost(request: FrameRequest | ClipRequest) -> int:
+    """What a request costs a worker, in pixel-steps: width × height × the steps it runs × frames."""
+    frames = request.frames if isinstance(request, ClipRequest) else 1
+    return request.width * request.height * effective_steps(request) * frames
 
 
 def validate(request: FrameRequest | ClipRequest, registry: Registry) -> None:

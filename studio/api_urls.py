@@ -51,6 +51,7 @@ urlpatterns = [
     path(P + "assets/", LayoutAssetViewSet.as_view(LIST), name="asset-list"),
     path(P + "assets/<int:pk>/", LayoutAssetViewSet.as_view({"get": "retrieve"}), name="asset-detail"),
     path(P + "models/", GenerationModelViewSet.as_view({"get": "list"}), name="model-list"),
+    path(P + "models/<str:name>/tokens/", GenerationModelViewSet.as_view({"post": "tokens"}), name="model-tokens"),
     path(P + "jobs/", JobViewSet.as_view(LIST), name="job-list"),
     path(P + "jobs/<int:pk>/", JobViewSet.as_view({"get": "retrieve"}), name="job-detail"),
     path(P + "jobs/<int:pk>/cancel/", JobViewSet.as_view({"post": "cancel"}), name="job-cancel"),

@@ -259,6 +259,12 @@ STUDIO_MODELS_DIR = Path(os.environ.get("STUDIO_MODELS_DIR", VAR_DIR / "models")
 STUDIO_MODELS = _models_setting()
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "generation"]}}
 STUDIO_EMBEDDED_WORKER = env_bool("STUDIO_EMBEDDED_WORKER", not REDIS_URL)
+# The most a job may cost a worker, in pixel-steps (width × height × steps × frames), by the kind of device it runs on:
+# over it the API answers 400 before queueing (a CPU worker checks cancel between steps only, and a 1024², 150-step
+# frame sat minutes on step 0). Models on "auto" run on STUDIO_GENERATION_DEVICE (default: cpu in embedded mode).
+STUDIO_MAX_JOB_COST = {"cpu": int(os.environ.get("STUDIO_MAX_JOB_COST_CPU", 512 * 512 * 30)),
+                       "cuda": int(os.environ.get("STUDIO_MAX_JOB_COST_CUDA", 1280 * 720 * 129 * 30))}
+STUDIO_GENERATION_DEVICE = os.environ.get("STUDIO_GENERATION_DEVICE", "cpu" if STUDIO_EMBEDDED_WORKER else "cuda")
 # A running job's worker renews its lease every third of this; a job whose lease ran out (its worker
 # died) is put back, up to STUDIO_JOB_MAX_ATTEMPTS claims, then failed with the reason.
 STUDIO_JOB_LEASE_S = float(os.environ.get("STUDIO_JOB_LEASE_S", 60))

@@ -23,6 +23,7 @@ import torch
 from .. import _logs  # noqa: F401 (its warning filters must be in place before diffusers and transformers load)
 from ..errors import ModelError
 from ..models import ModelSpec
+from ..sources import is_local, source_kwargs  # the families import them from here
 
 
 @dataclass
@@ -51,22 +52,6 @@ class Loaded:
         for part in (self.extras.get("ip_state_dict") or {}).values():
             total += sum(t.numel() * t.element_size() for t in part.values())
         return total
-
-
-def is_local(source: str) -> bool:
-    """A source is a local folder when it is written as a path; anything else of the form ``org/name`` is a hub id."""
-    return source.startswith(("/", "./", "../", "~")) or Path(source).expanduser().exists() or source.count("/") != 1
-
-
-def source_kwargs(source: str, what: str) -> tuple[str, dict]:
-    """(path or hub id, extra ``from_pretrained`` kwargs). A missing local folder is a `ModelError` naming the path;
-    a hub id is read from the local Hugging Face cache only: nothing is downloaded while a user waits."""
-    if is_local(source):
-        path = Path(source).expanduser()
-        if not path.is_dir():
-            raise ModelError(f"{what} folder not found: {path}")
-        return str(path), {}
-    return source, {"local_files_only": True}
 
 
 def load_error(what: str, source: str, exc: Exception) -> ModelError:

@@ -8,6 +8,7 @@ loaded twice. Each run gets its own scheduler instance: schedulers keep per-run 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -22,6 +23,7 @@ from PIL import Image
 
 from ..errors import ModelError
 from ..models import ModelSpec
+from ..prompts import SD_CHUNKS, WINDOW
 from ..requests import FrameRequest
 from . import (
     Loaded,
@@ -80,13 +82,40 @@ def pipeline_for(loaded: Loaded, request: FrameRequest):
     return pipe
 
 
+def prompt_kwargs(pipe, request: FrameRequest) -> dict[str, Any]:
+    """The prompt as the pipeline takes it. Text, as diffusers always had it, when the prompt and the negative prompt
+    fit one CLIP window; else embeddings of up to `SD_CHUNKS` windows each, joined (`generation.prompts`: the long
+    prompt handling chosen for SD), so the end of a long prompt (the look) is read too."""
+    tokenizer = pipe.tokenizer
+    ids = tokenizer(request.prompt, add_special_tokens=False, verbose=False).input_ids
+    negative = tokenizer(request.negative_prompt or "", add_special_tokens=False, verbose=False).input_ids
+    longest = max(len(ids), len(negative))
+    if longest <= WINDOW:
+        return {"prompt": request.prompt, "negative_prompt": request.negative_prompt or None}
+    chunks = min(SD_CHUNKS, math.ceil(longest / WINDOW))
+    return {"prompt_embeds": _embed(pipe, ids, chunks), "negative_prompt_embeds": _embed(pipe, negative, chunks)}
+
+
+def _embed(pipe, ids: list[int], chunks: int) -> torch.Tensor:
+    """``ids`` in ``chunks`` windows of 75 tokens, each between the start and end markers and padded, through the text
+    encoder, joined along the sequence: ``[1, chunks * 77, width]``."""
+    tokenizer, encoder = pipe.tokenizer, pipe.text_encoder
+    rows = []
+    for chunk in range(chunks):
+        part = ids[chunk * WINDOW:(chunk + 1) * WINDOW]
+        padding = [tokenizer.pad_token_id] * (WINDOW - len(part))
+        rows.append([tokenizer.bos_token_id, *part, tokenizer.eos_token_id, *padding])
+    with torch.no_grad():
+        hidden = encoder(torch.tensor(rows, device=encoder.device))[0]
+    return hidden.reshape(1, chunks * hidden.shape[1], hidden.shape[2]).to(encoder.dtype)
+
+
 def run(
     loaded: Loaded, request: FrameRequest, images: dict[str, Any], *, steps: int, generator: torch.Generator, callback
 ) -> Image.Image:
     pipe = pipeline_for(loaded, request)
     kwargs: dict[str, Any] = {
-        "prompt": request.prompt,
-        "negative_prompt": request.negative_prompt or None,
+        **prompt_kwargs(pipe, request),
         "num_inference_steps": steps,
         "guidance_scale": request.guidance,
         "generator": generator,

@@ -22,6 +22,7 @@ from PIL import Image
 
 from ..errors import ModelError
 from ..models import ModelSpec
+from ..prompts import WINDOW, count, split_at
 from ..requests import FrameRequest
 from . import (
     Loaded,
@@ -80,13 +81,26 @@ def pipeline_for(loaded: Loaded, request: FrameRequest):
     return pipe
 
 
+def prompt_kwargs(pipe, request: FrameRequest) -> dict[str, Any]:
+    """The prompt as the pipeline takes it (`generation.prompts`: the long prompt handling chosen for SDXL is its two
+    encoders). One that fits a CLIP window goes to both encoders, as diffusers always had it; a longer one is split
+    between words: its first 75 tokens to the first encoder (``prompt``), the rest (the look) to the second
+    (``prompt_2``). The same for the negative prompt."""
+    kwargs: dict[str, Any] = {}
+    for name, text in (("prompt", request.prompt), ("negative_prompt", request.negative_prompt or None)):
+        if text and count(pipe.tokenizer, text) > WINDOW:
+            kwargs[name], kwargs[f"{name}_2"] = split_at(pipe.tokenizer, text, WINDOW)
+        else:
+            kwargs[name] = text
+    return kwargs
+
+
 def run(
     loaded: Loaded, request: FrameRequest, images: dict[str, Any], *, steps: int, generator: torch.Generator, callback
 ) -> Image.Image:
     pipe = pipeline_for(loaded, request)
     kwargs: dict[str, Any] = {
-        "prompt": request.prompt,
-        "negative_prompt": request.negative_prompt or None,
+        **prompt_kwargs(pipe, request),
         "num_inference_steps": steps,
         "guidance_scale": request.guidance,
         "generator": generator,

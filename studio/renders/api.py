@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from generation import prompts
 from generation.models import CLIP_MODES, FRAME_MODES
 from studio.core.api import DataSerializer, StrictInput, validated
 from studio.core.files import private_file_response
@@ -48,6 +49,7 @@ class ModelSerializer(serializers.Serializer):
     default_steps = serializers.IntegerField()
     default_width = serializers.IntegerField()
     default_height = serializers.IntegerField()
+    size_multiple = serializers.IntegerField(help_text="Width and height must be multiples of this (Wan: 16).")
 
 
 def model_rows(project) -> list[dict]:
@@ -60,9 +62,21 @@ def model_rows(project) -> list[dict]:
             "kinds": sorted({"clip" if m.endswith("video") else "frame" for m in modes}), "modes": modes,
             "smoke_test": spec.smoke_test, "references": spec.supports_references,
             "default_steps": spec.default_steps, "default_width": width,
-            "default_height": height,
+            "default_height": height, "size_multiple": spec.size_multiple,
         })
     return rows
+
+
+class PromptTokensInput(StrictInput, serializers.Serializer):
+    prompt = serializers.CharField(allow_blank=True, max_length=4000)
+
+
+class PromptTokensSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    tokens = serializers.IntegerField(help_text="The prompt's tokens, by the model's own tokenizer.")
+    limit = serializers.IntegerField(help_text="How many tokens the model reads, with its long-prompt handling.")
+    handling = serializers.CharField(help_text="chunks (SD), two encoders (SDXL) or none (Wan).")
+    cut = serializers.CharField(help_text="The end of the prompt the model would not read; empty when it all fits.")
 
 
 class GenerationModelViewSet(ProjectScopedViewSet):
@@ -75,6 +89,15 @@ class GenerationModelViewSet(ProjectScopedViewSet):
     @extend_schema(responses={200: ModelSerializer(many=True)})
     def list(self, request, project_id=None):
         return Response(model_rows(self.project))
+
+    @extend_schema(request=PromptTokensInput, responses={200: PromptTokensSerializer})
+    def tokens(self, request, project_id=None, name=None):
+        """How much of a prompt this model reads: its tokens by the model's tokenizer, and what would be cut."""
+        prompt = validated(PromptTokensInput, request.data)["prompt"]
+        registry = runtime.registry()
+        if name not in registry:
+            raise Http404(f"No model is called {name!r}.")
+        return Response({"model": name, **prompts.fit(registry.get(name), prompt).to_dict()})
 
 
 class PartSerializer(serializers.Serializer):
@@ -127,6 +150,8 @@ class JobSerializer(DataSerializer):
     scene_heading = serializers.CharField()
     kind = serializers.ChoiceField(choices=GenerationJob.Kind.choices)
     mode = serializers.ChoiceField(choices=[(m, m) for m in (*FRAME_MODES, *CLIP_MODES)])
+    mode_label = serializers.CharField(help_text="The mode in words, with what it starts from (depth-guided image to "
+                                                 "image).")
     status = serializers.ChoiceField(choices=GenerationJob.Status.choices)
     model = serializers.CharField()
     model_label = serializers.CharField()
@@ -141,6 +166,9 @@ class JobSerializer(DataSerializer):
     error = serializers.CharField()
     worker = serializers.CharField(help_text="The worker that holds it now.")
     cancel_requested = serializers.BooleanField()
+    stage = serializers.ChoiceField(choices=[("", "none"), ("loading", "loading"), ("canceling", "canceling")],
+                                    help_text="A running job's stage: loading its model, or canceling (asked to "
+                                              "stop, not stopped yet).")
     requester = UserRefSerializer(allow_null=True)
     retry_of = serializers.IntegerField(allow_null=True)
     take = serializers.IntegerField(allow_null=True, help_text="The take it made, once it succeeded.")
@@ -252,13 +280,14 @@ class MadeWithSerializer(serializers.Serializer):
     model = serializers.CharField()
     model_label = serializers.CharField()
     mode = serializers.CharField()
+    mode_label = serializers.CharField(help_text="The mode in words, with what it started from.")
     seed = serializers.IntegerField()
     steps = serializers.IntegerField()
     guidance = serializers.FloatField()
     quality = serializers.CharField()
     prompt = serializers.CharField()
     references = serializers.IntegerField()
-    strength = serializers.FloatField(allow_null=True, help_text="Image-to-image only.")
+    strength = serializers.FloatField(allow_null=True, help_text="When it started from an image only.")
     seconds = serializers.FloatField(allow_null=True)
 
 

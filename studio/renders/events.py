@@ -23,6 +23,7 @@ class JobData:
     scene_heading: str
     kind: str
     mode: str
+    mode_label: str  # the typed request's mode in words, with what it starts from (FrameRequest.mode_label)
     status: str
     model: str
     model_label: str
@@ -37,6 +38,7 @@ class JobData:
     error: str
     worker: str
     cancel_requested: bool
+    stage: str  # what a running job is doing that its status does not say: "loading", "canceling", or ""
     requester: UserRef | None
     retry_of: int | None
     take: int | None
@@ -50,14 +52,25 @@ class JobData:
         request = job.generation_request
         return cls(
             id=job.pk, version=job.version, shot=job.shot_id, shot_number=job.shot.number,
-            scene_heading=job.shot.scene.heading, kind=job.kind, mode=request.mode, status=job.status,
+            scene_heading=job.shot.scene.heading, kind=job.kind, mode=request.mode, mode_label=request.mode_label,
+            status=job.status,
             model=job.model, model_label=model_label(job.model), prompt=request.prompt, seed=request.seed,
             width=request.width, height=request.height, step=job.step, total_steps=job.total_steps,
             progress=job.progress, attempts=job.attempts, error=job.error, worker=job.worker,
-            cancel_requested=job.cancel_requested,
+            cancel_requested=job.cancel_requested, stage=stage_of(job),
             requester=UserRef.of(job.requester) if job.requester else None, retry_of=job.retry_of_id, take=take_id,
             created_at=iso(job.created_at), started_at=iso(job.started_at), finished_at=iso(job.finished_at),
         )
+
+
+def stage_of(job) -> str:
+    """A running job's stage beyond "running": "canceling" once asked to stop (until its worker stops), "loading"
+    while its worker loads the model (the first job after a start: tens of seconds with no step); else ""."""
+    if job.status != "running":
+        return ""
+    if job.cancel_requested:
+        return "canceling"
+    return "loading" if job.loading else ""
 
 
 def model_label(name: str) -> str:
@@ -73,13 +86,14 @@ class MadeWith:
     model: str
     model_label: str
     mode: str
+    mode_label: str  # as JobData's
     seed: int
     steps: int
     guidance: float
     quality: str
     prompt: str
     references: int
-    strength: float | None  # image-to-image only
+    strength: float | None  # when it started from an image (image-to-image, or depth-guided from one) only
     seconds: float | None
 
     @classmethod
@@ -91,10 +105,11 @@ class MadeWith:
         frame = request.kind == "frame"
         return cls(
             model=request.model or p.get("model", ""), model_label=p.get("label") or p.get("model", ""),
-            mode=request.mode, seed=request.seed, steps=request.steps, guidance=request.guidance,
+            mode=request.mode, mode_label=request.mode_label, seed=request.seed, steps=request.steps,
+            guidance=request.guidance,
             quality=request.quality, prompt=request.prompt,
             references=len(request.reference_images) if frame else 0,
-            strength=request.strength if request.mode == "image-to-image" else None, seconds=p.get("seconds"),
+            strength=request.strength if frame and request.from_image else None, seconds=p.get("seconds"),
         )
 
 
@@ -155,6 +170,15 @@ class JobQueued(Event):
 @dataclass(frozen=True, kw_only=True)
 class JobStarted(Event):
     type = "job.started"
+    job: JobData
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobLoading(Event):
+    """The job's worker is loading its model (``job.model``, ``job.model_label``) before the first step: the first
+    job after a worker starts, or one whose model was evicted. ``job.stage`` is "loading" until its first step."""
+
+    type = "job.loading"
     job: JobData
 
 

@@ -57,6 +57,8 @@ class GenerationJob(models.Model):
     worker = models.CharField(max_length=120, blank=True, help_text="The worker that holds it now.")
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
+    loading = models.BooleanField(default=False, help_text="Its worker is loading the model (a cold start); steps "
+                                                           "come after.")
     error = models.TextField(blank=True)
     retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries")
     layout_version = models.PositiveIntegerField(

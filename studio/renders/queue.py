@@ -22,3 +22,9 @@ def run_job(job_id: int) -> str:
 
 def enqueue(job_id: int) -> None:
     run_job.enqueue(job_id)
+
+
+def job_of(task_row) -> int | None:
+    """The job a ``run_job`` task row (django-tasks-db's DBTaskResult) is the doorbell of."""
+    args = (task_row.args_kwargs or {}).get("args") or [None]
+    return args[0]

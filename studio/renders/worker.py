@@ -104,9 +104,13 @@ class GenerationWorker:
             self._tasks.running = False
 
     def sweep_once(self) -> dict[str, list[int]]:
+        """Put back the jobs of lost workers, then close the task rows they left RUNNING."""
         done = worker_protocol.jobs_sweep()
         if any(done.values()):
             log.warning("swept jobs of lost workers: %s", done)
+        tasks = worker_protocol.tasks_sweep()
+        if tasks:
+            log.warning("closed the task rows of lost workers: %s", ", ".join(tasks))
         return done
 
     def _sweep_loop(self) -> None:
@@ -131,7 +135,8 @@ class GenerationWorker:
         run.start_lease()
         try:
             request = job.generation_request
-            output = self.engine.generate(request, on_progress=run.progress, should_cancel=run.should_cancel)
+            output = self.engine.generate(request, on_progress=run.progress, should_cancel=run.should_cancel,
+                                          on_loading=run.loading)
         except Canceled:
             run.stop_lease()
             if run.lost:
@@ -197,6 +202,11 @@ class _Run:
             self._last_cancel_check = now
             self.canceled = worker_protocol.cancel_requested(job_id=self.job.pk)
         return self.canceled or self.lost
+
+    def loading(self, spec) -> None:
+        """The engine is about to load the job's model: the job's stage until its first step."""
+        if not worker_protocol.job_loading(job_id=self.job.pk, worker=self.worker.worker_id):
+            self.lost = True
 
     def progress(self, progress) -> None:
         now = time.monotonic()

@@ -448,13 +448,10 @@ def board(request, project):
 # their payloads and draws the same rows in the browser (frontend/src/renders/rows.js mirrors these templates).
 # A part is fetched again only on a resync.
 
-MODES = {"text-to-image": "Text to image", "image-to-image": "Image to image", "depth": "Depth-guided",
-         "text-to-video": "Text to video", "image-to-video": "Image to video"}
-
-
 def _labels() -> dict[str, dict[str, str]]:
-    """The words the rows use for kinds, modes and reviews: the pages' scripts get the same."""
-    return {"kind": dict(GenerationJob.Kind.choices), "mode": MODES, "review": dict(Take.Review.choices)}
+    """The words the rows use for kinds and reviews: the pages' scripts get the same. (A mode's words come with each
+    job and take: ``mode_label``, from its typed request.)"""
+    return {"kind": dict(GenerationJob.Kind.choices), "review": dict(Take.Review.choices)}
 
 
 def _fixed1(value: float) -> str:
@@ -475,7 +472,7 @@ def _job_row(job: GenerationJob, *, labels: dict, positions: dict) -> dict:
     data = JobData.of(job, take_id=take.pk if take else None)
     return {
         "data": data, "take": TakeData.of(take) if take else None, "kind_label": labels["kind"][data.kind],
-        "mode_label": labels["mode"].get(data.mode, ""), "position": positions.get(job.pk),
+        "mode_label": data.mode_label, "position": positions.get(job.pk),
         "percent": f"{math.floor(data.progress * 1000 + 0.5) / 10:.1f}", "retried": getattr(job, "retried", False),
         "elapsed": _duration(max(0, math.floor((timezone.now() - job.started_at).total_seconds() + 0.5)))
         if job.started_at else "",
@@ -487,7 +484,7 @@ def _take_row(take: Take, *, labels: dict) -> dict:
     made = data.made_with
     return {
         "take": data, "review_label": labels["review"][data.review],
-        "mode_label": labels["mode"].get(made.mode, "") if made else "",
+        "mode_label": made.mode_label if made else "",
         "strength": _py_float(made.strength) if made and made.strength is not None else "",
         "guidance": _py_float(made.guidance) if made else "",
         "seconds": _fixed1(made.seconds) if made and made.seconds is not None else "",

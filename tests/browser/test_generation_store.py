@@ -101,6 +101,9 @@ def populate(director, artist, reviewer, shot, other):
     running = job_services.job_submit(actor=artist, shot=shot, order=JobOrder(steps=12, seed=77))
     worker_protocol.job_claim(job_id=running.pk, worker="gpu-2")
     worker_protocol.job_progress(job_id=running.pk, worker="gpu-2", step=5, total=12, preview_jpeg=None)
+    loading = job_services.job_submit(actor=artist, shot=shot, order=JobOrder(steps=6))
+    worker_protocol.job_claim(job_id=loading.pk, worker="gpu-4")
+    worker_protocol.job_loading(job_id=loading.pk, worker="gpu-4")
     failed = job_services.job_submit(actor=director, shot=shot)
     worker_protocol.job_claim(job_id=failed.pk, worker="gpu-1")
     worker_protocol.job_fail(job_id=failed.pk, worker="gpu-1", error='CUDA out of memory <"big">.')
@@ -129,7 +132,8 @@ def test_the_rows_the_browser_draws_are_the_rows_the_server_draws(open_as):
 
         assert jobs[0] == jobs[1]
         assert takes[0] == takes[1]
-        assert jobs[0].count("<article") == 3  # running, queued clip, the failure
+        assert jobs[0].count("<article") == 4  # running, loading its model, queued clip, the failure
+        assert "Loading Smoke-test SD (tiny, random weights)…" in jobs[0]
         assert takes[0].count("<article") == 3
         assert errors == []
 
@@ -137,7 +141,8 @@ def test_the_rows_the_browser_draws_are_the_rows_the_server_draws(open_as):
     expect(queue.locator("[data-queue-page][data-ready]")).to_be_attached()
     server, mine = queue.evaluate(SAME_MARKUP, ["queue", queue.evaluate("window.studio.queue.markup()")])
     assert server == mine
-    for status, count in (("running", 2), ("queued", 2), ("failed", 2), ("succeeded", 3), ("canceled", 1)):
+    assert "Loading Smoke-test SD (tiny, random weights)…" in server
+    for status, count in (("running", 3), ("queued", 2), ("failed", 2), ("succeeded", 3), ("canceled", 1)):
         assert server.count(f'data-status="{status}"') == count, status
     assert errors == []
 
@@ -264,4 +269,28 @@ def test_job_events_change_the_queue_page_with_no_request(open_as):
     assert queue.evaluate(f"window.studio.queue.store.jobs.get({first}).status") == "canceled"
     assert queue.evaluate(f"window.studio.queue.store.positions.get({second})") == 1
     assert sent == []
+    assert errors == []
+
+
+def test_a_job_loading_its_model_says_so_until_its_first_step(open_as):
+    _director, artist, _reviewer, project, shot, _other = in_thread(setup)
+
+    def loading():
+        job = job_services.job_submit(actor=artist, shot=shot, order=JobOrder(steps=4))
+        worker_protocol.job_claim(job_id=job.pk, worker="gpu-1")
+        worker_protocol.job_loading(job_id=job.pk, worker="gpu-1")
+        return job
+
+    job = in_thread(loading)
+    page, errors = open_as(artist, f"/projects/{project.pk}/shots/{shot.pk}/")
+    expect(page.locator("[data-shot-page][data-ready]")).to_be_attached()
+    row = page.locator(f'[data-part="jobs"] [data-job="{job.pk}"]')
+    expect(row.locator("[data-job-steps]")).to_have_text("Loading Smoke-test SD (tiny, random weights)…")
+    expect(row.locator(".pill")).to_have_text("Running")
+
+    page.evaluate("""(id) => window.studio.socket.emit("*", {type: "job.progress", project: 0, actor: null,
+        data: {id, version: 4, shot: window.studio.shot.shotId, step: 1, total: 4, preview: null}})""", job.pk)
+
+    expect(row.locator("[data-job-steps]")).to_have_text("Step 1 of 4")
+    assert page.evaluate("(id) => window.studio.shot.store.jobs.get(id).stage", job.pk) == ""
     assert errors == []

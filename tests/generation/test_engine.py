@@ -295,3 +295,15 @@ def test_an_image_that_cannot_be_opened_is_a_request_error(engine):
         "init_image": "cannot open 'nope.png': no such image",
         "reference_images": "cannot open 'gone.png': no such image",
     }
+
+
+def test_loading_a_cold_model_is_said_before_its_first_step_and_a_warm_one_is_not(registry, open_image):
+    engine = Engine(registry, open_image=open_image)
+    said: list[tuple[str, str]] = []
+
+    engine.generate(frame(), on_loading=lambda spec: said.append(("loading", spec.name)),
+                    on_progress=lambda p: said.append(("step", p.step)))
+    engine.generate(frame(), on_loading=lambda spec: said.append(("loading", spec.name)),
+                    on_progress=lambda p: said.append(("step", p.step)))
+
+    assert said == [("loading", "sd-tiny"), ("step", 1), ("step", 2), ("step", 1), ("step", 2)]

@@ -225,3 +225,15 @@ def test_request_from_dict_refuses(data, errors):
         request_from_dict(data)
 
     assert caught.value.errors == errors
+
+
+@pytest.mark.parametrize(("request_", "label"), [
+    (FrameRequest(prompt="x"), "Text to image"),
+    (FrameRequest(prompt="x", init_image="i.png"), "Image to image"),
+    (FrameRequest(prompt="x", depth_image="d.png"), "Depth-guided"),
+    (FrameRequest(prompt="x", depth_image="d.png", init_image="i.png"), "Depth-guided, image to image"),
+    (ClipRequest(prompt="x"), "Text to video"),
+    (ClipRequest(prompt="x", first_frame="f.png"), "Image to video"),
+])
+def test_a_requests_mode_in_words_names_every_image_it_starts_from(request_, label):
+    assert request_.mode_label == label

@@ -41,3 +41,25 @@ export function formatDuration(seconds) {
   const rest = Math.round(s - m * 60);
   return `${m}m ${String(rest).padStart(2, "0")}s`;
 }
+
+/** Every message of a refused request (each field's, or the one it has), as one text. */
+export function refusalText(error) {
+  const fields = Object.values(error.fields || {});
+  return fields.length ? fields.join(" ") : error.message;
+}
+
+/** Say a refusal beside the button that was pressed (replacing the last one there); ``null`` clears it. */
+export function refusalBeside(button, error) {
+  const row = button.parentElement;
+  let box = row.querySelector(":scope > [data-refusal]");
+  if (!error) return box?.remove();
+  if (!box) {
+    box = document.createElement("p");
+    box.className = "gen-error";
+    box.setAttribute("role", "alert");
+    box.dataset.refusal = "";
+    row.append(box);
+  }
+  box.textContent = refusalText(error);
+  return box;
+}

@@ -3,6 +3,7 @@
 // and Animate this frame (a clip). The server checks what it is sent; the browser only renders.
 
 import { api } from "../lib/api.js";
+import { refusalBeside } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { same } from "./model.js";
 import { $, data, state } from "./page.js";
@@ -108,24 +109,26 @@ export async function generateFromLayout(button, takeId) {
   const body = { depth_take: takeId };
   if ($("[data-from-colour]")?.checked) body.init_take = takeId;
   if ($("[data-with-references]")?.checked) body.use_references = true;
+  refusalBeside(button, null);
   try {
     await submitJob(body);
     toast(`Queued a depth-guided frame from layout v${state.version}: it appears on the shot page.`, "success");
     button.textContent = "Queued ✓";
   } catch (err) {
-    toast(err.message, "error");
+    refusalBeside(button, err);
     button.disabled = false;
   }
 }
 
 export async function animateFrom(button, takeId) {
   button.disabled = true;
+  refusalBeside(button, null);
   try {
     await submitJob({ kind: "clip", first_frame_take: takeId });
     toast("Queued a clip that starts on this frame: it appears on the shot page.", "success");
     button.textContent = "Queued ✓";
   } catch (err) {
-    toast(err.message, "error");
+    refusalBeside(button, err);
     button.disabled = false;
   }
 }

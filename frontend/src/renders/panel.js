@@ -3,11 +3,12 @@
 // shows it part by part, and it stays editable. Submitting queues a job; the job list shows it running.
 
 import { api } from "../lib/api.js";
-import { esc } from "../lib/dom.js";
+import { debounce, esc } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 
 const GUIDANCE = { frame: 7, clip: 5 };
 const SUBMIT = { frame: "Generate frame", clip: "Generate clip" };
+const HANDLING = { chunks: "read in chunks", "two encoders": "across its two text encoders", none: "" };
 const HINT = { frame: "A storyboard still", clip: "A moving clip" };
 // field errors the server may name → the panel field they belong to
 const ALIASES = { reference_images: "use_references", init_image: "init_take", first_frame: "init_take",
@@ -25,6 +26,7 @@ export class GenerationPanel {
     this.bind();
     this.applyModel({ keepSize: true });
     this.render();
+    this.countTokens();
   }
 
   get model() {
@@ -44,6 +46,7 @@ export class GenerationPanel {
     this.el("model").addEventListener("change", () => {
       this.applyModel();
       this.render();
+      this.countTokens();
     });
     f.querySelector("[data-take-select]").addEventListener("change", () => this.render());
     f.querySelector("[data-use-refs]").addEventListener("change", () => this.render());
@@ -54,10 +57,15 @@ export class GenerationPanel {
       show();
     }
     const prompt = this.el("prompt");
-    prompt.addEventListener("input", () => this.renderPromptState());
+    this.countTokensSoon = debounce(() => this.countTokens(), 300);
+    prompt.addEventListener("input", () => {
+      this.renderPromptState();
+      this.countTokensSoon();
+    });
     f.querySelector("[data-reset-prompt]").addEventListener("click", () => {
       prompt.value = this.assembled;
       this.renderPromptState();
+      this.countTokens();
       prompt.focus();
     });
     f.querySelector("[data-dice]").addEventListener("click", () => this.randomSeed());
@@ -93,6 +101,7 @@ export class GenerationPanel {
     if (this.source === "depth" && kind === "clip") this.source = "text";
     this.clearErrors();
     this.render();
+    this.countTokens();
   }
 
   setSource(source) {
@@ -101,10 +110,12 @@ export class GenerationPanel {
     this.render();
   }
 
-  /** The chosen model's defaults for this project: size and steps. */
+  /** The chosen model's defaults for this project: size (a multiple its family takes) and steps. */
   applyModel({ keepSize = false } = {}) {
     const model = this.model;
-    if (!model || keepSize) return;
+    if (!model) return;
+    for (const side of ["width", "height"]) this.el(side).step = model.size_multiple;
+    if (keepSize) return;
     this.el("width").value = model.default_width;
     this.el("height").value = model.default_height;
     this.el("steps").value = model.default_steps;
@@ -166,6 +177,24 @@ export class GenerationPanel {
     this.form.querySelector("[data-prompt-parts]").innerHTML = parts
       .map((p) => `<li data-source="${esc(p.source)}"><span class="part-label">${esc(p.label)}</span><span class="part-text">${esc(p.text)}</span></li>`)
       .join("");
+  }
+
+  /** The prompt's tokens by the chosen model's own tokenizer, and what it would not read (the server counts). */
+  async countTokens() {
+    const model = this.model;
+    const out = this.form.querySelector("[data-prompt-tokens]");
+    if (!model || !out) return;
+    const prompt = this.el("prompt").value;
+    try {
+      const fit = await api("POST", `/api/v1/projects/${this.data.project.id}/models/${encodeURIComponent(model.name)}/tokens/`, { body: { prompt } });
+      if (prompt !== this.el("prompt").value || model !== this.model) return; // a newer count is on its way
+      const how = fit.tokens > 75 && HANDLING[fit.handling] ? `, ${HANDLING[fit.handling]}` : "";
+      out.innerHTML = `${fit.tokens} of ${fit.limit} tokens${esc(how)}`
+        + (fit.cut ? ` · <span class="prompt-cut" data-prompt-cut>Not read: “${esc(fit.cut)}”</span>` : "");
+      out.classList.toggle("over", Boolean(fit.cut));
+    } catch {
+      out.textContent = "";
+    }
   }
 
   renderPromptState() {
@@ -296,19 +325,17 @@ export class GenerationPanel {
     }
   }
 
+  /** Each refusal beside its field, and all of them beside the button that was pressed (the field may be
+   * scrolled out of view). */
   showErrors(fields) {
-    const general = [];
     for (const [name, message] of Object.entries(fields)) {
       const target = name in ALIASES ? ALIASES[name] : name;
       const box = target && [...this.form.querySelectorAll("[data-for]")].find((n) => n.dataset.for.split(" ").includes(target) && !n.closest("[hidden]"));
-      if (!box) {
-        general.push(message);
-        continue;
-      }
+      if (!box) continue;
       box.classList.add("has-error");
       box.insertAdjacentHTML("beforeend", `<ul class="errorlist" data-error-of="${esc(name)}"><li>${esc(message)}</li></ul>`);
     }
-    if (general.length) this.showGeneral(general.join(" "));
+    this.showGeneral(Object.values(fields).join(" "), "fields");
     const first = this.form.querySelector(".has-error");
     first?.scrollIntoView({ block: "nearest", behavior: "smooth" });
     first?.querySelector("input:not([type=hidden]), select, textarea")?.focus({ preventScroll: true });
@@ -326,6 +353,8 @@ export class GenerationPanel {
     if (!box) return;
     box.classList.remove("has-error");
     box.querySelectorAll(".errorlist").forEach((n) => n.remove());
+    const general = this.form.querySelector("[data-gen-error]");
+    if (general.classList.contains("fields") && !this.form.querySelector(".errorlist")) general.hidden = true;
   }
 
   clearErrors() {

@@ -56,7 +56,7 @@ export const percent = (progress) => (Math.floor(progress * 1000 + 0.5) / 10).to
 
 function statusPill(job, position) {
   const st = job.status;
-  if (st === "running") return '<span class="pill job-running">Running</span>';
+  if (st === "running") return `<span class="pill job-running">${job.stage === "canceling" ? "Canceling" : "Running"}</span>`;
   if (st === "queued") {
     const title = position ? ' title="Place in the studio&#39;s queue when the page last heard of it"' : "";
     const text = position === 1 ? "Next up" : position ? `Queued · #${position}` : "Queued";
@@ -76,12 +76,15 @@ function person(user) {
   return user ? `<span class="person">${avatar(user, { title: false })} ${esc(user.name)}</span>` : "—";
 }
 
+/** A running job's step line (_job_steps.html): its model loading, or the step it is on. */
+const stepsText = (job) => (job.stage === "loading" ? `Loading ${esc(job.model_label)}…` : `Step ${job.step} of ${job.total_steps}`);
+
 const errorText = (job) => esc(job.error || "It failed without saying why.");
 
 /** One job of the shot page (_shot_jobs.html). */
 function shotJob(job, ctx) {
   const { labels, can } = ctx;
-  const mode = labels.mode[job.mode] || "";
+  const mode = job.mode_label;
   const head = [
     `  <article class="job" data-job="${job.id}" data-status="${esc(job.status)}" data-started="${esc(job.started_at || "")}">`,
     '    <div class="job-preview">',
@@ -112,9 +115,9 @@ function shotJob(job, ctx) {
       `      <div class="progress" role="progressbar" aria-label="Progress of job ${job.id}" aria-valuemin="0" aria-valuemax="${job.total_steps}" aria-valuenow="${job.step}" data-job-progress>`,
       `        <span class="bar" data-job-bar style="width:${percent(job.progress)}%"></span></div>`,
       '      <div class="job-line small faint">',
-      `        <span data-job-steps>${job.status === "running" ? `Step ${job.step} of ${job.total_steps}` : `${job.total_steps} steps`}</span>`,
+      `        <span data-job-steps>${job.status === "running" ? stepsText(job) : `${job.total_steps} steps`}</span>`,
       `        <span>· ${job.width}×${job.height} · seed ${job.seed}</span>`,
-      `        ${job.cancel_requested ? '<span class="job-stopping">· stopping…</span>' : ""}`,
+      `        ${job.cancel_requested ? '<span class="job-stopping">· canceling…</span>' : ""}`,
       '        <span class="spacer"></span>',
       `        ${can.generate && !job.cancel_requested ? `<button class="btn btn-sm btn-danger" type="button" data-cancel="${job.id}">Cancel</button>` : ""}`,
       "      </div>",
@@ -140,7 +143,7 @@ function provenance(take, labels) {
       const strength = made.strength !== null ? ` · strength ${pyFloat(made.strength)}` : "";
       out.push(
         `<div><dt>Model</dt><dd>${esc(made.model_label)}</dd></div>`,
-        `      <div><dt>Mode</dt><dd>${esc(labels.mode[made.mode] || "")}${refs}${strength}</dd></div>`,
+        `      <div><dt>Mode</dt><dd>${esc(made.mode_label)}${refs}${strength}</dd></div>`,
         `      <div><dt>Seed</dt><dd class="mono">${made.seed}</dd></div>`,
         `      <div><dt>Steps</dt><dd>${made.steps}${made.quality === "draft" ? " · draft" : ""} · guidance ${pyFloat(made.guidance)}</dd></div>`,
       );
@@ -272,18 +275,18 @@ function runningJob(job, ctx) {
     '      <div class="job-body">',
     '        <div class="job-line">',
     `          ${queueShot(job, ctx)}`,
-    `          <span class="faint">${esc(labels.kind[job.kind])} · ${esc(labels.mode[job.mode] || "")} · ${esc(job.model_label)}</span>`,
+    `          <span class="faint">${esc(labels.kind[job.kind])} · ${esc(job.mode_label)} · ${esc(job.model_label)}</span>`,
     '          <span class="spacer"></span>',
     `          ${job.requester ? avatar(job.requester) : ""}`,
     "        </div>",
     `        <div class="progress" role="progressbar" aria-label="Progress of job ${job.id}" aria-valuemin="0" aria-valuemax="${job.total_steps}" aria-valuenow="${job.step}" data-job-progress><span class="bar" data-job-bar style="width:${percent(job.progress)}%"></span></div>`,
     '        <div class="job-line small faint">',
-    `          <span data-job-steps>Step ${job.step} of ${job.total_steps}</span>`,
+    `          <span data-job-steps>${stepsText(job)}</span>`,
     `          <span>· ${job.width}×${job.height}</span>`,
     `          <span>· on <span class="mono">${esc(job.worker || "a worker")}</span></span>`,
     `          <span>· <span data-elapsed>${elapsed}</span></span>`,
     `          ${job.attempts > 1 ? `<span>· attempt ${job.attempts}</span>` : ""}`,
-    `          ${job.cancel_requested ? '<span class="job-stopping">· stopping…</span>' : ""}`,
+    `          ${job.cancel_requested ? '<span class="job-stopping">· canceling…</span>' : ""}`,
     '          <span class="spacer"></span>',
     `          ${can.generate && !job.cancel_requested ? `<button class="btn btn-sm btn-danger" type="button" data-cancel="${job.id}">Cancel</button>` : ""}`,
     "        </div>",
@@ -299,7 +302,7 @@ function queuedRow(job, ctx) {
     `      <tr data-job="${job.id}" data-status="queued">`,
     `        <td class="pos mono">${ctx.positions.get(job.id) || "–"}</td>`,
     `        <td>${queueShot(job, ctx)}</td>`,
-    `        <td><span>${esc(labels.kind[job.kind])}</span> <span class="faint small">${esc(labels.mode[job.mode] || "")} · ${esc(job.model_label)} · ${job.total_steps} steps</span>${retry}</td>`,
+    `        <td><span>${esc(labels.kind[job.kind])}</span> <span class="faint small">${esc(job.mode_label)} · ${esc(job.model_label)} · ${job.total_steps} steps</span>${retry}</td>`,
     `        <td>${person(job.requester)}</td>`,
     `        <td class="faint nowrap">${esc(ago(job.created_at, ctx.now))}</td>`,
     `        <td class="actions">${can.generate ? `<button class="btn btn-sm btn-danger" type="button" data-cancel="${job.id}">Cancel</button>` : ""}</td>`,

@@ -7,8 +7,8 @@
 // Places in the studio's queue are as of the server's last read (see studio/renders/selectors.queue_positions):
 // the store moves them along with this project's events only, as written in `left` and `joined` below.
 
-const JOB_EVENTS = new Set(["job.queued", "job.started", "job.stopping", "job.succeeded", "job.failed",
-  "job.canceled"]);
+const JOB_EVENTS = new Set(["job.queued", "job.started", "job.loading", "job.stopping", "job.succeeded",
+  "job.failed", "job.canceled"]);
 const at = (iso) => Date.parse(iso);
 const byCreated = (a, b) => at(a.created_at) - at(b.created_at) || a.id - b.id;
 
@@ -99,7 +99,8 @@ export class RenderStore {
     const held = this.jobs.get(id);
     if (!held || held.version >= version || !["queued", "running"].includes(held.status)) return false;
     if (this.positions.has(id)) this.left(id, "running");
-    this.jobs.set(id, { ...held, version, status: "running", step, total_steps: total,
+    const stage = held.stage === "loading" ? "" : held.stage; // a step: its model has loaded
+    this.jobs.set(id, { ...held, version, status: "running", stage, step, total_steps: total,
       progress: total ? Math.round((step / total) * 10000) / 10000 : 0 });
     return true;
   }

@@ -12,7 +12,6 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation.errors import RequestError
-from generation.requests import ClipRequest, FrameRequest
+from generation.requests import ClipRequest, FrameRequest, cost, effective_steps
 from generation.requests import validate as validate_request
 from studio.core.errors import Conflict, QuotaExceeded
 from studio.core.images import clean_image_upload
@@ -33,6 +32,7 @@ from studio.shots.models import Shot
 from .. import events, prompt, queue, runtime, selectors
 from ..events import JobData
 from ..models import GenerationJob, Take, input_path, save_version
+from . import locks
 
 Status = GenerationJob.Status
 
@@ -111,6 +111,32 @@ def _sentence(field: str, message: str) -> str:
     return message if message.endswith((".", "?", "!")) else message + "."
 
 
+def _given(value, default):
+    """What the person set, or the default when they set nothing (None): a 0 they sent is theirs, and refused."""
+    return default if value is None else value
+
+
+def device_kind(spec) -> str:
+    """"cpu" or "cuda": what the model runs on (a spec on "auto" runs where the workers are:
+    STUDIO_GENERATION_DEVICE)."""
+    device = spec.device if spec.device != "auto" else settings.STUDIO_GENERATION_DEVICE
+    return "cuda" if device.startswith("cuda") else "cpu"
+
+
+def _check_cost(request, spec) -> None:
+    """Refuse a job bigger than a worker of its device kind takes (STUDIO_MAX_JOB_COST): a worker checks cancel
+    between steps, and one step of a huge job on a CPU can take minutes."""
+    kind = device_kind(spec)
+    limit, asked = settings.STUDIO_MAX_JOB_COST[kind], cost(request)
+    if asked <= limit:
+        return
+    frames = f" × {request.frames} frames" if isinstance(request, ClipRequest) else ""
+    raise ValidationError({"steps": [
+        f"Too big for a {kind.upper()} worker: {request.width}×{request.height} × {effective_steps(request)} steps"
+        f"{frames} is {asked / 1e6:.1f} million pixel-steps; the limit is {limit / 1e6:.1f} million. Use fewer "
+        "steps, a smaller size or draft quality."]})
+
+
 def _request_errors(exc: RequestError) -> ValidationError:
     return ValidationError({name: [_sentence(name, message)] for name, message in exc.errors.items()})
 
@@ -120,8 +146,7 @@ def job_submit(*, actor, shot: Shot, order: JobOrder = JobOrder()) -> Generation
     """Queue the frame or clip ``order`` asks for on ``shot``."""
     project = shot.project
     authorize(actor=actor, project=project, capability=Capability.GENERATE)
-    Project.objects.select_for_update().get(pk=project.pk)  # limits are counted one submission at a time
-    get_user_model().objects.select_for_update().get(pk=actor.pk)
+    locks.lock_in_order(project_id=project.pk, person_id=actor.pk)  # limits are counted one submission at a time
     _check_limits(actor=actor, project=project)
     kind = order.kind
     if kind not in GenerationJob.Kind.values:
@@ -141,7 +166,8 @@ def job_submit(*, actor, shot: Shot, order: JobOrder = JobOrder()) -> Generation
     common = dict(
         prompt=assembled.prompt if order.prompt is None else order.prompt,
         negative_prompt=assembled.negative_prompt if order.negative_prompt is None else order.negative_prompt,
-        width=order.width or default_w, height=order.height or default_h, steps=order.steps or spec.default_steps,
+        width=_given(order.width, default_w), height=_given(order.height, default_h),
+        steps=_given(order.steps, spec.default_steps),
         seed=assembled.seed if order.seed is None else order.seed, model=model, quality=order.quality,
     )
     if order.guidance is not None:
@@ -185,6 +211,7 @@ def job_submit(*, actor, shot: Shot, order: JobOrder = JobOrder()) -> Generation
         validate_request(request, registry)
     except RequestError as exc:
         raise _request_errors(exc) from None
+    _check_cost(request, spec)
     uploads = {"init_image": order.init_image, "depth_image": order.depth_image, "first_frame": order.first_frame}
     stored = {name: _store_input(project, upload, name) for name, upload in uploads.items() if upload is not None}
     if stored:
@@ -209,8 +236,7 @@ def enqueue(job: GenerationJob, *, actor=None, requeued: bool = False) -> None:
 
 
 def _locked_job(job: GenerationJob) -> GenerationJob:
-    return (GenerationJob.objects.select_for_update(of=("self",)).select_related("requester", "shot__scene")
-            .get(pk=job.pk))
+    return locks.job(job.pk)
 
 
 @transaction.atomic
@@ -239,12 +265,14 @@ def job_retry(*, actor, job: GenerationJob) -> GenerationJob:
     """Submit a failed or canceled job again, as a new job with the same request."""
     project = job.project
     authorize(actor=actor, project=project, capability=Capability.GENERATE)
+    locks.lock_in_order(project_id=project.pk, person_id=actor.pk)
     job = _locked_job(job)
     if job.status not in (Status.FAILED, Status.CANCELED):
         raise Conflict(f"Only a failed or canceled job can be retried; this one is {job.status}.")
-    Project.objects.select_for_update().get(pk=project.pk)
-    get_user_model().objects.select_for_update().get(pk=actor.pk)
     _check_limits(actor=actor, project=project)
+    registry = runtime.registry()
+    if job.model in registry:
+        _check_cost(job.generation_request, registry.get(job.model))
     retry = GenerationJob.objects.create(
         project=project, shot=job.shot, requester=actor, kind=job.kind, request=job.request, model=job.model,
         max_attempts=settings.STUDIO_JOB_MAX_ATTEMPTS, total_steps=job.total_steps, retry_of=job,

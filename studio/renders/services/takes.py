@@ -21,11 +21,12 @@ from studio.shots.models import LayoutVersion, Shot
 from .. import events, media
 from ..events import TakeData
 from ..models import Take, save_version
+from . import locks
 
 
 def next_take_number(shot_id: int) -> int:
     """The shot's next take number (v1, v2, …), counted with the shot locked: numbers are never reused."""
-    Shot.objects.select_for_update().filter(pk=shot_id).first()
+    locks.lock_in_order(shot_id=shot_id)
     return (Take.objects.filter(shot_id=shot_id).aggregate(n=Max("number"))["n"] or 0) + 1
 
 

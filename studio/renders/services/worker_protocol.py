@@ -16,10 +16,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from .. import events
+from .. import events, queue
 from ..events import JobData, TakeData
 from ..models import GenerationJob, Take, save_version
+from . import locks
 from .jobs import enqueue
 from .takes import next_take_number
 
@@ -32,8 +35,7 @@ def _lease_end():
 
 def _held(job_id: int, worker: str):
     """The job, locked, while ``worker`` still holds it; None once it does not."""
-    return (GenerationJob.objects.select_for_update(of=("self",)).select_related("requester", "shot__scene")
-            .filter(pk=job_id, status=Status.RUNNING, worker=worker).first())
+    return locks.job(job_id, status=Status.RUNNING, worker=worker)
 
 
 @transaction.atomic
@@ -48,8 +50,8 @@ def job_claim(*, job_id: int, worker: str) -> GenerationJob | None:
     now = timezone.now()
     job.status, job.worker, job.lease_expires_at = Status.RUNNING, worker, _lease_end()
     job.attempts += 1
-    job.started_at, job.step = now, 0  # ``error`` keeps the note of a lost attempt, if any
-    save_version(job, ["status", "worker", "lease_expires_at", "attempts", "started_at", "step"])
+    job.started_at, job.step, job.loading = now, 0, False  # ``error`` keeps the note of a lost attempt, if any
+    save_version(job, ["status", "worker", "lease_expires_at", "attempts", "started_at", "step", "loading"])
     events.publish(events.JobStarted(project_id=job.project_id, job=JobData.of(job)))
     return job
 
@@ -64,14 +66,27 @@ def job_renew(*, job_id: int, worker: str) -> tuple[bool, bool]:
 
 
 @transaction.atomic
+def job_loading(*, job_id: int, worker: str) -> bool:
+    """The worker is loading the job's model before its first step; tell the project (``job.loading``). Returns
+    whether the worker still holds the job."""
+    job = _held(job_id, worker)
+    if job is None:
+        return False
+    job.loading = True
+    save_version(job, ["loading"])
+    events.publish(events.JobLoading(project_id=job.project_id, job=JobData.of(job)))
+    return True
+
+
+@transaction.atomic
 def job_progress(*, job_id: int, worker: str, step: int, total: int, preview_jpeg: bytes | None) -> bool:
     """Record a finished step and tell the project. Returns whether the worker still holds the job."""
-    job = (GenerationJob.objects.select_for_update().only("id", "project_id", "shot_id", "version")
+    job = (GenerationJob.objects.select_for_update(no_key=True).only("id", "project_id", "shot_id", "version")
            .filter(pk=job_id, status=Status.RUNNING, worker=worker).first())
     if job is None:
         return False
-    job.step, job.total_steps = step, total
-    save_version(job, ["step", "total_steps"])
+    job.step, job.total_steps, job.loading = step, total, False
+    save_version(job, ["step", "total_steps", "loading"])
     preview = f"data:image/jpeg;base64,{base64.b64encode(preview_jpeg).decode()}" if preview_jpeg else None
     events.publish(events.JobProgress(project_id=job.project_id, id=job.pk, version=job.version, shot=job.shot_id,
                                       step=step, total=total, preview=preview))
@@ -101,7 +116,12 @@ class Made:
 
 @transaction.atomic
 def job_succeed(*, job_id: int, worker: str, made: Made) -> Take | None:
-    """Store the take and close the job, once: None (and nothing stored) when the worker lost the job."""
+    """Store the take and close the job, once: None (and nothing stored) when the worker lost the job. The shot is
+    locked before the job (the house order, `locks`): it numbers the take."""
+    shot_id = locks.shot_of(job_id)
+    if shot_id is None:
+        return None
+    locks.lock_in_order(shot_id=shot_id)
     job = _held(job_id, worker)
     if job is None:
         return None
@@ -157,23 +177,45 @@ def jobs_sweep() -> dict[str, list[int]]:
     done: dict[str, list[int]] = {"requeued": [], "failed": [], "canceled": []}
     for job in expired:
         lost = job.worker
-        job.worker, job.lease_expires_at, job.step = "", None, 0
+        job.worker, job.lease_expires_at, job.step, job.loading = "", None, 0, False
         if job.cancel_requested:
             job.status, job.finished_at = Status.CANCELED, now
-            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step"])
+            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step", "loading"])
             events.publish(events.JobCanceled(project_id=job.project_id, job=JobData.of(job)))
             done["canceled"].append(job.pk)
         elif job.attempts >= job.max_attempts:
             job.status, job.finished_at = Status.FAILED, now
             job.error = (f"The worker running it ({lost}) stopped responding, {job.attempts} time"
                          f"{'s' if job.attempts != 1 else ''} out of {job.max_attempts}; giving up.")
-            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step", "error"])
+            save_version(job, ["status", "finished_at", "worker", "lease_expires_at", "step", "loading", "error"])
             events.publish(events.JobFailed(project_id=job.project_id, job=JobData.of(job)))
             done["failed"].append(job.pk)
         else:
             job.status = Status.QUEUED
             job.error = f"Attempt {job.attempts} was lost: the worker running it ({lost}) stopped responding."
-            save_version(job, ["status", "worker", "lease_expires_at", "step", "error"])
+            save_version(job, ["status", "worker", "lease_expires_at", "step", "loading", "error"])
             enqueue(job, requeued=True)
             done["requeued"].append(job.pk)
     return done
+
+
+LOST_TASK = ("The generation worker running this task stopped responding (it was killed or hung); the sweep put its "
+             "job back in the queue, or failed it after its last attempt.")
+
+
+@transaction.atomic
+def tasks_sweep() -> list[str]:
+    """Close the queue's task rows that a dead worker left RUNNING (django-tasks never hears of its end): a row
+    claimed more than a lease ago whose job its worker no longer holds under a live lease (the job sweep put the
+    job back, with a task of its own, or ended it). They are marked FAILED, saying why; returns their ids."""
+    now = timezone.now()
+    claimed = list(DBTaskResult.objects.select_for_update(skip_locked=True)
+                   .filter(queue_name=queue.QUEUE, status=TaskResultStatus.RUNNING,
+                           started_at__lt=now - timedelta(seconds=settings.STUDIO_JOB_LEASE_S)))
+    held = set(GenerationJob.objects.filter(pk__in={queue.job_of(row) for row in claimed}, status=Status.RUNNING,
+                                            lease_expires_at__gte=now).values_list("pk", "worker"))
+    lost = [row.pk for row in claimed if (queue.job_of(row), (row.worker_ids or [""])[-1]) not in held]
+    DBTaskResult.objects.filter(pk__in=lost).update(
+        status=TaskResultStatus.FAILED, finished_at=now, return_value=None, traceback=LOST_TASK,
+        exception_class_path="studio.renders.worker.WorkerLost")
+    return [str(pk) for pk in lost]

@@ -533,11 +533,11 @@ def job_data(world, job, **state) -> dict:
 
     return {
         "id": job.pk, "shot": world.shot.pk, "shot_number": "1A", "scene_heading": "INT. LAMP ROOM - NIGHT",
-        "kind": "frame", "mode": "text-to-image", "model": "sd-tiny",
+        "kind": "frame", "mode": "text-to-image", "mode_label": "Text to image", "model": "sd-tiny",
         "model_label": "Smoke-test SD (tiny, random weights)",
         "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
         "seed": 1207, "width": 64, "height": 64, "total_steps": 2, "error": "", "worker": "",
-        "cancel_requested": False, "requester": world.actor(world.ravi), "retry_of": None, "take": None,
+        "cancel_requested": False, "stage": "", "requester": world.actor(world.ravi), "retry_of": None, "take": None,
         "created_at": iso(job.created_at), "started_at": iso(job.started_at), "finished_at": iso(job.finished_at),
         **state,
     }
@@ -551,22 +551,26 @@ def submitted(world):
 
 
 async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating, run):
+    from generation.engine import Engine
     from studio.live.events import iso
+    from studio.renders import runtime
     from studio.renders.models import GenerationJob, Take
     from studio.renders.worker import GenerationWorker
 
     world = generating
-    types = ["job.queued", "job.started", "job.progress", "job.progress", "take.created", "job.succeeded"]
+    types = ["job.queued", "job.started", "job.loading", "job.progress", "job.progress", "take.created",
+             "job.succeeded"]
+    cold = Engine(runtime.registry(), open_image=runtime.open_image)  # a worker's first job loads its model
     async with listening(world) as (member, outsider):
         job = await run(submitted, world)
-        await run(GenerationWorker(worker_id="w1", batch=True, interval=0).run)
+        await run(GenerationWorker(worker_id="w1", batch=True, interval=0, engine=cold).run)
         messages = [await next_event(member, t) for t in types]
         assert await outsider.receive_nothing(timeout=0.3)
 
     job = await run(GenerationJob.objects.select_related("requester").get, pk=job.pk)
     take = await run(Take.objects.get)
     ravi = world.actor(world.ravi)
-    queued, started, progress, succeeded = messages[0], messages[1], messages[2:4], messages[5]
+    queued, started, loading, progress, succeeded = messages[0], messages[1], messages[2], messages[3:5], messages[6]
     assert queued == {
         "type": "job.queued", "project": world.project.pk, "actor": ravi,
         "data": {"requeued": False, "position": 1, "job": job_data(
@@ -578,11 +582,13 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
         "data": {"job": job_data(world, job, version=2, status="running", step=0, progress=0.0, attempts=1,
                                  worker="w1", finished_at=None)},
     }
+    assert loading["data"]["job"] == job_data(world, job, version=3, status="running", stage="loading", step=0,
+                                              progress=0.0, attempts=1, worker="w1", finished_at=None)
     assert [(m["actor"], m["data"]) for m in progress] == [
-        (None, {"id": job.pk, "version": 3, "shot": world.shot.pk, "step": 1, "total": 2, "preview": None}),
-        (None, {"id": job.pk, "version": 4, "shot": world.shot.pk, "step": 2, "total": 2, "preview": None}),
+        (None, {"id": job.pk, "version": 4, "shot": world.shot.pk, "step": 1, "total": 2, "preview": None}),
+        (None, {"id": job.pk, "version": 5, "shot": world.shot.pk, "step": 2, "total": 2, "preview": None}),
     ]
-    assert messages[4] == {
+    assert messages[5] == {
         "type": "take.created", "project": world.project.pk, "actor": None,
         "data": {"take": {
             "id": take.pk, "version": 1, "shot": world.shot.pk, "number": 1, "job": job.pk, "kind": "image",
@@ -592,7 +598,7 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
             "provenance": take.provenance,
             "made_with": {
                 "model": "sd-tiny", "model_label": "Smoke-test SD (tiny, random weights)", "mode": "text-to-image",
-                "seed": 1207, "steps": 2, "guidance": 7.0, "quality": "standard",
+                "mode_label": "Text to image", "seed": 1207, "steps": 2, "guidance": 7.0, "quality": "standard",
                 "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
                 "references": 0, "strength": None, "seconds": take.provenance["seconds"],
             },
@@ -603,7 +609,7 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
     assert (take.provenance["request"], take.provenance["mode"]) == (job.request, "text-to-image")
     assert succeeded == {
         "type": "job.succeeded", "project": world.project.pk, "actor": None,
-        "data": {"job": job_data(world, job, version=5, status="succeeded", step=2, progress=1.0, attempts=1,
+        "data": {"job": job_data(world, job, version=6, status="succeeded", step=2, progress=1.0, attempts=1,
                                  worker="w1", take=take.pk)},
     }
 
@@ -645,6 +651,26 @@ async def test_job_canceled_while_queued(world, shot, run):
     }
 
 
+async def test_job_loading_its_model_then_its_first_step(world, shot, run):
+    from studio.renders.models import GenerationJob
+    from studio.renders.services import worker_protocol
+
+    job = await run(submitted, world)
+    await run(worker_protocol.job_claim, job_id=job.pk, worker="gpu-1")
+
+    [loading] = await only_member_hears(
+        world, run, lambda: worker_protocol.job_loading(job_id=job.pk, worker="gpu-1"), "job.loading")
+    await run(worker_protocol.job_progress, job_id=job.pk, worker="gpu-1", step=1, total=2, preview_jpeg=None)
+
+    job = await run(GenerationJob.objects.get, pk=job.pk)
+    assert loading == {
+        "type": "job.loading", "project": world.project.pk, "actor": None,
+        "data": {"job": job_data(world, job, version=3, status="running", stage="loading", step=0, progress=0.0,
+                                 attempts=1, worker="gpu-1", finished_at=None)},
+    }
+    assert (job.loading, job.step, job.version) == (False, 1, 4)
+
+
 async def test_job_stopping_then_canceled_by_its_worker(world, shot, run):
     from studio.renders.models import GenerationJob
     from studio.renders.services import jobs as job_services
@@ -662,7 +688,7 @@ async def test_job_stopping_then_canceled_by_its_worker(world, shot, run):
     assert stopping == {
         "type": "job.stopping", "project": world.project.pk, "actor": world.actor(world.maya),
         "data": {"job": job_data(world, job, version=3, status="running", step=0, progress=0.0, attempts=1,
-                                 worker="gpu-1", cancel_requested=True, finished_at=None)},
+                                 worker="gpu-1", cancel_requested=True, stage="canceling", finished_at=None)},
     }
     assert canceled == {
         "type": "job.canceled", "project": world.project.pk, "actor": None,

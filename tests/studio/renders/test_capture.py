@@ -174,3 +174,9 @@ def test_generate_from_the_layout_may_start_from_the_colour_render_too(board, ap
     assert (job.status, job.request["depth_image"], job.request["init_image"], job.request["strength"]) == (
         "succeeded", capture_take.depth.name, capture_take.media.name, 0.6)
     assert (job.take.layout_version, job.take.provenance["mode"]) == (1, "depth")
+    assert response.json()["mode_label"] == "Depth-guided, image to image"
+    take = api(board.viewer).get(f"/api/v1/projects/{board.project.pk}/takes/{job.take.pk}/").json()
+    assert (take["made_with"]["mode"], take["made_with"]["mode_label"], take["made_with"]["strength"]) == (
+        "depth", "Depth-guided, image to image", 0.6)
+    page = api(board.viewer).get(f"/projects/{board.project.pk}/shots/{board.shot.pk}/?part=takes").content.decode()
+    assert "<dd>Depth-guided, image to image · strength 0.6</dd>" in page

@@ -44,8 +44,9 @@ def test_a_job_runs_inside_the_web_process_and_its_events_reach_the_project_sock
             if event["type"].startswith(("job.", "take.")):
                 seen.append(event["type"])
 
-    assert seen == ["job.queued", "job.started", "job.progress", "job.progress", "job.progress", "take.created",
-                    "job.succeeded"]
+    # a fresh web process: its worker loads the model first
+    assert seen == ["job.queued", "job.started", "job.loading", "job.progress", "job.progress", "job.progress",
+                    "take.created", "job.succeeded"]
     done = GenerationJob.objects.get(pk=job["id"])
     assert done.status == "succeeded"
     assert done.worker.split(":")[1] == str(server.process.pid)  # the web process itself ran it

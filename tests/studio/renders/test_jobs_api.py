@@ -232,11 +232,11 @@ def test_the_model_list_gives_each_models_defaults_for_the_projects_aspect(board
     response = api(board.viewer).get(f"/api/v1/projects/{board.project.pk}/models/")
 
     assert response.status_code == 200
-    assert [(m["name"], m["kinds"], m["default_steps"], m["default_width"], m["default_height"], m["smoke_test"])
-            for m in response.json()] == [
-        ("sd-tiny", ["frame"], 4, 160, 64, True),
-        ("sdxl-tiny", ["frame"], 4, 160, 64, True),
-        ("wan-tiny", ["clip"], 4, 160, 64, True),
+    assert [(m["name"], m["kinds"], m["default_steps"], m["default_width"], m["default_height"], m["size_multiple"],
+             m["smoke_test"]) for m in response.json()] == [
+        ("sd-tiny", ["frame"], 4, 160, 64, 8, True),
+        ("sdxl-tiny", ["frame"], 4, 160, 64, 8, True),
+        ("wan-tiny", ["clip"], 4, 160, 64, 16, True),
     ]
 
 
@@ -250,3 +250,84 @@ def test_a_submitted_job_reads_its_typed_request(board, api, published):
     assert (body["seed"], body["width"], body["height"]) == (1234, 160, 64)
     assert body["request"] == job.generation_request.to_dict() == job.request
     assert (job.generation_request.kind, job.generation_request.frames, job.generation_request.fps) == ("clip", 9, 8)
+
+
+def test_a_models_token_count_of_a_prompt_names_what_it_would_not_read(board, api):
+    long = " ".join(["abcd"] * 60)  # 240 tokens of the tiny tokenizer (one a character)
+    url = f"/api/v1/projects/{board.project.pk}/models/sdxl-tiny/tokens/"
+
+    response = api(board.viewer).post(url, {"prompt": long}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {"model": "sdxl-tiny", "tokens": 240, "limit": 150, "handling": "two encoders",
+                               "cut": " ".join(["abcd"] * 23)}
+
+
+def test_a_token_count_for_a_model_that_is_not_set_up_is_404(board, api, snapshot):
+    viewer = api(board.viewer)
+    before = snapshot()
+
+    response = viewer.post(f"/api/v1/projects/{board.project.pk}/models/nope/tokens/", {"prompt": "a lighthouse"},
+                           format="json")
+
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_a_job_too_big_for_a_cpu_worker_is_refused_before_queueing(board, api, snapshot, settings):
+    settings.STUDIO_GENERATION_DEVICE = "cpu"
+    artist = api(board.artist)
+    before = snapshot()
+
+    response = artist.post(jobs_url(board.project), {"shot": board.shot.pk, "width": 1024, "height": 1024,
+                                                     "steps": 150}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"steps": [
+        "Too big for a CPU worker: 1024×1024 × 150 steps is 157.3 million pixel-steps; the limit is 7.9 million. "
+        "Use fewer steps, a smaller size or draft quality."]}
+    assert snapshot() == before
+
+
+def test_a_job_a_gpu_worker_takes_is_queued(board, api, settings):
+    settings.STUDIO_GENERATION_DEVICE = "cuda"
+
+    response = submit(api, board.artist, board.project, shot=board.shot.pk, width=1024, height=1024, steps=150)
+
+    assert response.status_code == 201
+    assert (response.json()["width"], response.json()["total_steps"]) == (1024, 150)
+
+
+@pytest.mark.parametrize(("field", "error"), [("steps", "Steps must be between 1 and 150."),
+                                              ("width", "Width must be between 64 and 2048.")])
+def test_a_zero_is_refused_not_taken_for_the_default(board, api, snapshot, field, error):
+    artist = api(board.artist)
+    before = snapshot()
+
+    response = artist.post(jobs_url(board.project), {"shot": board.shot.pk, field: 0}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {field: [error]}
+    assert snapshot() == before
+
+
+def test_cancel_of_a_running_job_answers_canceling_until_its_worker_stops(board, api, published):
+    from studio.renders.services import worker_protocol
+
+    with published(board.project):
+        job_id = submit(api, board.artist, board.project, shot=board.shot.pk).json()["id"]
+        worker_protocol.job_claim(job_id=job_id, worker="gpu-1")
+    with published(board.project) as sent:
+        response = api(board.artist).post(jobs_url(board.project, job_id, "cancel"))
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["stage"], response.json()["cancel_requested"]) == (
+        "running", "canceling", True)
+    assert [(e["type"], e["data"]["job"]["stage"]) for e in sent] == [("job.stopping", "canceling")]
+    page = api(board.artist).get(f"/projects/{board.project.pk}/shots/{board.shot.pk}/?part=jobs").content.decode()
+    assert '<span class="pill job-running">Canceling</span>' in page
+    assert "· canceling…" in page
+    with published(board.project):
+        worker_protocol.job_canceled(job_id=job_id, worker="gpu-1")
+    job = api(board.artist).get(jobs_url(board.project, job_id)).json()
+    assert (job["status"], job["stage"]) == ("canceled", "")

@@ -141,6 +141,9 @@ def test_the_same_request_and_seed_twice_gives_identical_pixels(board, api):
 
 @override_settings(STUDIO_PROGRESS_INTERVAL_S=0)
 def test_progress_events_arrive_in_order_with_their_exact_shape(board, api, published):
+    from studio.renders import runtime
+
+    runtime.engine().warm("sd-tiny")  # a warm worker: no job.loading (see the cold worker's test)
     with published(board.project) as sent:
         job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small(steps=4))["id"]
         run_queue()
@@ -251,3 +254,57 @@ def test_the_worker_survives_a_task_row_deleted_under_it_and_runs_the_next_job(b
     assert list(GenerationJob.objects.order_by("id").values_list("id", "status")) == [
         (first, "succeeded"), (second, "succeeded")]
     assert Take.objects.count() == 2
+
+
+def test_a_cold_worker_says_it_is_loading_the_model_before_the_first_step(board, api, published):
+    from generation.engine import Engine
+    from studio.renders import runtime
+
+    with published(board.project) as sent:
+        job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
+        GenerationWorker(worker_id="cold", batch=True, interval=0,
+                         engine=Engine(runtime.registry(), open_image=runtime.open_image)).run()
+
+    types = [m["type"] for m in sent]
+    assert types[:3] == ["job.queued", "job.started", "job.loading"]
+    loading = sent[2]["data"]["job"]
+    assert (loading["id"], loading["status"], loading["stage"], loading["step"], loading["model"],
+            loading["model_label"]) == (job_id, "running", "loading", 0, "sd-tiny",
+                                        "Smoke-test SD (tiny, random weights)")
+    assert types[3:] == ["job.progress", "job.progress", "take.created", "job.succeeded"]
+    assert sent[-1]["data"]["job"]["stage"] == ""
+    assert GenerationJob.objects.get(pk=job_id).loading is False
+
+
+def test_the_sweep_closes_the_task_row_a_killed_worker_left_running(board, api, settings):
+    # given a worker that claimed a job's task row and the job, then died (its lease ran out a while ago)
+    job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
+    dead = DBTaskResult.objects.get()
+    dead.claim("doomed")
+    assert worker_protocol.job_claim(job_id=job_id, worker="doomed") is not None
+    long_ago = "2000-01-01T00:00:00Z"
+    GenerationJob.objects.filter(pk=job_id).update(lease_expires_at=long_ago)
+    DBTaskResult.objects.filter(pk=dead.pk).update(started_at=long_ago)
+
+    # when a live worker sweeps, then runs the queue
+    run_queue()
+
+    # then the dead worker's row is closed, saying why, and the job ran again on a task of its own
+    dead.refresh_from_db()
+    assert (dead.status, dead.exception_class_path, dead.traceback) == (
+        "FAILED", "studio.renders.worker.WorkerLost", worker_protocol.LOST_TASK)
+    assert GenerationJob.objects.get(pk=job_id).status == "succeeded"
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL"]
+
+
+def test_the_sweep_leaves_the_task_row_of_a_worker_that_still_holds_its_job(board, api):
+    job_id = submit(api, board.artist, board.project, shot=board.shot.pk, **small())["id"]
+    live = DBTaskResult.objects.get()
+    live.claim("alive")
+    assert worker_protocol.job_claim(job_id=job_id, worker="alive") is not None
+    DBTaskResult.objects.filter(pk=live.pk).update(started_at="2000-01-01T00:00:00Z")  # a long job, lease renewed
+
+    assert worker_protocol.tasks_sweep() == []
+
+    live.refresh_from_db()
+    assert live.status == "RUNNING"
