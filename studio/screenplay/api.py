@@ -11,10 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
+from studio.core.api import VERSION_KEY, DataSerializer, IdFilter, JSONParser, StrictInput, VersionedMixin, validated
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
 
@@ -136,7 +136,7 @@ class ReorderScenesSerializer(StrictInput, serializers.Serializer):
 
 
 class SceneFilter(django_filters.FilterSet):
-    script = django_filters.NumberFilter(field_name="script_id")
+    script = IdFilter(field_name="script_id")
 
     class Meta:
         model = Scene
