@@ -165,12 +165,24 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache holds counts that must be shared between the web processes (failed logins): Redis when there is one.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("CHANNELS_PREFIX", "previz")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Auth -----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:project-list"
 LOGOUT_REDIRECT_URL = "login"
+# After this many failed logins in the window for one account (or from one address), logins from the form and
+# the token endpoint wait until the oldest of them is out of the window (the form says so; the API answers 429).
+STUDIO_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("STUDIO_LOGIN_FAILURES_PER_ACCOUNT", 10))
+STUDIO_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("STUDIO_LOGIN_FAILURES_PER_ADDRESS", 50))
+STUDIO_LOGIN_WINDOW_S = float(os.environ.get("STUDIO_LOGIN_WINDOW_S", 15 * 60))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

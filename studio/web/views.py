@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -44,7 +45,7 @@ from studio.shots import selectors as shot_selectors
 from studio.shots.models import Shot
 
 from .access import page_context, project_page
-from .forms import CharacterForm, InviteForm, ProjectForm, ReferenceForm, RoleForm
+from .forms import CharacterForm, InviteForm, LoginForm, ProjectForm, ReferenceForm, RoleForm
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -638,3 +639,19 @@ def account(request):
         messages.success(request, "A new API token was made; the old one no longer works.")
         return render(request, "web/account.html", {"token": token, "show_token": True})
     return render(request, "web/account.html", {"token": token, "show_token": False})
+
+
+class LoginView(auth_views.LoginView):
+    """The login page: a refused login while logins wait is a 429 with Retry-After, the form saying why."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        wait = getattr(form, "wait_s", 0)
+        if wait:
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+        return response
