@@ -61,6 +61,10 @@ DEBUG = env_bool("STUDIO_DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_dev_secret_key() if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when STUDIO_DEBUG=0")
+if not DEBUG and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is {len(SECRET_KEY)} characters; with STUDIO_DEBUG=0 it must be at least 50 (make one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -348,6 +352,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Production is served over HTTPS (STUDIO_TLS=1, the default with STUDIO_DEBUG=0): by the process itself or by a
+# proxy in front that terminates TLS and says so in X-Forwarded-Proto. Plain HTTP is redirected to HTTPS and browsers
+# are told to use nothing else (HSTS). STUDIO_TLS=0 serves plain HTTP (a local trial of the production settings).
+STUDIO_TLS = env_bool("STUDIO_TLS", not DEBUG)
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", STUDIO_TLS)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", STUDIO_TLS)
+if not DEBUG and STUDIO_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
