@@ -24,6 +24,7 @@ from studio.cast import selectors as cast_selectors
 from studio.cast import services as cast_services
 from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
+from studio.core import concurrency
 from studio.core.errors import Conflict, StaleVersion
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
@@ -235,13 +236,21 @@ def character_detail(request, project, pk):
     ), status=409 if conflict else (400 if form.errors else 200))
 
 
+def _posted_version(request) -> int:
+    """The version a form was made from; one that is not a whole number is no version (0: always stale)."""
+    try:
+        return concurrency.whole_version(request.POST.get("version") or "0")
+    except ValueError:
+        return 0
+
+
 @require_POST
 @project_page(Capability.EDIT_CAST)
 def character_delete(request, project, pk):
     character = get_object_or_404(Character, project=project, pk=pk)
     try:
         cast_services.character_delete(actor=request.user, character=character,
-                                       expected_version=int(request.POST.get("version") or 0))
+                                       expected_version=_posted_version(request))
     except StaleVersion as exc:
         messages.error(request, str(exc))
         return redirect("web:character-detail", project_id=project.pk, pk=pk)

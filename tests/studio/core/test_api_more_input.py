@@ -126,3 +126,31 @@ def test_options_under_a_project_is_404_for_a_stranger(team, api, shot):
     response = api(factories.make_user()).options(f"/api/v1/projects/{team.project.pk}/scripts/import/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("ref", ["²", "-1", "99999999999999999999"])
+def test_a_comparison_from_something_that_is_not_a_revision_id_is_a_400(team, api, ref):
+    script = team.project.scripts.order_by("id").first()
+
+    response = api(team.viewer).get(f"/api/v1/projects/{team.project.pk}/scripts/{script.pk}/compare/",
+                                    {"from": ref})
+
+    assert response.status_code == 400
+    assert response.json() == {"from": ["Name a revision id or now."]}
+
+
+@pytest.mark.parametrize("version", ["abc", "1e999", "²"])
+def test_deleting_a_character_from_its_page_with_a_version_that_is_not_a_number_is_refused_as_stale(
+        team, api, snapshot, version):
+    # given
+    character = factories.make_character(team.project, name="Elin")
+    client = api(team.writer)
+    before = snapshot()
+
+    # when
+    response = client.post(f"/projects/{team.project.pk}/cast/{character.pk}/delete/", {"version": version})
+
+    # then
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/projects/{team.project.pk}/cast/{character.pk}/"
+    assert snapshot() == before
