@@ -23,6 +23,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,10 @@ DEBUG = env_bool("STUDIO_DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_dev_secret_key() if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when STUDIO_DEBUG=0")
+if not DEBUG and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is {len(SECRET_KEY)} characters; with STUDIO_DEBUG=0 it must be at least 50 (make one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -94,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "studio.core.middleware.JSONBodyGuard",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +127,28 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Content-Security-Policy (django-csp) ------------------------------------
+# Scripts, styles, fonts and connections from this origin only (the socket's ws:/wss: to it included); style=""
+# attributes are allowed (templates and the SVG sketches use them); <style> elements only with the page's nonce;
+# inline scripts and handlers not at all (templates ask shell.js for behaviour by data- attributes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],  # the nonce: CodeMirror's <style> (meta csp-nonce)
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Database -------------------------------------------------------------
 
@@ -177,12 +206,24 @@ else:
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": STUDIO_CHANNEL_CAPACITY}}
     }
 
+# The cache holds counts that must be shared between the web processes (failed logins): Redis when there is one.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("CHANNELS_PREFIX", "previz")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Auth -----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:project-list"
 LOGOUT_REDIRECT_URL = "login"
+# After this many failed logins in the window for one account (or from one address), logins from the form and
+# the token endpoint wait until the oldest of them is out of the window (the form says so; the API answers 429).
+STUDIO_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("STUDIO_LOGIN_FAILURES_PER_ACCOUNT", 10))
+STUDIO_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("STUDIO_LOGIN_FAILURES_PER_ADDRESS", 50))
+STUDIO_LOGIN_WINDOW_S = float(os.environ.get("STUDIO_LOGIN_WINDOW_S", 15 * 60))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -290,6 +331,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "studio.core.api.StudioPagination",
+    # JSON through core.jsonbody: too deep, non-finite numbers and NUL characters are a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "studio.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "studio.core.api.Metadata",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "studio.core.api.exception_handler",
@@ -331,6 +379,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Production is served over HTTPS (STUDIO_TLS=1, the default with STUDIO_DEBUG=0): by the process itself or by a
+# proxy in front that terminates TLS and says so in X-Forwarded-Proto. Plain HTTP is redirected to HTTPS and browsers
+# are told to use nothing else (HSTS). STUDIO_TLS=0 serves plain HTTP (a local trial of the production settings).
+STUDIO_TLS = env_bool("STUDIO_TLS", not DEBUG)
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", STUDIO_TLS)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", STUDIO_TLS)
+if not DEBUG and STUDIO_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)

@@ -54,9 +54,23 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Uploads of a test go to its own folder; passwords hash fast (the real hasher is slow by design)."""
+    """Uploads of a test go to its own folder; passwords hash fast (the real hasher is slow by design); each test
+    has a cache of its own (failed logins of one test never make another's wait)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": str(tmp_path)}}
+
+
+@pytest.fixture
+def login_clock(monkeypatch):
+    """The clock of the failed-login throttle (accounts.services), moved on at once by ``login_clock.now += s``."""
+
+    class Clock:
+        now = 1_000_000.0
+
+    monkeypatch.setattr("studio.accounts.services._now", lambda: Clock.now, raising=False)
+    return Clock
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,24 @@ function confirmForms() {
   });
 }
 
+// Behaviour the templates ask for by attribute (the Content-Security-Policy allows no inline handlers):
+// data-submit-on-change submits the control's form, data-go-on-change opens the chosen value, and
+// data-toggles="id" shows or hides that element and focuses its first field.
+function declarativeControls() {
+  document.addEventListener("change", (e) => {
+    const control = e.target;
+    if (control.matches?.("[data-submit-on-change]")) control.form?.requestSubmit();
+    if (control.matches?.("[data-go-on-change]")) location.href = control.value;
+  });
+  document.addEventListener("click", (e) => {
+    const button = e.target.closest?.("[data-toggles]");
+    const target = button && document.getElementById(button.dataset.toggles);
+    if (!target) return;
+    target.hidden = !target.hidden;
+    target.querySelector("input:not([type=hidden]), textarea, select")?.focus();
+  });
+}
+
 function watchOwnAccess(socket, me) {
   const connection = document.querySelector("[data-connection]");
   socket.on("state", ({ state, reason }) => {
@@ -58,6 +76,7 @@ function boot() {
   drawFramings();
   closeMenusOnOutsideClick();
   confirmForms();
+  declarativeControls();
   const { projectId, userId, userName, userInitials, userColor } = document.body.dataset;
   if (!projectId) return;
   const me = { id: Number(userId), name: userName, initials: userInitials, color: userColor };

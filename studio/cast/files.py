@@ -10,8 +10,8 @@ from studio.projects.access import member_view
 
 from .models import ReferenceImage
 
-IMAGE = Route("projects/<int:project_id>/media/references/<int:pk>/")
-THUMBNAIL = Route("projects/<int:project_id>/media/references/<int:pk>/thumb/")
+IMAGE = Route("projects/<id:project_id>/media/references/<id:pk>/")
+THUMBNAIL = Route("projects/<id:project_id>/media/references/<id:pk>/thumb/")
 
 
 @member_view

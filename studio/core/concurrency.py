@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404
 
 from .errors import StaleVersion, VersionRequired
+from .ids import MAX_ID
 
 ANY_VERSION = None
 
@@ -28,10 +29,17 @@ def parse_if_match(header: str) -> int | None:
         return ANY_VERSION
     if value.startswith("W/"):
         value = value[2:]
-    value = value.strip('"')
-    if not value.isdigit():
-        raise ValueError(header)
-    return int(value)
+    return whole_version(value.strip('"'))
+
+
+def whole_version(value: Any) -> int:
+    """A version as sent: a whole number (``3`` or ``"3"``, at most 19 digits); raises ValueError on anything else
+    (``1e999``, ``1.5``, ``true``, ``"²"``)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        return int(value)
+    raise ValueError(value)
 
 
 def expected_version(*, kind: str, if_match: str | None, data: Any) -> int | None:
@@ -45,8 +53,8 @@ def expected_version(*, kind: str, if_match: str | None, data: Any) -> int | Non
     if version is None or version == "":
         raise VersionRequired(kind)
     try:
-        return int(version)
-    except (TypeError, ValueError):
+        return whole_version(version)
+    except ValueError:
         raise VersionRequired(kind) from None
 
 

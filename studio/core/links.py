@@ -2,7 +2,7 @@
 
 An app that owns a route (a member-only file, say) declares it once::
 
-    THUMBNAIL = Route("projects/<int:project_id>/media/takes/<int:pk>/thumb/")
+    THUMBNAIL = Route("projects/<id:project_id>/media/takes/<id:pk>/thumb/")
     urlpatterns = [THUMBNAIL.path(take_file, name="take-thumbnail", kwargs={"thumbnail": True})]
 
 and builds links to it by formatting that pattern, never by resolving a URL name: ``THUMBNAIL.url(project_id=1,
@@ -17,8 +17,10 @@ from collections.abc import Callable
 
 from django.urls import URLPattern, get_script_prefix, path
 
+from . import ids  # noqa: F401  registers the <id:…> converter the routes use
+
 _PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
-_FORMATTED = {"int", "str", "slug"}  # converters whose values are written as they are given
+_FORMATTED = {"id", "int", "str", "slug"}  # converters whose values are written as they are given
 
 
 class Route:

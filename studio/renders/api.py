@@ -10,12 +10,12 @@ from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from generation import prompts
 from generation.models import CLIP_MODES, FRAME_MODES
-from studio.core.api import DataSerializer, StrictInput, validated
+from studio.core.api import DataSerializer, IdFilter, JSONParser, StrictInput, validated
 from studio.core.files import private_file_response
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
@@ -221,9 +221,9 @@ class JobCreateSerializer(StrictInput, serializers.Serializer):
 
 class JobFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=GenerationJob.Status.choices)
-    shot = django_filters.NumberFilter(field_name="shot_id")
+    shot = IdFilter(field_name="shot_id")
     kind = django_filters.ChoiceFilter(choices=GenerationJob.Kind.choices)
-    requester = django_filters.NumberFilter(field_name="requester_id")
+    requester = IdFilter(field_name="requester_id")
 
     class Meta:
         model = GenerationJob
@@ -344,7 +344,7 @@ class TakeReviewSerializer(StrictInput, serializers.Serializer):
 
 
 class TakeFilter(django_filters.FilterSet):
-    shot = django_filters.NumberFilter(field_name="shot_id")
+    shot = IdFilter(field_name="shot_id")
     kind = django_filters.ChoiceFilter(choices=Take.Kind.choices)
     review = django_filters.MultipleChoiceFilter(choices=Take.Review.choices)
     source = django_filters.ChoiceFilter(choices=Take.Source.choices)

@@ -10,9 +10,9 @@ from studio.projects.access import member_view
 
 from .models import Take
 
-MEDIA = Route("projects/<int:project_id>/media/takes/<int:pk>/")
-THUMBNAIL = Route("projects/<int:project_id>/media/takes/<int:pk>/thumb/")
-DEPTH = Route("projects/<int:project_id>/media/takes/<int:pk>/depth/")
+MEDIA = Route("projects/<id:project_id>/media/takes/<id:pk>/")
+THUMBNAIL = Route("projects/<id:project_id>/media/takes/<id:pk>/thumb/")
+DEPTH = Route("projects/<id:project_id>/media/takes/<id:pk>/depth/")
 
 
 @member_view

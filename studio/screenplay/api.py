@@ -11,10 +11,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
+from studio.core.api import VERSION_KEY, DataSerializer, IdFilter, JSONParser, StrictInput, VersionedMixin, validated
+from studio.core.ids import parse_id
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
 
@@ -136,7 +137,7 @@ class ReorderScenesSerializer(StrictInput, serializers.Serializer):
 
 
 class SceneFilter(django_filters.FilterSet):
-    script = django_filters.NumberFilter(field_name="script_id")
+    script = IdFilter(field_name="script_id")
 
     class Meta:
         model = Scene
@@ -274,9 +275,10 @@ def _version_text(script: Script, ref: str | None) -> str:
     """``now`` (or nothing) → the script now; a revision id → its text."""
     if ref in (None, "", "now"):
         return services.current_text(script)
-    if not str(ref).isdigit():
+    revision_id = parse_id(str(ref))
+    if revision_id is None:
         raise serializers.ValidationError({"from": ["Name a revision id or now."]})
-    revision = ScriptRevision.objects.filter(script=script, pk=int(ref)).first()
+    revision = ScriptRevision.objects.filter(script=script, pk=revision_id).first()
     if revision is None:
         raise serializers.ValidationError({"from": [f"Revision {ref} is not a revision of this script."]})
     return revision.text

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from studio.core.api import VERSION_KEY, DataSerializer, StrictInput, VersionedMixin, validated
+from studio.core.api import VERSION_KEY, DataSerializer, IdFilter, StrictInput, VersionedMixin, validated
 from studio.projects.api import ProjectScopedViewSet
 from studio.projects.permissions import Capability
 from studio.screenplay.models import Scene
@@ -77,13 +77,13 @@ class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
 
 
 class ShotFilter(django_filters.FilterSet):
-    scene = django_filters.NumberFilter(field_name="scene_id")
+    scene = IdFilter(field_name="scene_id")
     scenes = NumberInFilter(field_name="scene_id", help_text="Shots of these scenes: ids, comma "
                                          "separated (the board fetches a page of scenes, then their shots).")
-    script = django_filters.NumberFilter(field_name="scene__script_id")
+    script = IdFilter(field_name="scene__script_id")
     status = django_filters.MultipleChoiceFilter(choices=Shot.Status.choices)
     size = django_filters.MultipleChoiceFilter(choices=Shot.Size.choices)
-    character = django_filters.NumberFilter(field_name="characters", help_text="Shots this character is in.")
+    character = IdFilter(field_name="characters", help_text="Shots this character is in.")
     q = django_filters.CharFilter(method="search", help_text="Text in the number, description or dialogue.")
 
     class Meta:

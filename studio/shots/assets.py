@@ -14,12 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from studio.core import jsonbody
 from studio.projects.access import authorize
 from studio.projects.permissions import Capability
 
 from .models import LayoutAsset
 
 GLB_MAGIC = b"glTF"
+MAX_JSON_DEPTH = 256  # Python's parser recurses once a level: far deeper is a RecursionError
 JSON_CHUNK = 0x4E4F534A
 
 
@@ -33,7 +35,10 @@ def _check_gltf_json(document) -> None:
     if str(document["asset"].get("version", "")) != "2.0":
         raise _fail(f"Only glTF 2.0 is supported (this file says {document['asset'].get('version')!r}).")
     for kind in ("buffers", "images"):
-        for item in document.get(kind, []) or []:
+        items = document.get(kind, [])
+        if not isinstance(items, list):
+            raise _fail(f"The file's {kind} are not a list.")
+        for item in items:
             uri = item.get("uri") if isinstance(item, dict) else None
             if uri is not None and not str(uri).startswith("data:"):
                 raise _fail(f"The file refers to another file ({str(uri)[:60]}); export it as .glb or with "
@@ -61,22 +66,23 @@ def check_upload(upload) -> str:
         if chunk_type != JSON_CHUNK or chunk_length > size - 20:
             raise _fail("This GLB file does not start with its JSON chunk.")
         upload.seek(20)
-        try:
-            document = json.loads(upload.read(chunk_length))
-        except ValueError:
-            raise _fail("The JSON inside this GLB file cannot be read.") from None
-        finally:
-            upload.seek(0)
-        _check_gltf_json(document)
+        _check_gltf_json(_read_json(upload, chunk_length, unreadable="The JSON inside this GLB file cannot be read."))
         return "glb"
+    _check_gltf_json(_read_json(upload, -1, unreadable="This is neither a .glb nor a .gltf file."))
+    return "gltf"
+
+
+def _read_json(upload, length: int, *, unreadable: str):
+    """The JSON document of ``length`` bytes (-1: all) from where the upload stands; rewound after."""
     try:
-        document = json.loads(upload.read())
+        data = upload.read(length)
+        if jsonbody.too_deep(data, limit=MAX_JSON_DEPTH):
+            raise _fail(f"The file's JSON is nested too deep (at most {MAX_JSON_DEPTH} levels).")
+        return json.loads(data)
     except ValueError:
-        raise _fail("This is neither a .glb nor a .gltf file.") from None
+        raise _fail(unreadable) from None
     finally:
         upload.seek(0)
-    _check_gltf_json(document)
-    return "gltf"
 
 
 @transaction.atomic

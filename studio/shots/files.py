@@ -10,7 +10,7 @@ from studio.projects.access import member_view
 
 from .models import LayoutAsset
 
-ASSET = Route("projects/<int:project_id>/media/assets/<int:pk>/")
+ASSET = Route("projects/<id:project_id>/media/assets/<id:pk>/")
 
 
 @member_view

@@ -16,6 +16,7 @@ from django.db import transaction
 from studio.cast.models import Character
 from studio.core.concurrency import ANY_VERSION
 from studio.core.errors import Conflict
+from studio.core.ids import parse_id
 from studio.live.events import UserRef
 from studio.projects.access import authorize
 from studio.projects.permissions import Capability
@@ -71,7 +72,7 @@ def _check_characters(shot: Shot, data: dict) -> None:
                 f"Character {', '.join(map(str, missing))} is not in this project's cast."]})
     sets = {obj["asset"] for obj in data["objects"] if obj["type"] == "environment"}
     if sets:
-        ids = {int(a) for a in sets if a.isdigit()}
+        ids = {parse_id(a) for a in sets} - {None}
         known_sets = {str(pk) for pk in LayoutAsset.objects.filter(project_id=shot.project_id, pk__in=ids)
                       .values_list("pk", flat=True)}
         unknown = sorted(sets - known_sets)

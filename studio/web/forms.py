@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
+from studio.accounts import services as account_services
 from studio.cast.models import Character
 from studio.projects.models import Project
 from studio.projects.permissions import Role
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, which waits after too many failed logins for the account or from the address."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or None
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        wait = account_services.login_wait_s(username=username, address=address)
+        if wait:
+            self.wait_s = wait
+            raise ValidationError(account_services.login_wait_message(wait), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            account_services.login_failed(username=username, address=address)
+            raise
+        account_services.login_succeeded(username=self.get_user().get_username())
+        return cleaned
 
 
 class ProjectForm(forms.ModelForm):

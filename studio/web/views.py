@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -23,6 +24,7 @@ from studio.cast import selectors as cast_selectors
 from studio.cast import services as cast_services
 from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
+from studio.core import concurrency
 from studio.core.errors import Conflict, StaleVersion
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
@@ -44,7 +46,7 @@ from studio.shots import selectors as shot_selectors
 from studio.shots.models import Shot
 
 from .access import page_context, project_page
-from .forms import CharacterForm, InviteForm, ProjectForm, ReferenceForm, RoleForm
+from .forms import CharacterForm, InviteForm, LoginForm, ProjectForm, ReferenceForm, RoleForm
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -234,13 +236,21 @@ def character_detail(request, project, pk):
     ), status=409 if conflict else (400 if form.errors else 200))
 
 
+def _posted_version(request) -> int:
+    """The version a form was made from; one that is not a whole number is no version (0: always stale)."""
+    try:
+        return concurrency.whole_version(request.POST.get("version") or "0")
+    except ValueError:
+        return 0
+
+
 @require_POST
 @project_page(Capability.EDIT_CAST)
 def character_delete(request, project, pk):
     character = get_object_or_404(Character, project=project, pk=pk)
     try:
         cast_services.character_delete(actor=request.user, character=character,
-                                       expected_version=int(request.POST.get("version") or 0))
+                                       expected_version=_posted_version(request))
     except StaleVersion as exc:
         messages.error(request, str(exc))
         return redirect("web:character-detail", project_id=project.pk, pk=pk)
@@ -642,3 +652,19 @@ def account(request):
         messages.success(request, "A new API token was made; the old one no longer works.")
         return render(request, "web/account.html", {"token": token, "show_token": True})
     return render(request, "web/account.html", {"token": token, "show_token": False})
+
+
+class LoginView(auth_views.LoginView):
+    """The login page: a refused login while logins wait is a 429 with Retry-After, the form saying why."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        wait = getattr(form, "wait_s", 0)
+        if wait:
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+        return response

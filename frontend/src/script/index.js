@@ -50,6 +50,7 @@ function boot() {
       drawSelection(),
       highlightActiveLine(),
       EditorView.lineWrapping,
+      EditorView.cspNonce.of(document.querySelector('meta[name="csp-nonce"]')?.content || ""),  // its <style>
       placeholder("INT. LIGHTHOUSE - NIGHT\n\nStart with a scene heading…"),
       EditorState.readOnly.of(!data.can_edit),
       EditorView.editable.of(data.can_edit),

@@ -291,7 +291,7 @@ def test_a_malformed_script_filter_is_a_400_not_a_crash(team, api):
 
     # then
     assert response.status_code == 400
-    assert response.json() == {"script": ["Enter a number."]}
+    assert response.json() == {"script": ["Enter a whole number."]}
 
 
 def test_listing_scenes_costs_the_same_queries_however_many_there_are(team, api, django_assert_num_queries):

@@ -452,9 +452,9 @@ def test_a_blank_search_lists_everything(team, api, board):
 
 
 @pytest.mark.parametrize(("params", "errors"), [
-    ({"scene": "first"}, {"scene": ["Enter a number."]}),
-    ({"script": "1.5.2"}, {"script": ["Enter a number."]}),
-    ({"character": "Elin"}, {"character": ["Enter a number."]}),
+    ({"scene": "first"}, {"scene": ["Enter a whole number."]}),
+    ({"script": "1.5.2"}, {"script": ["Enter a whole number."]}),
+    ({"character": "Elin"}, {"character": ["Enter a whole number."]}),
     ({"status": "done"}, {"status": ["Select a valid choice. done is not one of the available choices."]}),
     ({"size": ["CU", "XXL"]}, {"size": ["Select a valid choice. XXL is not one of the available choices."]}),
 ])
