@@ -425,7 +425,7 @@ def board(request, project):
         "shots": shot_selectors.board_shots(project=project),
         "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
         "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
-        "takes": render_selectors.latest_takes(project),
+        "takes": render_selectors.board_takes(project),
         "choices": {
             "size": Shot.Size.choices, "angle": Shot.Angle.choices, "movement": Shot.Movement.choices,
             "status": Shot.Status.choices,

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from studio.accounts.services import token_rotate
 from studio.shots.models import Shot
 from tests import factories
 
@@ -105,3 +106,60 @@ def test_a_viewer_sees_a_read_only_board(open_as):
     assert sam.locator("[data-shot]").first.get_attribute("draggable") is None
     screenshot(sam, "board-viewer")
     assert errors == []
+
+
+def setup_takes():
+    director, artist, project, scene = setup_project()
+    reviewer = factories.add_member(project, "reviewer", factories.make_user("lena", display_name="Lena Park"))
+    shot = Shot.objects.get(scene=scene, number="1A")
+    return director, token_rotate(actor=artist).key, token_rotate(actor=reviewer).key, shot
+
+
+class Studio:
+    """Takes uploaded and reviewed through the live server's API (its events reach the open pages)."""
+
+    def __init__(self, page, url, shot, artist, reviewer):
+        self.request, self.shot = page.request, shot
+        self.takes = f"{url}/api/v1/projects/{shot.project_id}/takes/"
+        self.artist, self.reviewer = {"Authorization": f"Token {artist}"}, {"Authorization": f"Token {reviewer}"}
+
+    def upload(self) -> int:
+        file = {"name": "take.png", "mimeType": "image/png", "buffer": factories.image_bytes()}
+        response = self.request.post(self.takes, headers=self.artist,
+                                     multipart={"shot": str(self.shot.pk), "file": file})
+        assert response.status == 201, response.text()
+        return response.json()["id"]
+
+    def review(self, take: int, decision: str) -> None:
+        response = self.request.post(f"{self.takes}{take}/review/", headers=self.reviewer, data={"decision": decision})
+        assert response.status == 200, response.text()
+
+
+def test_the_card_keeps_showing_the_approved_take_as_takes_arrive_and_are_reviewed(open_as, live_url):
+    # given a shot with v1 and v2, v2 approved, on an open board
+    director, artist, reviewer, shot = in_thread(setup_takes)
+    theo, _ = open_as(director, board_of(shot.project) + f"?shot={shot.pk}")
+    studio = Studio(theo, live_url, shot, artist, reviewer)
+    studio.upload()
+    approved = studio.upload()
+    studio.review(approved, "approved")
+    tag = theo.locator(f'[data-shot="{shot.pk}"] .take-tag')
+    preview = theo.locator("[data-inspector] [data-preview] .take-tag")
+    expect(tag).to_have_text("v2")
+
+    # when v3 and v4 are made, once the board has asked which take to show, it still shows the approved v2
+    newer = studio.upload()
+    with theo.expect_response(lambda r: "takes/?shown=true" in r.url, timeout=5000) as asked:
+        studio.upload()
+    assert asked.value.ok
+    expect(tag).to_have_text("v2")
+    expect(preview).to_have_text("v2")
+
+    # when v2's approval is taken back, the card shows the newest, v4
+    studio.review(approved, "rejected")
+    expect(tag).to_have_text("v4")
+    expect(preview).to_have_text("v4")
+
+    # and when v3 is approved, it shows v3
+    studio.review(newer, "approved")
+    expect(tag).to_have_text("v3")

@@ -16,7 +16,7 @@ export class BoardState {
     this.shots = new Map(data.shots.map((s) => [s.id, s]));
     this.characters = new Map(data.characters.map((c) => [c.id, c]));
     this.members = data.members;
-    // the newest take of each shot (shot id → take); a resync from the API leaves them as they are
+    // the take each shot shows (shot id → take): its approved one, else its newest; the server decides which
     if (data.takes) this.takes = new Map(data.takes.map((t) => [t.shot, t]));
     this.takes ??= new Map();
     this.progress ??= new Map(); // shot id → {job, step, total} while one of its jobs runs

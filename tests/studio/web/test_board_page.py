@@ -80,7 +80,7 @@ def test_board_embeds_the_board_as_the_api_describes_it_with_the_viewers_role(ro
     assert state["characters"] == api_results(client, p + "characters/")
     assert state["members"] == api_results(client, p + "members/")
     assert state["scripts"] == [{"id": s["id"], "title": s["title"]} for s in api_results(client, p + "scripts/")]
-    assert state["takes"] == []  # the newest take of each shot: none yet (test_shot_pages.py has some)
+    assert state["takes"] == []  # the take each shot shows: none yet (test_shot_pages.py has some)
     assert set(state) == {"project", "me", "scripts", "scenes", "shots", "characters", "members", "takes", "choices"}
 
 
