@@ -4,13 +4,8 @@ Thin by design: it admits members, relays the project's events (sent by ``live.e
 reports presence. Everything it writes goes through ``live.presence``; every ORM call goes through
 ``database_sync_to_async``.
 
-The handshake is always accepted, so that a refusal reaches the browser as a close code (a handshake
-refused with 403 would tell it nothing). Close codes: 4401 not logged in, 4404 not a member (or no such
-project), 4403 removed from the project while connected, 4400 a malformed frame, 1013 the channel layer
-is unreachable (try again later: the browser reconnects and reads the project again).
-
-The first message is the presence snapshot, with ``seq``, the number of the project's last event: every
-event after it carries the next number (``live.sequence``), so a client sees what it missed.
+Close codes: 4401 not logged in, 4404 not a member (or no such project),
+4403 removed from the project while connected, 4400 a malformed frame.
 """
 
 from __future__ import annotations
@@ -23,8 +18,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from studio.live import presence
 from studio.live.events import project_group
-from studio.live.layers import LAYER_ERRORS
-from studio.live.sequence import sequence_current
 
 from . import selectors
 
@@ -36,43 +29,32 @@ MAX_FRAME_BYTES = 4096
 class ProjectConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
 
-    async def __call__(self, scope, receive, send):
-        try:
-            await super().__call__(scope, receive, send)
-        except LAYER_ERRORS:  # on connecting, or while connected: a clean close, and the browser comes back
-            log.warning("closing a project socket: the channel layer is unreachable", exc_info=True)
-            await self.disconnect(1013)
-            await self.close(code=1013)
-
     async def connect(self):
         self.project_id = self.scope["url_route"]["kwargs"]["project_id"]
         self.user = self.scope.get("user")
-        await self.accept()
         if self.user is None or not self.user.is_authenticated:
-            return await self.close(code=4401)
+            await self.close(code=4401)
+            return
         membership = await database_sync_to_async(selectors.membership_for)(
             user=self.user, project_id=self.project_id
         )
         if membership is None:
-            return await self.close(code=4404)
+            await self.close(code=4404)
+            return
         self.group = project_group(self.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        seq = await database_sync_to_async(sequence_current)(project_id=self.project_id)
+        await self.accept()
         snapshot = await database_sync_to_async(presence.presence_enter)(
             project_id=self.project_id, user=self.user, channel_name=self.channel_name
         )
-        await self.send_json({**snapshot.message(), "seq": seq})
+        await self.send_json(snapshot.message())
 
     async def disconnect(self, code):
-        """Leave presence first (it needs only the database), then the group (which needs the layer)."""
         if self.group is None:
             return
-        group, self.group = self.group, None
+        await self.channel_layer.group_discard(self.group, self.channel_name)
         await database_sync_to_async(presence.presence_leave)(channel_name=self.channel_name)
-        try:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        except LAYER_ERRORS:  # the layer forgets the channel itself when its group expires
-            log.warning("could not leave %s: the channel layer is unreachable", group)
+        self.group = None
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None or len(text_data) > MAX_FRAME_BYTES:
