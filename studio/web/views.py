@@ -41,7 +41,7 @@ from studio.screenplay.events import SceneData, ScriptData
 from studio.screenplay.models import Script, ScriptRevision
 from studio.shots import files as shot_files
 from studio.shots import selectors as shot_selectors
-from studio.shots.models import Shot
+from studio.shots.models import APPROVAL_COVERS, STATUS_MEANINGS, TAKE_REVIEWS_MEAN, Shot
 
 from .access import page_context, project_page
 from .forms import CharacterForm, InviteForm, ProjectForm, ReferenceForm, RoleForm
@@ -413,6 +413,11 @@ def script_import(request, project):
 # --- Board ----------------------------------------------------------------
 
 
+# What the inspector says of a shot's status next to its takes' reviews (shots.models holds the words)
+STATUS_HELP = {"meanings": {str(k): v for k, v in STATUS_MEANINGS.items()}, "approval_covers": list(APPROVAL_COVERS),
+               "takes": TAKE_REVIEWS_MEAN}
+
+
 @project_page()
 def board(request, project):
     """The shot board. The page carries the whole board as JSON; the board module draws and keeps it live."""
@@ -430,6 +435,7 @@ def board(request, project):
             "size": Shot.Size.choices, "angle": Shot.Angle.choices, "movement": Shot.Movement.choices,
             "status": Shot.Status.choices,
         },
+        "status_help": STATUS_HELP,
     }
     return render(request, "web/board.html", page_context(request, board_state=state, tab="board"))
 
@@ -551,6 +557,7 @@ def shot_page(request, project, shot_id):
         previous=around.previous, next=around.next, position=around.position, total=around.total, tab="board",
         size_label=Shot.Size(shot.size).label, angle_label=Shot.Angle(shot.angle).label,
         movement_label=Shot.Movement(shot.movement).label, status_label=Shot.Status(shot.status).label,
+        status_meaning=STATUS_MEANINGS[shot.status], take_reviews_mean=TAKE_REVIEWS_MEAN,
     ))
 
 

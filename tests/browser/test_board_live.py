@@ -163,3 +163,35 @@ def test_the_card_keeps_showing_the_approved_take_as_takes_arrive_and_are_review
     # and when v3 is approved, it shows v3
     studio.review(newer, "approved")
     expect(tag).to_have_text("v3")
+
+
+def setup_approved():
+    _, artist, _, scene = setup_project()
+    shot = Shot.objects.get(scene=scene, number="1A")
+    Shot.objects.filter(pk=shot.pk).update(status="approved")
+    return artist, shot
+
+
+def test_changing_an_approved_shots_lens_warns_and_sends_it_back_to_ready(open_as):
+    # given an artist with an approved shot open in the inspector
+    artist, shot = in_thread(setup_approved)
+    ravi, errors = open_as(artist, board_of(shot.project) + f"?shot={shot.pk}")
+    meaning = ravi.locator("[data-inspector] [data-status-meaning]")
+    expect(meaning).to_contain_text("Approved: A reviewer signed off its framing, lens and duration")
+    expect(meaning).to_contain_text("approving a take picks the frame the board shows, and does not approve the shot")
+
+    # when they type a new lens, they are warned before it is saved
+    ravi.fill('[data-field="lens_mm"]', "85")
+    expect(meaning).to_have_text("This shot is approved. Changing its lens sends it back to Ready for review.")
+    expect(meaning).to_have_attribute("role", "alert")
+
+    # and once it is saved the shot is ready again, and they are told
+    ravi.locator('[data-field="lens_mm"]').blur()
+    expect(ravi.locator(".toast")).to_have_text(re.compile("Shot 1A is back to Ready"))
+    expect(ravi.locator("[data-inspector] [data-head-status]")).to_have_text("Ready")
+    expect(ravi.locator('[data-field="status"]')).to_have_value("ready")
+    expect(meaning).to_contain_text("Ready: Framing, lens and duration are set")
+    expect(ravi.locator(f'[data-shot="{shot.pk}"] .pill.status-ready')).to_have_text("Ready")
+    shot.refresh_from_db()
+    assert (shot.lens_mm, shot.status, shot.version) == (85, "ready", 2)
+    assert errors == []

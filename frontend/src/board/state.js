@@ -7,6 +7,7 @@ export class BoardState {
     this.project = data.project;
     this.me = data.me;
     this.choices = data.choices;
+    this.statusHelp = data.status_help; // what a shot's status means, and which fields its approval covers
     this.load(data);
   }
 

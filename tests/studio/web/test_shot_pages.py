@@ -11,6 +11,7 @@ from studio.renders.services import jobs as job_services
 from studio.renders.services import takes as take_services
 from studio.renders.services import worker_protocol
 from studio.renders.services.jobs import JobOrder
+from studio.shots import services as shot_services
 from tests import factories
 
 ROLES = ["owner", "director", "writer", "artist", "reviewer", "viewer"]
@@ -391,6 +392,22 @@ def test_the_board_carries_each_shots_latest_take(staged, browser, board_state):
         "id": newest.pk, "shot": staged.shot.pk, "number": 2, "kind": "image", "smoke_test": True,
         "review": "pending", "thumbnail_url": f"/projects/{staged.project.pk}/media/takes/{newest.pk}/thumb/",
     }]
+
+
+def test_the_shot_page_says_what_the_shots_status_means_next_to_its_takes(staged, browser, html):
+    # given an approved shot with an approved take
+    shot_services.shot_update(actor=staged.director, shot=staged.shot, expected_version=1,
+                              changes={"status": "approved"})
+    take_services.take_review(actor=staged.reviewer, take=upload_take(staged), decision="approved")
+
+    # when its page is opened
+    page = html(browser(staged.viewer).get(shot_url(staged)))
+
+    # then the page says what the shot's approval means, and that a take's is another thing
+    assert " ".join(page.one("p", data_status_meaning=True).text.split()) == (
+        "Shot approved: A reviewer signed off its framing, lens and duration; changing any of them sends it back "
+        "to Ready. Each take is reviewed on its own: approving a take picks the frame the board shows, and does "
+        "not approve the shot.")
 
 
 def test_the_board_shows_the_approved_take_over_newer_ones(staged, browser, board_state):
