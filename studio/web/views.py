@@ -24,6 +24,7 @@ from studio.cast import services as cast_services
 from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
 from studio.core.errors import Conflict, StaleVersion
+from studio.core.words import plural
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
 from studio.projects.events import MemberData, ProjectData
@@ -406,7 +407,7 @@ def script_import(request, project):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("web:script-home", project_id=project.pk)
-    messages.success(request, f"Imported “{script.title}” with {script.scenes.count()} scenes.")
+    messages.success(request, f"Imported “{script.title}” with {plural(script.scenes.count(), 'scene')}.")
     return redirect("web:script", project_id=project.pk, script_id=script.pk)
 
 
