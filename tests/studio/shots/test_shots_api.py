@@ -434,6 +434,8 @@ def test_the_list_filters_by_character(team, api, board):
     ("who is", ["b"]),
     ("  glass ", ["d"]),
     ("nothing like it", []),
+    ("elin", ["a", "b"]),       # the name of a character in the shot
+    ("TOM", ["b", "e", "f"]),
 ])
 def test_the_list_searches_numbers_exactly_and_text_by_contents(team, api, board, q, expected):
     # when
