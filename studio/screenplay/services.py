@@ -9,6 +9,7 @@ from typing import TypedDict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
@@ -413,5 +414,7 @@ def script_export(*, script: Script, fmt: str, scene_numbers: bool = False) -> t
     if fmt == "fdx":
         return write_fdx(parse(text)), "application/xml", f"{stem}.fdx"
     if fmt == "pdf":
-        return render_pdf(parse(text), scene_numbers=scene_numbers), "application/pdf", f"{stem}.pdf"
+        pdf = render_pdf(parse(text), scene_numbers=scene_numbers, title=script.project.title,
+                         made=timezone.localdate())  # a title page's own title and author come first
+        return pdf, "application/pdf", f"{stem}.pdf"
     raise ValidationError({"as": ["Choose fountain, fdx or pdf."]})

@@ -41,3 +41,15 @@ export function formatDuration(seconds) {
   const rest = Math.round(s - m * 60);
   return `${m}m ${String(rest).padStart(2, "0")}s`;
 }
+
+/** The form of `word` that `count` takes (shot, shots; person, people), as studio.core.words.noun does. */
+export function noun(count, word, many = IRREGULAR[word] ?? `${word}s`) {
+  return count === 1 ? word : many;
+}
+
+/** "1 shot", "2 shots", "0 shots". */
+export function plural(count, word, many) {
+  return `${count.toLocaleString()} ${noun(count, word, many)}`;
+}
+
+const IRREGULAR = { person: "people" };
