@@ -81,6 +81,7 @@ seed: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	@echo "Previz Studio on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@[ "$$STUDIO_DEBUG" = "0" ] || echo "Debug is on; to switch it off (as in production): STUDIO_DEBUG=0 SECRET_KEY=<long random text> make serve (add SECURE_COOKIES=0 over plain http)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studio.asgi:application
 
 # A generation worker process (production: one per GPU, e.g. `make worker GPU=1`); `make run` does not

@@ -15,10 +15,19 @@ function drawFramings(root = document) {
   }
 }
 
-function closeMenusOnOutsideClick() {
+/** Menus close on a click outside them, on choosing one of their links, and on Escape. */
+function closeMenus() {
   document.addEventListener("click", (e) => {
+    const chosen = e.target.closest(".menu-panel a");
     for (const menu of document.querySelectorAll("details.menu[open]")) {
-      if (!menu.contains(e.target)) menu.removeAttribute("open");
+      if (!menu.contains(e.target) || menu.contains(chosen)) menu.removeAttribute("open");
+    }
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    for (const menu of document.querySelectorAll("details.menu[open]")) {
+      menu.removeAttribute("open");
+      if (menu.contains(document.activeElement)) menu.querySelector("summary").focus();
     }
   });
 }
@@ -74,7 +83,7 @@ function watchOwnAccess(socket, me) {
 function boot() {
   document.querySelectorAll(".messages .toast").forEach(armToast);
   drawFramings();
-  closeMenusOnOutsideClick();
+  closeMenus();
   confirmForms();
   declarativeControls();
   const { projectId, userId, userName, userInitials, userColor } = document.body.dataset;

@@ -14,6 +14,7 @@ from studio.core.errors import Conflict
 from studio.core.files import delete_files, delete_files_on_commit
 from studio.core.images import clean_image_upload
 from studio.core.services import apply_changes, validate
+from studio.core.words import title_case
 from studio.live.events import UserRef
 from studio.projects.access import authorize
 from studio.projects.models import Project
@@ -240,8 +241,8 @@ def character_dismiss(*, actor, character: Character) -> None:
 
 
 def _display_name(cue: str) -> str:
-    """ELIN → Elin, THE STRANGER → The Stranger; a cue written in mixed case (McCLANE) stays as it is."""
-    return cue.title() if cue.isupper() else cue
+    """ELIN → Elin, WOMAN IN GREY → Woman in Grey; a cue written in mixed case (McCLANE) stays as it is."""
+    return title_case(cue) if cue.isupper() else cue
 
 
 def suggestions_sync(*, actor, project: Project, cues: list[str], in_use: set[str]) -> None:

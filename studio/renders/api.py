@@ -348,10 +348,15 @@ class TakeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Take.Kind.choices)
     review = django_filters.MultipleChoiceFilter(choices=Take.Review.choices)
     source = django_filters.ChoiceFilter(choices=Take.Source.choices)
+    shown = django_filters.BooleanFilter(method="filter_shown",
+                                         help_text="Only the take each shot shows: its approved one, or its newest.")
 
     class Meta:
         model = Take
-        fields = ["shot", "kind", "review", "source"]
+        fields = ["shot", "kind", "review", "source", "shown"]
+
+    def filter_shown(self, queryset, name, value):
+        return selectors.shown_takes(queryset) if value else queryset
 
 
 class TakeViewSet(ProjectScopedViewSet):

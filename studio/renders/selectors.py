@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,10 +46,17 @@ def shot_for_generation(*, project, shot_id) -> Shot:
     return shot
 
 
-def latest_takes(project) -> list[dict]:
-    """The newest take of every shot that has one, in one query: what the shot cards show."""
-    newest = Take.objects.filter(shot=OuterRef("shot")).order_by("-number").values("number")[:1]
-    rows = (Take.objects.filter(project=project, number=Subquery(newest))
+def shown_takes(takes: QuerySet[Take]) -> QuerySet[Take]:
+    """Of ``takes``, those that their shot shows (its card on the board, the takes API's ``?shown=true``, and so
+    the board's live updates): a shot's newest approved take where it has one, otherwise its newest take."""
+    shown = (Take.objects.filter(shot=OuterRef("shot"))
+             .order_by(Case(When(review=Take.Review.APPROVED, then=0), default=1), "-number").values("id")[:1])
+    return takes.filter(id=Subquery(shown))
+
+
+def board_takes(project) -> list[dict]:
+    """``shown_takes`` as the board's cards read them (a subset of ``TakeData``), in one query."""
+    rows = (shown_takes(Take.objects.filter(project=project))
             .values_list("id", "shot_id", "number", "kind", "smoke_test", "review"))
     thumbnail = files.THUMBNAIL.urls()
     return [{"id": pk, "shot": shot, "number": number, "kind": kind,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
+from django.utils import timezone
 
 from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
@@ -467,5 +468,7 @@ def script_export(*, script: Script, fmt: str, scene_numbers: bool = False) -> t
     if fmt == "fdx":
         return write_fdx(parse(text)), "application/xml", f"{stem}.fdx"
     if fmt == "pdf":
-        return render_pdf(parse(text), scene_numbers=scene_numbers), "application/pdf", f"{stem}.pdf"
+        pdf = render_pdf(parse(text), scene_numbers=scene_numbers, title=script.project.title,
+                         made=timezone.localdate())  # a title page's own title and author come first
+        return pdf, "application/pdf", f"{stem}.pdf"
     raise ValidationError({"as": ["Choose fountain, fdx or pdf."]})

@@ -84,7 +84,8 @@ class ShotFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Shot.Status.choices)
     size = django_filters.MultipleChoiceFilter(choices=Shot.Size.choices)
     character = IdFilter(field_name="characters", help_text="Shots this character is in.")
-    q = django_filters.CharFilter(method="search", help_text="Text in the number, description or dialogue.")
+    q = django_filters.CharFilter(method="search", help_text="Text in the number, description or dialogue, or in "
+                                                             "the name of a character in the shot.")
 
     class Meta:
         model = Shot
@@ -94,7 +95,9 @@ class ShotFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(number__iexact=value) | Q(description__icontains=value) | Q(dialogue__icontains=value))
+        with_character = Shot.objects.filter(characters__name__icontains=value).values("pk")
+        return queryset.filter(Q(number__iexact=value) | Q(description__icontains=value) | Q(dialogue__icontains=value)
+                               | Q(pk__in=with_character))
 
 
 class ShotViewSet(VersionedMixin, ProjectScopedViewSet):

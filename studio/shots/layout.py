@@ -67,6 +67,23 @@ def empty_layout(*, focal_mm: int = 35, size: str | None = None) -> dict:
             "objects": []}
 
 
+CAST_SPACING = 1.0  # metres between the mannequins a first layout stands in a row
+
+
+def first_layout(characters: list[dict], *, focal_mm: int = 35, size: str | None = None) -> dict:
+    """The layout of a shot never saved: an empty stage with the shot's ``characters`` ({id, name, color}) standing
+    in a row across the middle of it, facing the camera, so that the editor opens on who is in the shot."""
+    layout = empty_layout(focal_mm=focal_mm, size=size)
+    middle = (len(characters) - 1) / 2
+    layout["objects"] = [
+        {"id": f"char-{c['id']}", "type": "character", "name": c["name"][:120],
+         "position": [round((i - middle) * CAST_SPACING, 3), 0.0, 0.0], "rotation": [0.0, 0.0, 0.0],
+         "character": c["id"], "height": 1.75, "pose": "stand", "color": c["color"]}
+        for i, c in enumerate(characters[:MAX_OBJECTS])
+    ]
+    return layout
+
+
 # --- Checking ---------------------------------------------------------------------------
 
 

@@ -41,13 +41,19 @@ class LayoutConflict(Conflict):
 
 
 def served(shot: Shot, stored: dict | None) -> dict:
-    """The layout as everyone reads it: the stored one (or an empty stage) with the shot's lens and size."""
-    return schema.with_shot_fields(stored or schema.without_shot_fields(schema.empty_layout()),
+    """The layout as everyone reads it: the stored one (or, never saved, the shot's characters on an empty stage)
+    with the shot's lens and size."""
+    return schema.with_shot_fields(stored or schema.without_shot_fields(_first_layout(shot)),
                                    lens_mm=shot.lens_mm, size=shot.size)
 
 
+def _first_layout(shot: Shot) -> dict:
+    cast = list(shot.characters.order_by("name", "id").values("id", "name", "color"))
+    return schema.first_layout(cast)
+
+
 def layout_of(shot: Shot) -> tuple[dict, int]:
-    """The shot's layout and its version; a shot never saved has an empty stage at version 0."""
+    """The shot's layout and its version; a shot never saved has its characters on an empty stage, at version 0."""
     layout = ShotLayout.objects.filter(shot=shot).first()
     return served(shot, layout.data if layout else None), layout.version if layout else 0
 

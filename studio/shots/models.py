@@ -135,6 +135,21 @@ def asset_path(instance: LayoutAsset, filename: str) -> str:
     return f"assets/{instance.project_id}/{uuid.uuid4().hex}{suffix}"
 
 
+# What a shot's status says (the shot page and the board's inspector show it), apart from its takes' reviews: a
+# shot's approval signs off its framing, lens and duration (APPROVAL_COVERS: changing one sends it back to ready);
+# a take's review judges that one frame or clip.
+APPROVAL_COVERS = ("size", "lens_mm", "duration")
+STATUS_MEANINGS = {
+    Shot.Status.DRAFT: "The shot is still being worked out.",
+    Shot.Status.READY: "Framing, lens and duration are set: ready for frames, and to go into review.",
+    Shot.Status.IN_REVIEW: "Waiting for a reviewer to approve its framing, lens and duration.",
+    Shot.Status.APPROVED: "A reviewer signed off its framing, lens and duration; changing any of them sends it "
+                          "back to Ready.",
+}
+TAKE_REVIEWS_MEAN = ("Each take is reviewed on its own: approving a take picks the frame the board shows, and "
+                     "does not approve the shot.")
+
+
 class LayoutAsset(models.Model):
     """A glTF/GLB set imported into a project, placed in layouts as an ``environment`` object."""
 

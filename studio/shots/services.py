@@ -25,7 +25,7 @@ from studio.screenplay.models import Scene
 
 from . import events
 from .events import SceneOrder, ShotData
-from .models import Shot
+from .models import APPROVAL_COVERS, Shot
 
 Status = Shot.Status
 
@@ -52,6 +52,11 @@ REVIEW_MOVES = {
     (Status.IN_REVIEW, Status.READY),
     (Status.APPROVED, Status.IN_REVIEW),
 }
+
+
+def _reopened_by(status_before: str, changed: list[str]) -> bool:
+    """An approved shot whose framing, lens or duration (what the approval signed off) changed."""
+    return status_before == Status.APPROVED and bool(set(changed) & set(APPROVAL_COVERS))
 
 
 def check_status_move(role: str, old: str, new: str) -> None:
@@ -290,6 +295,9 @@ def shot_update(*, actor, shot: Shot, expected_version: int | None, changes: Sho
         permissions.require(role, Capability.EDIT_SHOTS)
     if "status" in changed:
         check_status_move(role, status_before, shot.status)
+    elif _reopened_by(status_before, changed):
+        shot.status = Status.READY  # not a review decision: what was approved is not what the shot is now
+        changed.append("status")
     validate(shot, exclude=["project", "scene", "created_by"])
     _check_number_free(shot)
     shot.version += 1

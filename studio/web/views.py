@@ -26,6 +26,7 @@ from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
 from studio.core import concurrency
 from studio.core.errors import Conflict, StaleVersion
+from studio.core.words import plural
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
 from studio.projects.events import MemberData, ProjectData
@@ -43,7 +44,7 @@ from studio.screenplay.events import SceneData, ScriptData
 from studio.screenplay.models import Script, ScriptRevision
 from studio.shots import files as shot_files
 from studio.shots import selectors as shot_selectors
-from studio.shots.models import Shot
+from studio.shots.models import APPROVAL_COVERS, STATUS_MEANINGS, TAKE_REVIEWS_MEAN, Shot
 
 from .access import page_context, project_page
 from .forms import CharacterForm, InviteForm, LoginForm, ProjectForm, ReferenceForm, RoleForm
@@ -416,11 +417,16 @@ def script_import(request, project):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("web:script-home", project_id=project.pk)
-    messages.success(request, f"Imported “{script.title}” with {script.scenes.count()} scenes.")
+    messages.success(request, f"Imported “{script.title}” with {plural(script.scenes.count(), 'scene')}.")
     return redirect("web:script", project_id=project.pk, script_id=script.pk)
 
 
 # --- Board ----------------------------------------------------------------
+
+
+# What the inspector says of a shot's status next to its takes' reviews (shots.models holds the words)
+STATUS_HELP = {"meanings": {str(k): v for k, v in STATUS_MEANINGS.items()}, "approval_covers": list(APPROVAL_COVERS),
+               "takes": TAKE_REVIEWS_MEAN}
 
 
 @project_page()
@@ -442,11 +448,12 @@ def board(request, project):
         "more": f"/api/v1/projects/{project.pk}/scenes/?page=2&page_size={per_page}" if more else None,
         "characters": [asdict(CharacterData.of(c)) for c in cast_selectors.characters_of(project=project)],
         "members": [asdict(MemberData.of(m)) for m in selectors.members_of(project=project)],
-        "takes": render_selectors.latest_takes(project),
+        "takes": render_selectors.board_takes(project),
         "choices": {
             "size": Shot.Size.choices, "angle": Shot.Angle.choices, "movement": Shot.Movement.choices,
             "status": Shot.Status.choices,
         },
+        "status_help": STATUS_HELP,
     }
     return render(request, "web/board.html", page_context(request, board_state=state, tab="board"))
 
@@ -565,6 +572,7 @@ def shot_page(request, project, shot_id):
         previous=around.previous, next=around.next, position=around.position, total=around.total, tab="board",
         size_label=Shot.Size(shot.size).label, angle_label=Shot.Angle(shot.angle).label,
         movement_label=Shot.Movement(shot.movement).label, status_label=Shot.Status(shot.status).label,
+        status_meaning=STATUS_MEANINGS[shot.status], take_reviews_mean=TAKE_REVIEWS_MEAN,
     ))
 
 

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from studio.accounts.services import token_rotate
 from studio.shots.models import Shot
 from tests import factories
 
@@ -149,7 +150,7 @@ def test_a_script_edit_reaches_an_open_board_as_one_batch_of_scenes(open_as):
 def test_a_board_of_many_pages_fetches_its_further_scenes_and_shows_them_all(open_in, tmp_path):
     from tests.servers import Daphne
 
-    from .conftest import Studio
+    from .conftest import Studio as LiveStudio
 
     # given a project of five scenes with a shot each, served in pages of two scenes
     def setup():
@@ -162,7 +163,7 @@ def test_a_board_of_many_pages_fetches_its_further_scenes_and_shows_them_all(ope
     director, project = in_thread(setup)
     with Daphne(tmp_path, env={"STUDIO_BOARD_SCENES_PER_PAGE": "2"}) as server:
         # when the director opens the board
-        page, errors = open_in(Studio(server), director, board_of(project))
+        page, errors = open_in(LiveStudio(server), director, board_of(project))
 
         # then the page came with two scenes, and the board fetched the other three with their shots
         expect(page.locator("[data-board][data-complete]")).to_be_attached(timeout=10000)
@@ -171,3 +172,92 @@ def test_a_board_of_many_pages_fetches_its_further_scenes_and_shows_them_all(ope
         expect(page.locator("[data-shot]", has_text="Shot in 5")).to_have_count(1)
         assert len(page.evaluate("JSON.parse(document.getElementById('board-state').textContent).scenes")) == 2
         assert errors == []
+
+
+def setup_takes():
+    director, artist, project, scene = setup_project()
+    reviewer = factories.add_member(project, "reviewer", factories.make_user("lena", display_name="Lena Park"))
+    shot = Shot.objects.get(scene=scene, number="1A")
+    return director, token_rotate(actor=artist).key, token_rotate(actor=reviewer).key, shot
+
+
+class Studio:
+    """Takes uploaded and reviewed through the live server's API (its events reach the open pages)."""
+
+    def __init__(self, page, url, shot, artist, reviewer):
+        self.request, self.shot = page.request, shot
+        self.takes = f"{url}/api/v1/projects/{shot.project_id}/takes/"
+        self.artist, self.reviewer = {"Authorization": f"Token {artist}"}, {"Authorization": f"Token {reviewer}"}
+
+    def upload(self) -> int:
+        file = {"name": "take.png", "mimeType": "image/png", "buffer": factories.image_bytes()}
+        response = self.request.post(self.takes, headers=self.artist,
+                                     multipart={"shot": str(self.shot.pk), "file": file})
+        assert response.status == 201, response.text()
+        return response.json()["id"]
+
+    def review(self, take: int, decision: str) -> None:
+        response = self.request.post(f"{self.takes}{take}/review/", headers=self.reviewer, data={"decision": decision})
+        assert response.status == 200, response.text()
+
+
+def test_the_card_keeps_showing_the_approved_take_as_takes_arrive_and_are_reviewed(open_as, live_url):
+    # given a shot with v1 and v2, v2 approved, on an open board
+    director, artist, reviewer, shot = in_thread(setup_takes)
+    theo, _ = open_as(director, board_of(shot.project) + f"?shot={shot.pk}")
+    studio = Studio(theo, live_url, shot, artist, reviewer)
+    studio.upload()
+    approved = studio.upload()
+    studio.review(approved, "approved")
+    tag = theo.locator(f'[data-shot="{shot.pk}"] .take-tag')
+    preview = theo.locator("[data-inspector] [data-preview] .take-tag")
+    expect(tag).to_have_text("v2")
+
+    # when v3 and v4 are made, once the board has asked which take to show, it still shows the approved v2
+    newer = studio.upload()
+    with theo.expect_response(lambda r: "takes/?shown=true" in r.url, timeout=5000) as asked:
+        studio.upload()
+    assert asked.value.ok
+    expect(tag).to_have_text("v2")
+    expect(preview).to_have_text("v2")
+
+    # when v2's approval is taken back, the card shows the newest, v4
+    studio.review(approved, "rejected")
+    expect(tag).to_have_text("v4")
+    expect(preview).to_have_text("v4")
+
+    # and when v3 is approved, it shows v3
+    studio.review(newer, "approved")
+    expect(tag).to_have_text("v3")
+
+
+def setup_approved():
+    _, artist, _, scene = setup_project()
+    shot = Shot.objects.get(scene=scene, number="1A")
+    Shot.objects.filter(pk=shot.pk).update(status="approved")
+    return artist, shot
+
+
+def test_changing_an_approved_shots_lens_warns_and_sends_it_back_to_ready(open_as):
+    # given an artist with an approved shot open in the inspector
+    artist, shot = in_thread(setup_approved)
+    ravi, errors = open_as(artist, board_of(shot.project) + f"?shot={shot.pk}")
+    meaning = ravi.locator("[data-inspector] [data-status-meaning]")
+    expect(meaning).to_contain_text("Approved: A reviewer signed off its framing, lens and duration")
+    expect(meaning).to_contain_text("approving a take picks the frame the board shows, and does not approve the shot")
+
+    # when they type a new lens, they are warned before it is saved
+    ravi.fill('[data-field="lens_mm"]', "85")
+    expect(meaning).to_have_text("This shot is approved. Changing its lens sends it back to Ready for review.")
+    expect(meaning).to_have_attribute("role", "alert")
+
+    # and once it is saved the shot is ready again, and they are told
+    ravi.locator('[data-field="lens_mm"]').blur()
+    expect(ravi.locator(".toast")).to_have_text(re.compile("Shot 1A is back to Ready"))
+    expect(ravi.locator("[data-inspector] [data-head-status]")).to_have_text("Ready")
+    expect(ravi.locator('[data-field="status"]')).to_have_value("ready")
+    expect(meaning).to_contain_text("Ready: Framing, lens and duration are set")
+    expect(ravi.locator(f'[data-shot="{shot.pk}"] .pill.status-ready')).to_have_text("Ready")
+    shot.refresh_from_db()
+    assert (shot.lens_mm, shot.status, shot.version) == (85, "ready", 2)
+    assert errors == []

@@ -58,7 +58,7 @@ def test_an_artist_blocks_a_shot_and_the_director_sees_it_live_and_frames_captur
     for page in (ravi, theo):
         expect(page.locator("[data-previz][data-ready]")).to_be_attached(timeout=15000)
         assert page.evaluate("!!document.querySelector('.pv-canvas').getContext('webgl2')")
-    expect(ravi.locator("[data-save-status]")).to_have_text("Not saved yet")
+    expect(ravi.locator("[data-save-status]")).to_have_text("No changes yet")
 
     # Ravi adds Elin and a table, picks a 35 mm lens and a medium shot on Elin
     ravi.click(f'[data-add-character="{elin.pk}"]')

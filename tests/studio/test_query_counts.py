@@ -88,7 +88,7 @@ def test_board_page_uses_the_same_number_of_queries(which, request, django_asser
     client.force_login(factories.owner_of(project))
 
     # session, user, membership, scripts, scenes, shots + their characters, characters + their references, members,
-    # the newest take of every shot
+    # the take every shot shows
     with django_assert_num_queries(11):
         response = client.get(f"/projects/{project.pk}/board/")
 

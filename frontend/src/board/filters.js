@@ -23,7 +23,9 @@ export class Filters {
     if (this.character && !shot.characters.includes(this.character)) return false;
     if (this.q) {
       const q = this.q.toLowerCase();
-      const text = `${shot.number} ${shot.description} ${shot.dialogue}`.toLowerCase();
+      // as the API's ?q= searches: the number, the action, the dialogue and the names of the shot's characters
+      const names = shot.characters.map((id) => this.state.characters.get(id)?.name ?? "");
+      const text = [shot.number, shot.description, shot.dialogue, ...names].join("\n").toLowerCase();
       if (!text.includes(q)) return false;
     }
     return true;

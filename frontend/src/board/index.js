@@ -16,6 +16,7 @@ class BoardApp {
     this.socket = studio.socket;
     this.presence = studio.presence;
     this.state = new BoardState(data);
+    this.takeAsks = new Map(); // shot id → how many times its shown take was asked for (the last answer wins)
     this.toolbar = root.querySelector("[data-filters]");
     this.filters = new Filters(this.state, () => this.redraw());
     this.view = new BoardView(root, this.state, this.filters, this.presence);
@@ -193,14 +194,13 @@ class BoardApp {
       this.redrawScenes(result.scenes);
     }
     for (const id of result.progress) this.view.renderProgress(id);
+    for (const id of result.takes) this.refreshTake(id);
     if (!fromMe) for (const id of result.shots) this.view.flash(id, message.actor?.color);
     const open = this.inspector.shotId;
     if (!open) return;
     if (result.removed.has(open)) {
       toast(`${message.actor?.name || "Someone"} deleted shot ${message.data.number}.`, "error");
       this.select(null);
-    } else if (message.type.startsWith("take.") && message.data.take.shot === open) {
-      this.inspector.drawPreview();
     } else if (result.shots.has(open)) {
       this.inspector.remoteUpdate(message.data.changed || ["number", "scene", "status"]);
     } else if (result.all && !Object.keys(this.inspector.pending).length) {
@@ -208,15 +208,31 @@ class BoardApp {
     }
   }
 
+  /** Ask the server which take a shot shows now (a take was added or reviewed), and draw it. */
+  async refreshTake(shotId) {
+    const asked = (this.takeAsks.get(shotId) ?? 0) + 1;
+    this.takeAsks.set(shotId, asked);
+    try {
+      const [take] = await apiAll(this.api(`takes/?shown=true&shot=${shotId}`));
+      if (this.takeAsks.get(shotId) !== asked) return; // a later change asked again
+      const scene = this.state.showTake(shotId, take);
+      if (scene !== undefined) this.redrawScenes(new Set([scene]));
+      if (this.inspector.shotId === shotId) this.inspector.drawPreview();
+    } catch (error) {
+      toast(`Could not refresh the take of a shot: ${error.message}`, "error");
+    }
+  }
+
   /** After a reconnect: events may have been missed, so read the whole board again. */
   async resync() {
     try {
-      const [scripts, scenes, shots, characters, members] = await Promise.all(
-        ["scripts/", "scenes/?page_size=500", "shots/?page_size=500", "characters/?page_size=500", "members/"].map((p) =>
-          apiAll(this.api(p)),
-        ),
+      const [scripts, scenes, shots, characters, members, takes] = await Promise.all(
+        [
+          "scripts/", "scenes/?page_size=500", "shots/?page_size=500", "characters/?page_size=500", "members/",
+          "takes/?shown=true&page_size=500",
+        ].map((p) => apiAll(this.api(p))),
       );
-      this.state.load({ scripts, scenes, shots, characters, members });
+      this.state.load({ scripts, scenes, shots, characters, members, takes });
       this.redraw();
       if (this.inspector.shotId && !this.state.shots.has(this.inspector.shotId)) this.select(null);
     } catch (error) {

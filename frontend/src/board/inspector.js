@@ -53,6 +53,23 @@ export class Inspector {
     return all.filter((v) => allowed.has(v));
   }
 
+  /** What the shot's status means, next to what its takes' reviews mean (the words are the server's). */
+  statusMeaning(shot) {
+    const help = this.state.statusHelp;
+    return `<b>${esc(this.state.label("status", shot.status))}:</b> ${esc(help.meanings[shot.status] ?? "")}
+      <span class="faint">${esc(help.takes)}</span>`;
+  }
+
+  /** Before an edit that undoes an approval is saved: say so where the status is explained. */
+  warnIfReopening(field) {
+    const shot = this.shot;
+    if (shot.status !== "approved" || "status" in this.pending || !this.state.statusHelp.approval_covers.includes(field)) return;
+    const box = this.root.querySelector("[data-status-meaning]");
+    box.classList.add("warning");
+    box.setAttribute("role", "alert");
+    box.innerHTML = `<b>This shot is approved.</b> Changing its ${esc(FIELD_LABELS[field])} sends it back to Ready for review.`;
+  }
+
   open(shotId) {
     if (this.shotId && this.shotId !== shotId) this.saveSoon.flush();
     this.shotId = shotId;
@@ -113,6 +130,7 @@ export class Inspector {
           <div class="field"><label for="f-status">Status</label>
             <select id="f-status" data-field="status"${statusLocked}>${statuses}</select></div>
         </div>
+        <p class="status-meaning" data-status-meaning>${this.statusMeaning(shot)}</p>
         <div class="field"><span class="label">Size</span><div class="segmented" role="group" aria-label="Shot size">${sizes}</div></div>
         <div class="pair">
           <div class="field"><label for="f-angle">Angle</label><select id="f-angle" data-field="angle"${ro}>${option("angle", shot.angle)}</select></div>
@@ -202,6 +220,7 @@ export class Inspector {
     const shot = this.shot;
     if (!shot) return;
     if (!(field in this.base)) this.base[field] = shot[field];
+    this.warnIfReopening(field);
     this.pending[field] = value;
     this.fieldError(field, null);
     this.setSaveState("dirty", "Unsaved");
@@ -215,6 +234,7 @@ export class Inspector {
     if (!fields.length) return;
     const body = Object.fromEntries(fields.map((f) => [f, this.pending[f]]));
     const shotId = this.shotId;
+    const statusBefore = this.state.shots.get(shotId).status;
     this.saving = true;
     this.setSaveState("saving", "Saving…");
     try {
@@ -230,6 +250,9 @@ export class Inspector {
       }
       this.app.receiveShot(saved);
       this.setSaveState("saved", `Saved · v${saved.version}`);
+      if (statusBefore === "approved" && saved.status === "ready" && body.status !== "ready") {
+        toast(`Shot ${saved.number} is back to Ready: an approval covers its framing, lens and duration.`, "info");
+      }
     } catch (error) {
       await this.saveFailed(error, fields, shotId);
     } finally {
@@ -325,6 +348,12 @@ export class Inspector {
     }
     const head = r.querySelector("[data-head-number]");
     if (head) head.textContent = shot.number;
+    const meaning = r.querySelector("[data-status-meaning]");
+    if (meaning && changed.includes("status")) {
+      meaning.classList.remove("warning");
+      meaning.removeAttribute("role");
+      meaning.innerHTML = this.statusMeaning(shot);
+    }
     const pill = r.querySelector("[data-head-status]");
     if (pill) {
       pill.className = `pill status-${shot.status}`;

@@ -9,6 +9,7 @@ export class BoardState {
     this.project = data.project;
     this.me = data.me;
     this.choices = data.choices;
+    this.statusHelp = data.status_help; // what a shot's status means, and which fields its approval covers
     this.load(data);
   }
 
@@ -18,7 +19,7 @@ export class BoardState {
     this.shots = new Map(data.shots.map((s) => [s.id, s]));
     this.characters = new Map(data.characters.map((c) => [c.id, c]));
     this.members = data.members;
-    // the newest take of each shot (shot id → take); a resync from the API leaves them as they are
+    // the take each shot shows (shot id → take): its approved one, else its newest; the server decides which
     if (data.takes) this.takes = new Map(data.takes.map((t) => [t.shot, t]));
     this.takes ??= new Map();
     this.progress ??= new Map(); // shot id → {job, step, total} while one of its jobs runs
@@ -29,6 +30,13 @@ export class BoardState {
   addPage(scenes, shots) {
     for (const scene of scenes) if (!(this.scenes.get(scene.id)?.version >= scene.version)) this.scenes.set(scene.id, scene);
     for (const shot of shots) if (!(this.shots.get(shot.id)?.version >= shot.version)) this.shots.set(shot.id, shot);
+  }
+
+  /** The take a shot shows, as the server chose it (none: undefined); the id of the scene to draw again. */
+  showTake(shotId, take) {
+    if (take) this.takes.set(shotId, take);
+    else this.takes.delete(shotId);
+    return this.shots.get(shotId)?.scene;
   }
 
   can(capability) {
@@ -62,11 +70,14 @@ export class BoardState {
   /**
    * Apply a live event. Returns what needs drawing again:
    * {scenes: Set of scene ids, all: bool, nav: bool, shots: Set of changed shot ids, removed: Set,
-   *  progress: Set of shot ids whose running job moved (drawn in place, not redrawn)}.
+   *  progress: Set of shot ids whose running job moved (drawn in place, not redrawn),
+   *  takes: Set of shot ids whose takes changed, so the take they show is to be asked again}.
    */
   apply(message) {
     const d = message.data;
-    const out = { scenes: new Set(), all: false, nav: false, shots: new Set(), removed: new Set(), progress: new Set() };
+    const out = {
+      scenes: new Set(), all: false, nav: false, shots: new Set(), removed: new Set(), progress: new Set(), takes: new Set(),
+    };
     switch (message.type) {
       case "shot.created":
       case "shot.updated": {
@@ -153,13 +164,9 @@ export class BoardState {
         out.all = true;
         break;
       case "take.created":
-      case "take.updated": {
-        const known = this.takes.get(d.take.shot);
-        if (known && known.number > d.take.number) break;
-        this.takes.set(d.take.shot, d.take);
-        if (this.shots.has(d.take.shot)) out.scenes.add(this.shots.get(d.take.shot).scene);
+      case "take.updated":
+        out.takes.add(d.take.shot); // which take a shot shows is the server's to say (takes/?shown=true)
         break;
-      }
       case "job.progress":
         this.progress.set(d.shot, { job: d.id, step: d.step, total: d.total });
         out.progress.add(d.shot);

@@ -1,6 +1,6 @@
 // Drawing the board: scene navigator, scenes with their shot cards, totals.
 
-import { esc, formatDuration } from "../lib/dom.js";
+import { esc, formatDuration, noun, plural } from "../lib/dom.js";
 import { framingSvg } from "../lib/framing.js";
 import { totalDuration } from "./state.js";
 
@@ -91,7 +91,7 @@ export class BoardView {
         <h2 class="scene-heading">${esc(scene.heading)}</h2>
         ${scene.omitted ? '<span class="pill plain omitted-pill">Omitted</span>' : ""}
         <span class="scene-synopsis">${esc(scene.synopsis)}</span>
-        <span class="scene-stats">${all.length} shot${all.length === 1 ? "" : "s"} · ${formatDuration(totalDuration(all))}${
+        <span class="scene-stats">${plural(all.length, "shot")} · ${formatDuration(totalDuration(all))}${
           hidden ? ` · ${hidden} hidden by filters` : ""
         }</span>
         ${inScript}
@@ -246,7 +246,7 @@ export class BoardView {
     const shown = all.filter((shot) => this.filters.accepts(shot));
     const approved = all.filter((s) => s.status === "approved").length;
     this.totals.innerHTML =
-      `<b>${shown.length}</b>${shown.length !== all.length ? ` of ${all.length}` : ""} shots · ` +
+      `<b>${shown.length}</b>${shown.length !== all.length ? ` of ${all.length}` : ""} ${noun(all.length, "shot")} · ` +
       `<b>${formatDuration(totalDuration(shown))}</b> · <b>${approved}</b> approved`;
   }
 

@@ -63,3 +63,15 @@ export function refusalBeside(button, error) {
   box.textContent = refusalText(error);
   return box;
 }
+
+/** The form of `word` that `count` takes (shot, shots; person, people), as studio.core.words.noun does. */
+export function noun(count, word, many = IRREGULAR[word] ?? `${word}s`) {
+  return count === 1 ? word : many;
+}
+
+/** "1 shot", "2 shots", "0 shots". */
+export function plural(count, word, many) {
+  return `${count.toLocaleString()} ${noun(count, word, many)}`;
+}
+
+const IRREGULAR = { person: "people" };

@@ -246,7 +246,7 @@ export class Viewport {
     }
     if (this.view === "director") {
       this.shotHelper.visible = true;
-      this.gizmoHelper.visible = true;
+      this.gizmoHelper.visible = !!this.gizmo.object; // nothing selected: no gizmo (it would sit at the origin)
       r.setScissorTest(false);
       r.setViewport(0, 0, this.width, this.height);
       r.render(this.stage.scene, this.director);

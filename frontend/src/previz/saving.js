@@ -19,7 +19,7 @@ export function setStatus(text, kind = "") {
 export function showSaved() {
   if (state.conflict || state.refused) return; // the reason stays up until the next save
   if (!same(state.doc, state.base)) setStatus("Unsaved changes", "dirty");
-  else setStatus(state.version ? `Saved v${state.version}` : "Not saved yet", "saved");
+  else setStatus(state.version ? `Saved v${state.version}` : "No changes yet", "saved"); // never saved, untouched
 }
 
 export async function save() {

@@ -9,7 +9,7 @@ import { EditorView, drawSelection, highlightActiveLine, keymap, placeholder } f
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { pageData } from "../lib/dom.js";
+import { pageData, plural } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { Classified, fountainLayout } from "./decorations.js";
 import { SceneNavigator } from "./navigator.js";
@@ -71,7 +71,7 @@ function boot() {
     const text = view.state.doc.toString();
     const words = (text.match(/\S+/g) || []).length;
     const pages = Math.max(1, Math.round(view.state.doc.lines / 55));
-    countNode.textContent = `${words.toLocaleString()} words · about ${pages} page${pages === 1 ? "" : "s"}`;
+    countNode.textContent = `${plural(words, "word")} · about ${plural(pages, "page")}`;
   }
 
   provider.on("status", ({ status: s }) => {

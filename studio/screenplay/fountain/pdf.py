@@ -25,6 +25,7 @@ import io
 import re
 from collections import deque
 from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import zip_longest
 
 from reportlab.lib.pagesizes import LETTER
@@ -91,11 +92,19 @@ class Block:
         return min(2, len(self.rows)) if self.kind in ("action", "dialogue") else len(self.rows)
 
 
-def render_pdf(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bool = False) -> bytes:
-    """The screenplay as PDF bytes (the same screenplay gives the same bytes)."""
+def render_pdf(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bool = False, title: str = "",
+               author: str = "", made: date | None = None) -> bytes:
+    """The screenplay as PDF bytes (the same screenplay, title, author and day give the same bytes).
+
+    The document's title and author are the title page's, or else ``title`` and ``author``; its date is ``made``
+    (the day it is exported; without one, the fixed date of reportlab's invariant mode)."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=LETTER, invariant=1)
-    pdf.setTitle(sp.title() or "Screenplay")
+    pdf.setTitle(sp.title() or title or "Screenplay")
+    pdf.setAuthor(_title_page_field(sp, "Author", "Authors", "Written by") or author)
+    pdf.setCreator("Previz Studio")
+    if made is not None:
+        pdf.setDateFormatter(lambda *_: f"D:{made:%Y%m%d}000000+00'00'")
     if sp.title_page:
         _draw_title_page(pdf, sp.title_page)
         pdf.showPage()
@@ -108,6 +117,13 @@ def render_pdf(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bo
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _title_page_field(sp: Screenplay, *names: str) -> str:
+    """The first line of the first of ``names`` the title page has (any case), as plain text; or ""."""
+    fields = {key.lower(): lines for key, lines in sp.title_page.items()}
+    lines = next((fields[n.lower()] for n in names if fields.get(n.lower())), [""])
+    return _plain(lines[0]).strip()
 
 
 def layout(sp: Screenplay, *, scene_numbers: bool = False, bold_headings: bool = False) -> list[list[Row]]:

@@ -25,6 +25,16 @@ def test_a_cue_suggests_a_character_named_as_written(tomas):
     assert (tomas.name, tomas.suggested, tomas.version) == ("Tomas", True, 1)
 
 
+def test_a_cue_of_several_words_is_title_cased_with_its_small_words_kept_low(team):
+    # when the script has cues of several words
+    script_services.script_update(actor=team.owner, script=team.project.scripts.get(), changes={
+        "fountain": "INT. BOAT - DAY\n\nWOMAN IN GREY\nAhoy.\n\nTHE MAN OF THE SEA\nAye.\n\nO'BRIEN\nNo.\n"})
+
+    # then they are suggested with their small words in lower case
+    assert sorted(Character.objects.filter(project=team.project, suggested=True).values_list("name", flat=True)) == [
+        "O'Brien", "The Man of the Sea", "Woman in Grey"]
+
+
 def test_confirming_a_suggestion_makes_it_one_of_the_cast(team, api, tomas):
     response = api(team.writer).post(url(team, tomas, "confirm"))
 

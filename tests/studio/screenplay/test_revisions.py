@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pypdf import PdfReader
 
 from studio.screenplay import collab
@@ -173,6 +174,33 @@ def test_a_file_that_is_not_a_script_is_refused_and_nothing_is_created(team, api
     message = response.json()["file"][0]
     assert message == error if error else message.startswith("This is not a Final Draft file Previz Studio can read")
     assert snapshot() == before
+
+
+def test_a_pdf_of_a_script_without_a_title_page_is_titled_after_the_project_and_dated_today(team, api, script):
+    # given a script with no title page, in the project "Team Project"
+    team.project.title = "The Lighthouse"
+    team.project.save()
+
+    # when it is exported as PDF
+    response = api(team.viewer).get(url(team, f"scripts/{script.pk}/export/?as=pdf"))
+
+    # then the document says the project's title, no "anonymous" author, and today's date
+    info = PdfReader(io.BytesIO(response.content)).metadata
+    assert (info.title, info.author, info.creator) == ("The Lighthouse", "", "Previz Studio")
+    assert info["/CreationDate"] == f"D:{timezone.localdate():%Y%m%d}000000+00'00'"
+
+
+def test_a_pdf_takes_the_title_and_author_of_the_title_page(team, api, script):
+    # given a script with a title page
+    script_services.script_update(actor=team.owner, script=script, changes={
+        "fountain": "Title: **Skarv Rock**\nAuthor: June Park\n\n" + ROCK})
+
+    # when it is exported as PDF
+    response = api(team.viewer).get(url(team, f"scripts/{script.pk}/export/?as=pdf"))
+
+    # then the document carries them
+    info = PdfReader(io.BytesIO(response.content)).metadata
+    assert (info.title, info.author) == ("Skarv Rock", "June Park")
 
 
 def test_exports_carry_the_script_as_it_is_now(team, api, script):

@@ -42,14 +42,48 @@ def save(api, user, team, layout, version):
     return api(user).put(url(team), {"layout": layout}, format="json", HTTP_IF_MATCH=f'"{version}"')
 
 
-def test_a_shot_never_blocked_reads_as_an_empty_stage_with_its_lens(stage, api):
+def test_a_shot_never_blocked_reads_as_its_characters_on_an_empty_stage_with_its_lens(stage, api):
+    # given a shot with Elin and Tomas in it, never blocked
+    tomas = factories.make_character(stage.project, name="Tomas", color="#4f9cf7")
+    stage.shot.characters.add(tomas)
+
+    # when its layout is read
     response = api(stage.viewer).get(url(stage))
 
+    # then the two stand in a row across the stage, facing the camera, with the shot's lens and size
     assert response.status_code == 200
     assert response["ETag"] == '"0"'
-    assert response.json() == {"shot": stage.shot.pk, "version": 0, "layout": schema.empty_layout(focal_mm=35,
-                                                                                                    size="MS"),
+    expected = schema.empty_layout(focal_mm=35, size="MS")
+    expected["objects"] = [
+        {"id": f"char-{c.pk}", "type": "character", "name": c.name, "position": [x, 0.0, 0.0],
+         "rotation": [0.0, 0.0, 0.0], "character": c.pk, "height": 1.75, "pose": "stand", "color": c.color}
+        for c, x in ((stage.elin, -0.5), (tomas, 0.5))
+    ]
+    assert response.json() == {"shot": stage.shot.pk, "version": 0, "layout": expected,
                                "updated_by": None, "updated_at": None}
+
+
+def test_a_shot_with_nobody_in_it_reads_as_an_empty_stage(stage, api):
+    stage.shot.characters.clear()
+
+    response = api(stage.viewer).get(url(stage))
+
+    assert response.json()["layout"] == schema.empty_layout(focal_mm=35, size="MS")
+
+
+def test_the_first_layout_is_saved_from_where_it_was_served(stage, api):
+    # given the layout a never-blocked shot is served, Elin standing in it
+    served = api(stage.artist).get(url(stage)).json()["layout"]
+    assert [o["id"] for o in served["objects"]] == [f"char-{stage.elin.pk}"]
+
+    # when Elin is moved and it is saved
+    served["objects"][0]["position"] = [1.0, 0.0, -2.0]
+    response = save(api, stage.artist, stage, served, 0)
+
+    # then it is version 1 with that one change
+    assert response.status_code == 200, response.json()
+    assert (response.json()["version"], response.json()["changed"]) == (1, [f"char-{stage.elin.pk}"])
+    assert ShotLayout.objects.get(shot=stage.shot).data["objects"][0]["position"] == [1.0, 0.0, -2.0]
 
 
 def test_a_layout_round_trips_exactly_and_is_announced(stage, api, published):
@@ -59,13 +93,15 @@ def test_a_layout_round_trips_exactly_and_is_announced(stage, api, published):
 
     assert response.status_code == 200, response.json()
     assert (response.json()["version"], response.json()["merged"]) == (1, False)
-    assert response.json()["changed"] == ["camera", "elin", "lamp", "table"]
+    # (the Elin the never-saved layout stood on the stage, char-<id>, gives way to this one)
+    assert response.json()["changed"] == ["camera", f"char-{stage.elin.pk}", "elin", "lamp", "table"]
     assert api(stage.viewer).get(url(stage)).json()["layout"] == layout
     assert json.dumps(api(stage.viewer).get(url(stage)).json()["layout"], sort_keys=True) == json.dumps(
         layout, sort_keys=True)
     assert [e["type"] for e in sent] == ["layout.updated"]
     assert sent[0]["data"] == {"shot": stage.shot.pk, "version": 1, "layout": layout,
-                               "changed": ["camera", "elin", "lamp", "table"], "merged": False}
+                               "changed": ["camera", f"char-{stage.elin.pk}", "elin", "lamp", "table"],
+                               "merged": False}
 
 
 BAD = [
@@ -192,7 +228,8 @@ def test_the_layout_camera_sets_the_shots_lens_and_size(stage, api, published):
     shot = Shot.objects.get(pk=stage.shot.pk)
     assert (shot.lens_mm, shot.size, shot.version) == (85, "CU", stage.shot.version + 1)
     assert [(e["type"], e["data"].get("changed")) for e in sent] == [
-        ("layout.updated", ["camera", "elin", "lamp", "table"]), ("shot.updated", ["size", "lens_mm"])]
+        ("layout.updated", ["camera", f"char-{stage.elin.pk}", "elin", "lamp", "table"]),
+        ("shot.updated", ["size", "lens_mm"])]
 
 
 def test_a_character_placed_on_the_stage_joins_the_shot_and_stays_when_taken_off(stage, api, published):

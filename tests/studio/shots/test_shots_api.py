@@ -434,6 +434,8 @@ def test_the_list_filters_by_character(team, api, board):
     ("who is", ["b"]),
     ("  glass ", ["d"]),
     ("nothing like it", []),
+    ("elin", ["a", "b"]),       # the name of a character in the shot
+    ("TOM", ["b", "e", "f"]),
 ])
 def test_the_list_searches_numbers_exactly_and_text_by_contents(team, api, board, q, expected):
     # when
@@ -796,6 +798,48 @@ def test_an_artist_may_not_edit_an_approved_shot_while_reopening_it(team, api, s
     assert response.status_code == 403
     assert response.json() == {"detail": MAY_REVIEW}
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(("field", "value", "shown"), [("size", "CU", "CU"), ("lens_mm", 85, 85),
+                                                     ("duration", "4.5", 4.5)])
+def test_changing_an_approved_shots_framing_lens_or_duration_sends_it_back_to_ready(team, api, scene, published,
+                                                                                    field, value, shown):
+    # given an approved shot
+    shot = factories.make_shot(scene, status="approved")
+
+    # when an artist changes its framing, lens or duration
+    with published(team.project) as sent:
+        response = patch(api(team.artist), team.project, shot, {field: value, "status": "approved"}, 1)
+
+    # then the change is kept and the shot is back to ready, in one new version and its event
+    assert response.status_code == 200, response.content
+    assert (body(shot)[field], body(shot)["status"], body(shot)["version"]) == (shown, "ready", 2)
+    assert [(e["type"], e["data"]["changed"], e["data"]["shot"]["status"]) for e in sent] == [
+        ("shot.updated", [field, "status"], "ready")]
+
+
+def test_editing_an_approved_shots_action_keeps_it_approved(team, api, scene):
+    # given an approved shot
+    shot = factories.make_shot(scene, status="approved")
+
+    # when its action and angle are edited
+    response = patch(api(team.artist), team.project, shot, {"description": "Slower.", "angle": "low"}, 1)
+
+    # then it stays approved
+    assert response.status_code == 200, response.content
+    assert (body(shot)["description"], body(shot)["status"], body(shot)["version"]) == ("Slower.", "approved", 2)
+
+
+def test_a_director_may_approve_a_shot_while_changing_its_lens(team, api, scene):
+    # given a shot in review
+    shot = factories.make_shot(scene, status="in_review")
+
+    # when a director changes its lens and approves it at once
+    response = patch(api(team.director), team.project, shot, {"lens_mm": 50, "status": "approved"}, 1)
+
+    # then it is approved with that lens
+    assert response.status_code == 200, response.content
+    assert (body(shot)["lens_mm"], body(shot)["status"]) == (50, "approved")
 
 
 @pytest.mark.parametrize(("old", "new"), [("draft", "ready"), ("ready", "in_review"), ("in_review", "ready"),

@@ -84,6 +84,8 @@ def test_login_page_shows_the_form(browser, html, db):
     assert form.one("input", name="username").attrs["autocomplete"] == "username"
     assert form.one("input", name="password").attrs["type"] == "password"
     assert form.one("button", type="submit").text == "Log in"
+    # a person at the door is not told to run a build command
+    assert form.one("p", cls="faint").text == "No account yet? Ask whoever runs this studio to make you one."
 
 
 def test_logging_in_with_the_right_password_goes_to_the_projects(browser, db):

@@ -80,10 +80,10 @@ def test_board_embeds_the_board_as_the_api_describes_it_with_the_viewers_role(ro
     assert state["characters"] == api_results(client, p + "characters/")
     assert state["members"] == api_results(client, p + "members/")
     assert state["scripts"] == [{"id": s["id"], "title": s["title"]} for s in api_results(client, p + "scripts/")]
-    assert state["takes"] == []  # the newest take of each shot: none yet (test_shot_pages.py has some)
+    assert state["takes"] == []  # the take each shot shows: none yet (test_shot_pages.py has some)
     assert state["more"] is None  # the whole board fits in its first page
     assert set(state) == {"project", "me", "scripts", "scenes", "shots", "characters", "members", "takes", "choices",
-                          "more"}
+                          "more", "status_help"}
 
 
 def test_board_state_holds_the_shots_in_board_order_with_their_data(boarded, browser, board_state):
@@ -117,6 +117,17 @@ def test_board_state_lists_the_choices_for_the_inspector(boarded, browser, board
     assert [v for v, _ in choices["angle"]] == ["eye_level", "high", "low", "overhead", "dutch", "worms_eye",
                                                "over_shoulder", "pov"]
     assert len(choices["movement"]) == 14
+
+
+def test_board_state_says_what_a_shots_status_means_next_to_its_takes_reviews(boarded, browser, board_state):
+    help = board_state(browser(boarded.viewer).get(board_url(boarded)))["status_help"]
+
+    assert help["approval_covers"] == ["size", "lens_mm", "duration"]
+    assert help["meanings"]["approved"] == ("A reviewer signed off its framing, lens and duration; changing any of "
+                                            "them sends it back to Ready.")
+    assert set(help["meanings"]) == {"draft", "ready", "in_review", "approved"}
+    assert help["takes"] == ("Each take is reviewed on its own: approving a take picks the frame the board shows, "
+                             "and does not approve the shot.")
 
 
 def test_the_script_tag_is_not_broken_by_text_in_the_data(boarded, browser):

@@ -56,7 +56,7 @@ def test_project_list_shows_only_my_projects_each_with_my_role(browser, html, db
     assert [card.one("span", cls="ratio").text for card in cards] == ["2.39:1 · 24 fps", "2.39:1 · 30 fps"]
     assert [card.one("span", cls="format").text for card in cards] == ["Feature film", "Short film"]
     assert [[span.text for span in card.one("div", cls="meta").find_all("span")] for card in cards] == [
-        ["1 scenes", "1 shots", "0 characters", "2 people"], ["0 scenes", "0 shots", "0 characters", "1 people"],
+        ["1 scene", "1 shot", "0 characters", "2 people"], ["0 scenes", "0 shots", "0 characters", "1 person"],
     ]
 
 
@@ -481,3 +481,15 @@ def test_a_member_of_another_project_cannot_be_changed_from_this_one(browser, te
 
     assert response.status_code == 404
     assert snapshot() == before
+
+
+def test_the_overview_counts_one_person_as_one_person(browser, html, db):
+    # given a project of one
+    owner = factories.make_user("solo")
+    project = factories.make_project(owner=owner, title="Solo")
+
+    # when its overview is opened
+    page = html(browser(owner).get(f"/projects/{project.pk}/"))
+
+    # then the team says 1 person
+    assert page.one("h2", id="team-title").parent.one("span", cls="faint").text == "1 person"

@@ -11,6 +11,7 @@ from studio.renders.services import jobs as job_services
 from studio.renders.services import takes as take_services
 from studio.renders.services import worker_protocol
 from studio.renders.services.jobs import JobOrder
+from studio.shots import services as shot_services
 from tests import factories
 
 ROLES = ["owner", "director", "writer", "artist", "reviewer", "viewer"]
@@ -391,6 +392,55 @@ def test_the_board_carries_each_shots_latest_take(staged, browser, board_state):
         "id": newest.pk, "shot": staged.shot.pk, "number": 2, "kind": "image", "smoke_test": True,
         "review": "pending", "thumbnail_url": f"/projects/{staged.project.pk}/media/takes/{newest.pk}/thumb/",
     }]
+
+
+def test_the_shot_page_says_what_the_shots_status_means_next_to_its_takes(staged, browser, html):
+    # given an approved shot with an approved take
+    shot_services.shot_update(actor=staged.director, shot=staged.shot, expected_version=1,
+                              changes={"status": "approved"})
+    take_services.take_review(actor=staged.reviewer, take=upload_take(staged), decision="approved")
+
+    # when its page is opened
+    page = html(browser(staged.viewer).get(shot_url(staged)))
+
+    # then the page says what the shot's approval means, and that a take's is another thing
+    assert " ".join(page.one("p", data_status_meaning=True).text.split()) == (
+        "Shot approved: A reviewer signed off its framing, lens and duration; changing any of them sends it back "
+        "to Ready. Each take is reviewed on its own: approving a take picks the frame the board shows, and does "
+        "not approve the shot.")
+
+
+def test_the_board_shows_the_approved_take_over_newer_ones(staged, browser, board_state):
+    # given v1 and v2, v2 approved, then v3 and v4 made after it
+    upload_take(staged)
+    approved = upload_take(staged)
+    take_services.take_review(actor=staged.reviewer, take=approved, decision="approved")
+    upload_take(staged)
+    upload_take(staged)
+
+    # when anyone opens the board
+    state = board_state(browser(staged.viewer).get(f"/projects/{staged.project.pk}/board/"))
+
+    # then the card shows the approved v2, not the newest v4
+    assert [(t["shot"], t["number"], t["review"]) for t in state["takes"]] == [(staged.shot.pk, 2, "approved")]
+
+
+def test_the_takes_api_gives_the_take_each_shot_shows(staged, api):
+    # given an approved v1 and a newer v2 on one shot, and a lone v1 on the other
+    approved = upload_take(staged)
+    take_services.take_review(actor=staged.reviewer, take=approved, decision="approved")
+    upload_take(staged)
+    other = upload_take(staged, staged.other)
+    client = api(staged.viewer)
+    takes = f"/api/v1/projects/{staged.project.pk}/takes/"
+
+    # when the board asks for the shown takes, of the project and of one shot
+    everyone = client.get(takes + "?shown=true").json()["results"]
+    one = client.get(takes + f"?shown=true&shot={staged.shot.pk}").json()["results"]
+
+    # then each shot's approved take, or else its newest, comes back
+    assert sorted((t["id"], t["number"]) for t in everyone) == sorted([(approved.pk, 1), (other.pk, 1)])
+    assert [(t["id"], t["review"]) for t in one] == [(approved.pk, "approved")]
 
 
 def test_a_previz_capture_says_which_layout_it_shows_and_links_its_depth(staged, browser, html):
