@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from generation import prompts
+from generation.errors import ModelError
 from generation.models import CLIP_MODES, FRAME_MODES
 from studio.core.api import DataSerializer, IdFilter, JSONParser, StrictInput, validated
 from studio.core.files import private_file_response
@@ -97,7 +98,11 @@ class GenerationModelViewSet(ProjectScopedViewSet):
         registry = runtime.registry()
         if name not in registry:
             raise Http404(f"No model is called {name!r}.")
-        return Response({"model": name, **prompts.fit(registry.get(name), prompt).to_dict()})
+        try:
+            fit = prompts.fit(registry.get(name), prompt)
+        except ModelError as error:  # named in settings, but its files are not on this machine
+            raise Http404(f"Model {name!r} is not installed here: {error}") from error
+        return Response({"model": name, **fit.to_dict()})
 
 
 class PartSerializer(serializers.Serializer):

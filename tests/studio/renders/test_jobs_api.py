@@ -252,7 +252,7 @@ def test_a_submitted_job_reads_its_typed_request(board, api, published):
     assert (job.generation_request.kind, job.generation_request.frames, job.generation_request.fps) == ("clip", 9, 8)
 
 
-def test_a_models_token_count_of_a_prompt_names_what_it_would_not_read(board, api):
+def test_a_models_token_count_of_a_prompt_names_what_it_would_not_read(board, api, tiny_models):
     long = " ".join(["abcd"] * 60)  # 240 tokens of the tiny tokenizer (one a character)
     url = f"/api/v1/projects/{board.project.pk}/models/sdxl-tiny/tokens/"
 
