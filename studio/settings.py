@@ -259,6 +259,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 STUDIO_MAX_REFERENCE_BYTES = int(os.environ.get("STUDIO_MAX_REFERENCE_BYTES", 10 * 1024 * 1024))
 STUDIO_MAX_IMAGE_PIXELS = int(os.environ.get("STUDIO_MAX_IMAGE_PIXELS", 40_000_000))
+# The most pixels an uploaded image may have, by what it is for: a take (an uploaded frame) may be as large as
+# STUDIO_MAX_IMAGE_PIXELS; a character reference or a job's input image is read by a model at a megapixel or two;
+# a capture from the 3D view and an animatic frame come from the browser's canvas. STUDIO_MAX_<KIND>_PIXELS sets one.
+STUDIO_IMAGE_PIXEL_CAPS = {
+    kind: int(os.environ.get(f"STUDIO_MAX_{kind.upper()}_PIXELS", default))
+    for kind, default in {
+        "take": STUDIO_MAX_IMAGE_PIXELS, "reference": 16_000_000, "input": 16_000_000,
+        "capture": 4096 * 4096, "frame": 4096 * 2304,
+    }.items()
+}
+# Uploaded images are decoded in this many threads at once; a request waits at most this long for one.
+STUDIO_IMAGE_DECODE_WORKERS = int(os.environ.get("STUDIO_IMAGE_DECODE_WORKERS", 2))
+STUDIO_IMAGE_DECODE_WAIT_S = float(os.environ.get("STUDIO_IMAGE_DECODE_WAIT_S", 30))
 STUDIO_MAX_REFERENCES_PER_CHARACTER = 12
 # Presence rows older than this are considered left (a process died without saying goodbye).
 STUDIO_PRESENCE_TIMEOUT_S = 75

@@ -157,12 +157,17 @@ def published(django_capture_on_commit_callbacks):
     return record
 
 
+END_OF_EVENTS = "test.end_of_events"
+
+
 async def _drain(layer, channel) -> list[dict]:
+    """Every event the channel got before now: a marker is sent after them (a channel's messages keep their
+    order, on Redis as in memory), and read up to; no guess at how long a busy Redis takes to deliver."""
+    await layer.send(channel, {"type": END_OF_EVENTS})
     events = []
     while True:
-        try:
-            message = await asyncio.wait_for(layer.receive(channel), timeout=0.05)
-        except TimeoutError:
+        message = await asyncio.wait_for(layer.receive(channel), timeout=10)
+        if message["type"] == END_OF_EVENTS:
             return events
         event = json.loads(json.dumps(message["event"]))  # as it travels on Redis: JSON, or it fails
         assert isinstance(event.pop("seq"), int), event  # every event is numbered (live.sequence); tested there

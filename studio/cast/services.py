@@ -150,17 +150,27 @@ def character_delete(*, actor, character: Character, expected_version: int | Non
     events.publish(event)
 
 
-@transaction.atomic
 def reference_add(*, actor, character: Character, upload, caption: str = "") -> ReferenceImage:
-    """Attach a reference image after checking it is a real, reasonably sized image."""
+    """Attach a reference image after checking it is a real, reasonably sized image.
+
+    The image is decoded before the character is locked: a large one takes seconds, and nobody else's edit of
+    the character should wait on it."""
     authorize(actor=actor, project=character.project, capability=Capability.EDIT_CAST)
-    character = Character.objects.select_for_update().get(pk=character.pk)
+    _check_reference_room(character)
+    clean = clean_image_upload(upload, kind="reference", max_bytes=settings.STUDIO_MAX_REFERENCE_BYTES)
+    return _store_reference(actor=actor, character=character, clean=clean, caption=caption)
+
+
+def _check_reference_room(character: Character) -> None:
     limit = settings.STUDIO_MAX_REFERENCES_PER_CHARACTER
     if character.references.count() >= limit:
         raise ValidationError({"image": [f"A character can have at most {limit} reference images."]})
-    clean = clean_image_upload(
-        upload, max_bytes=settings.STUDIO_MAX_REFERENCE_BYTES, max_pixels=settings.STUDIO_MAX_IMAGE_PIXELS,
-    )
+
+
+@transaction.atomic
+def _store_reference(*, actor, character: Character, clean, caption: str) -> ReferenceImage:
+    character = Character.objects.select_for_update().get(pk=character.pk)
+    _check_reference_room(character)  # again, under the lock: another upload may have filled the last place
     ref = ReferenceImage(character=character, width=clean.width, height=clean.height,
                          caption=(caption or "").strip(), uploaded_by=actor)
     validate(ref, exclude=["character", "image", "thumbnail", "uploaded_by"])

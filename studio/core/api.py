@@ -22,7 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import concurrency, jsonbody
-from .errors import Conflict, QuotaExceeded, StaleVersion, VersionRequired
+from .errors import Busy, Conflict, QuotaExceeded, StaleVersion, VersionRequired
 from .ids import MAX_ID, MIN_INTEGER
 from .middleware import too_big_message
 
@@ -56,6 +56,9 @@ def exception_handler(exc, context):
     if isinstance(exc, QuotaExceeded):
         headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
         return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
+    if isinstance(exc, Busy):
+        headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     return drf_exception_handler(exc, context)
 
 

@@ -45,3 +45,11 @@ class QuotaExceeded(StudioError):
     def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
         self.retry_after_s = retry_after_s
         super().__init__(message)
+
+
+class Busy(StudioError):
+    """The studio cannot take this work right now; nothing was done and the same request may be sent again (503)."""
+
+    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)

@@ -61,8 +61,7 @@ def probe_upload(upload) -> Probe:
     upload.seek(0)
     container = _container(head)
     if container is None:
-        image = clean_image_upload(upload, max_bytes=settings.STUDIO_MAX_TAKE_BYTES,
-                                   max_pixels=settings.STUDIO_MAX_IMAGE_PIXELS, field="file")
+        image = clean_image_upload(upload, kind="take", max_bytes=settings.STUDIO_MAX_TAKE_BYTES, field="file")
         return Probe(kind="image", content=image.content, extension=image.extension,
                      content_type=IMAGE_TYPES[image.extension], thumbnail=image.thumbnail, width=image.width,
                      height=image.height, frames=1, fps=None)

@@ -25,7 +25,7 @@ from studio.cast import services as cast_services
 from studio.cast.events import CharacterData
 from studio.cast.models import Character, ReferenceImage
 from studio.core import concurrency
-from studio.core.errors import Conflict, StaleVersion
+from studio.core.errors import Busy, Conflict, StaleVersion
 from studio.core.words import plural
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
@@ -288,6 +288,8 @@ def reference_upload(request, project, pk):
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
+        except Busy as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, "Reference added.")
     else:

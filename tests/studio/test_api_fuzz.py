@@ -16,7 +16,7 @@ from tests import factories
 from tests.servers import Daphne
 
 EXAMPLES = 4
-OPERATIONS = 69
+OPERATIONS = 70
 
 
 COLLECTIONS = {"projects": "project_id", "scripts": "script_id", "shots": "shot_id", "characters": "character_id",

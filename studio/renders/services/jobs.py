@@ -87,8 +87,7 @@ def _check_limits(*, actor, project: Project) -> None:
 
 
 def _store_input(project: Project, upload, field: str) -> str:
-    image = clean_image_upload(upload, max_bytes=settings.STUDIO_MAX_REFERENCE_BYTES,
-                               max_pixels=settings.STUDIO_MAX_IMAGE_PIXELS, field=field)
+    image = clean_image_upload(upload, kind="input", max_bytes=settings.STUDIO_MAX_REFERENCE_BYTES, field=field)
     return default_storage.save(input_path(project.pk, f"input.{image.extension}"), image.content)
 
 

@@ -53,7 +53,7 @@ def take_capture(*, actor, shot: Shot, image, depth, layout_version: int) -> Tak
     """A frame rendered through the shot camera of the 3D layout, with its depth map: a storyboard frame
     made without any model, and the depth a depth-guided job can start from."""
     authorize(actor=actor, project=shot.project, capability=Capability.EDIT_SHOTS)
-    limits = {"max_bytes": settings.STUDIO_MAX_TAKE_BYTES, "max_pixels": settings.STUDIO_MAX_IMAGE_PIXELS}
+    limits = {"max_bytes": settings.STUDIO_MAX_TAKE_BYTES, "kind": "capture"}
     colour = clean_image_upload(image, field="image", **limits)
     depth_map = clean_image_upload(depth, field="depth", **limits)
     if (colour.width, colour.height) != (depth_map.width, depth_map.height):
@@ -88,7 +88,7 @@ def take_animatic(*, actor, shot: Shot, frames: list, fps: int, layout_version: 
         raise ValidationError({"frames": [f"Send 1 to {MAX_ANIMATIC_FRAMES} frames (got {len(frames)})."]})
     if not 1 <= fps <= 60:
         raise ValidationError({"fps": ["Frames a second must be between 1 and 60."]})
-    limits = {"max_bytes": settings.STUDIO_MAX_REFERENCE_BYTES, "max_pixels": 4096 * 2304}
+    limits = {"max_bytes": settings.STUDIO_MAX_REFERENCE_BYTES, "kind": "frame"}
     images = []
     for i, upload in enumerate(frames):
         clean = clean_image_upload(upload, field="frames", **limits)

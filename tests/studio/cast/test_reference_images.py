@@ -194,13 +194,13 @@ REFUSALS = [
                  {"STUDIO_MAX_REFERENCE_BYTES": 1024 * 1024},
                  {"image": ["The file is 1.5 MB (1,572,864 bytes); the limit is 1 MB."]}, id="too many bytes"),
     pytest.param(lambda: factories.image_upload(size=(101, 100)),
-                 {"STUDIO_MAX_IMAGE_PIXELS": 10_000},
+                 {"STUDIO_IMAGE_PIXEL_CAPS": {"reference": 10_000}},
                  {"image": ["The image is 101×100 pixels; the limit is 0.01 megapixels."]}, id="too many pixels"),
     pytest.param(lambda: upload(png_claiming(50_000, 1_000)),
-                 {}, {"image": ["The image is 50000×1000 pixels; the limit is 40 megapixels."]},
+                 {}, {"image": ["The image is 50000×1000 pixels; the limit is 16 megapixels."]},
                  id="header claims 50 megapixels"),
     pytest.param(lambda: upload(png_claiming(100_000, 100_000)),
-                 {}, {"image": ["The image has more pixels than the limit of 40 megapixels."]},
+                 {}, {"image": ["The image has more pixels than the limit of 16 megapixels."]},
                  id="header claims 10 gigapixels"),
     pytest.param(lambda: upload(noisy_png()[:2000]),
                  {}, {"image": ["The image is damaged or truncated."]}, id="truncated png"),
@@ -226,8 +226,9 @@ def test_a_bad_upload_is_refused_and_leaves_nothing_behind(api, team, elin, sett
     assert media_files() == []
 
 
-def test_the_default_limits_are_ten_megabytes_and_forty_megapixels(settings):
-    assert (settings.STUDIO_MAX_REFERENCE_BYTES, settings.STUDIO_MAX_IMAGE_PIXELS) == (10 * 1024 * 1024, 40_000_000)
+def test_the_default_limits_are_ten_megabytes_and_sixteen_megapixels(settings):
+    assert (settings.STUDIO_MAX_REFERENCE_BYTES, settings.STUDIO_IMAGE_PIXEL_CAPS["reference"]) == (
+        10 * 1024 * 1024, 16_000_000)
 
 
 @pytest.mark.parametrize(

@@ -176,3 +176,52 @@ def test_a_form_body_over_the_size_limit_is_413_in_json_on_the_api(team, api, se
     assert response.status_code == 413
     assert response.json() == {"detail": "The request body is larger than 1,000 bytes."}
     assert snapshot() == before
+
+
+async def asgi_post(path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes]:
+    """A POST through Django's ASGI application, its body sent in chunks with no Content-Length (as a chunked
+    request reaches Daphne's application)."""
+    from asgiref.testing import ApplicationCommunicator
+    from django.core.asgi import get_asgi_application
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), *headers], "client": ("10.0.0.9", 5000),
+             "server": ("testserver", 80)}
+    app = ApplicationCommunicator(get_asgi_application(), scope)
+    for i, chunk in enumerate(chunks):
+        await app.send_input({"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1})
+    start = await app.receive_output(10)
+    body = b""
+    while True:
+        message = await app.receive_output(10)
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    await app.wait(10)
+    return start["status"], body
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_json_body_without_a_content_length_is_refused_past_the_limit_and_read_under_it(settings):
+    # given a limit of 1,000 bytes and a member with a password
+    from asgiref.sync import sync_to_async
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    user = await sync_to_async(factories.make_user)("chunky")
+    json_type = [(b"content-type", b"application/json")]
+
+    # when 1,500 bytes of JSON are sent in three chunks with no Content-Length
+    big = json.dumps({"username": "chunky", "password": "x" * 1462}).encode()
+    refused = await asgi_post("/api/v1/auth/token/", [big[:500], big[500:1000], big[1000:]], json_type)
+    # and the right credentials, also chunked
+    small = json.dumps({"username": "chunky", "password": factories.PASSWORD}).encode()
+    answered = await asgi_post("/api/v1/auth/token/", [small[:10], small[10:]], json_type)
+
+    # then the first is a 413 in JSON, and the second body reaches the view whole
+    assert (len(big), refused) == (1500, (413, b'{"detail": "The request body is larger than 1,000 bytes."}'))
+    status, body = answered
+    assert status == 200
+    assert set(json.loads(body)) >= {"token"}
+    assert user.username == "chunky"
