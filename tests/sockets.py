@@ -85,8 +85,19 @@ async def next_event(communicator, type_: str, timeout=3, *, numbered: bool = Fa
 
 
 async def close_code(communicator, timeout=3) -> int | None:
-    """Read until the server closes the socket; return its close code (other messages are skipped)."""
+    """Read until the server closes the socket; return its close code (other messages are skipped). Then answer
+    the close as a browser does, so the consumer ends inside the test (a consumer left waiting for that answer is
+    cancelled with the test's event loop, and a Redis receive cancelled that way could hang the run)."""
     while True:
         output = await communicator.receive_output(timeout=timeout)
         if output["type"] == "websocket.close":
-            return output.get("code")
+            code = output.get("code")
+            await communicator.disconnect(code=code or 1000)
+            return code
+
+
+async def disconnect_all(communicators) -> None:
+    """Close, as a browser leaving would, every socket a test opened and did not close itself."""
+    for communicator in communicators:
+        if not communicator.future.done():
+            await communicator.disconnect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+import pytest_asyncio
 from channels.testing import WebsocketCommunicator
 from pycrdt import Doc, YMessageType, YSyncMessageType, create_sync_message
 
@@ -15,7 +16,7 @@ from studio.screenplay import collab, rooms
 from studio.screenplay import services as script_services
 from studio.screenplay.models import Script, ScriptUpdate
 from tests import factories
-from tests.sockets import ORIGIN, close_code, session_cookie
+from tests.sockets import ORIGIN, close_code, disconnect_all, session_cookie
 from tests.waiting import async_wait_for
 
 from .yclient import CommunicatorTransport, YClient
@@ -23,6 +24,17 @@ from .yclient import CommunicatorTransport, YClient
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 OPENING = "INT. LAMP ROOM - NIGHT\n\nElin trims the wick.\n"
+
+OPENED: list[WebsocketCommunicator] = []
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def sockets_closed(transactional_db):
+    """Every socket a test opened is closed before its event loop goes (see tests.sockets.close_code)."""
+    OPENED.clear()
+    yield
+    await disconnect_all(OPENED)
+    OPENED.clear()
 
 
 @pytest.fixture
@@ -49,6 +61,7 @@ async def socket(script_id, user, *, origin=ORIGIN):
     if user is not None:
         headers.append((b"cookie", await session_cookie(user)))
     communicator = WebsocketCommunicator(application, f"/ws/scripts/{script_id}", headers=headers)
+    OPENED.append(communicator)
     connected, code = await communicator.connect()
     return communicator, connected, code
 
