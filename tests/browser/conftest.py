@@ -8,6 +8,7 @@ server sees it. Users are logged in by a real session cookie.
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -114,8 +115,26 @@ def open_in(browser, transactional_db, settings, worker_idle):
 
 
 def _close(contexts) -> None:
+    """Close each page's context once the requests it sent are answered: the test database is emptied next, and
+    a request the server is still running then deadlocks with that (PostgreSQL's TRUNCATE waits on its locks)."""
     for context in contexts:
+        _wait_for_answers(context)
         context.close()
+
+
+def _count_requests(context) -> None:
+    """Keep ``context.in_flight``: the HTTP requests its pages sent that have not been answered (or failed)."""
+    context.in_flight = set()
+    context.on("request", lambda request: context.in_flight.add(request))
+    context.on("requestfinished", lambda request: context.in_flight.discard(request))
+    context.on("requestfailed", lambda request: context.in_flight.discard(request))
+
+
+def _wait_for_answers(context, timeout_s: float = 15) -> None:
+    pages = [page for page in context.pages if not page.is_closed()]
+    deadline = time.monotonic() + timeout_s
+    while pages and context.in_flight and time.monotonic() < deadline:
+        pages[0].wait_for_timeout(25)  # lets Playwright deliver the events that empty the set
 
 
 def _open(browser, url, user, path, *, clock=False):
@@ -125,6 +144,7 @@ def _open(browser, url, user, path, *, clock=False):
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    _count_requests(context)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": url}])
     if clock:  # Playwright's clock: time flows as usual, and a test can move it on at once (page.clock.run_for)
         context.clock.install()

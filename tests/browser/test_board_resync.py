@@ -34,7 +34,7 @@ def long_script(count: int) -> str:
 def open_board(open_as, user, project):
     page, errors = open_as(user, f"/projects/{project.pk}/board/")
     expect(page.locator("[data-board][data-ready]")).to_be_attached()
-    page.wait_for_function("window.studio.socket.state === 'open' && window.studio.socket.seq !== null")
+    page.wait_for_function("() => window.studio.socket.state === 'open' && window.studio.socket.seq !== null")
     return page, errors
 
 

@@ -45,7 +45,7 @@ def test_a_never_blocked_shot_opens_with_its_characters_on_the_stage_and_nothing
 
     # when a character is selected, its gizmo shows
     page.locator('[data-objects] [data-type="character"]', has_text="Tomas").click()
-    page.wait_for_function("window.previz.viewport.gizmoHelper.visible === true")
+    page.wait_for_function("() => window.previz.viewport.gizmoHelper.visible === true")
     assert errors == []
 
 

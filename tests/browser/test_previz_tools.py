@@ -325,7 +325,7 @@ def test_a_lens_changed_on_the_board_reaches_an_open_editor_and_its_next_save_ke
 
     # then the editor's camera takes the shot's lens and size, with nothing left to save
     expect(page.locator("[data-spec-lens]")).to_have_text("85", timeout=8000)
-    page.wait_for_function("window.previz.layout.camera.focal_mm === 85 && window.previz.saved")
+    page.wait_for_function("() => window.previz.layout.camera.focal_mm === 85 && window.previz.saved")
     assert page.evaluate("window.previz.layout.camera.framing.size") == "CU"
     assert page.evaluate("window.previz.version") == version
 
