@@ -30,10 +30,14 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from pycrdt import Decoder, Doc, Encoder, create_awareness_message, create_update_message, merge_updates
 
+from studio.live.layers import LAYER_ERRORS
+
 from . import collab
 
 log = logging.getLogger(__name__)
 
+STOP = "yroom.stop"  # sent by a closing room to its own listener
+STOP_WAIT_S = 5.0
 REMOTE = "remote"  # owner of awareness client ids that belong to sockets of other processes
 
 
@@ -135,8 +139,7 @@ class ScriptRoom:
             self._settle.cancel()
             await self.settle()
         if self._listener is not None:
-            self._listener.cancel()
-            await self.layer.group_discard(room_group(self.script_id), self.channel)
+            await self._stop_listening()
         if self._since_compaction:
             await self._compact()
         for task in list(self._background):
@@ -253,10 +256,26 @@ class ScriptRoom:
 
     # --- from other processes ------------------------------------------------------
 
+    async def _stop_listening(self) -> None:
+        """Leave the room's group, then end the listener with a message on its own channel, and wait for it.
+
+        The listener is not cancelled while the layer is up: a receive on Redis cancelled mid-read could be left
+        pending, and a task left pending outlives its consumer (it hung the event loop that closed after it).
+        Cancelling is the way out only when the layer cannot be reached."""
+        try:
+            await self.layer.group_discard(room_group(self.script_id), self.channel)
+            await self.layer.send(self.channel, {"type": STOP})
+            await asyncio.wait_for(asyncio.shield(self._listener), timeout=STOP_WAIT_S)
+        except LAYER_ERRORS:  # TimeoutError is one of them
+            log.warning("the listener of script %s's room did not stop; cancelling it", self.script_id)
+            self._listener.cancel()
+
     async def _listen(self) -> None:
         try:
             while True:
                 message = await self.layer.receive(self.channel)
+                if message["type"] == STOP:
+                    return
                 if message.get("origin") == self.channel:
                     continue
                 if self.doc is None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
 import pytest_asyncio
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from pycrdt import Doc, YMessageType, YSyncMessageType, create_sync_message
 
@@ -320,6 +322,41 @@ async def test_a_newcomer_is_told_who_is_already_there(world):
     }
     for communicator in (june_socket, theo_socket):
         await communicator.disconnect()
+
+
+class StubbornLayer:
+    """The channel layer, whose receive goes on after its first cancellation: a receive on Redis cancelled
+    mid-read was seen in that state (a task "cancelling", waiting on a new read), and it outlived its test."""
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def __getattr__(self, name):
+        return getattr(self.layer, name)
+
+    async def receive(self, channel):
+        try:
+            return await self.layer.receive(channel)
+        except asyncio.CancelledError:
+            return await self.layer.receive(channel)
+
+
+async def test_a_room_that_closes_leaves_no_task_of_its_own_running(world, monkeypatch):
+    monkeypatch.setattr(rooms, "get_channel_layer", lambda: StubbornLayer(get_channel_layer()))
+    _june, june_socket = await join(world, world.june)
+    room = rooms.open_room(world.script.pk)
+    listener = room._listener
+    assert not listener.done()
+
+    await june_socket.disconnect()
+
+    assert rooms.open_room(world.script.pk) is None
+    assert room.closed
+    # The listener was asked to stop, not cancelled: it has ended by the time the room is closed, and nothing
+    # else of the room's is pending.
+    assert listener.done()
+    assert not listener.cancelled()
+    assert room._background == set()
 
 
 # --- The server's own edits, settling, compaction ----------------------------------------------
