@@ -8,6 +8,7 @@ import time
 
 import pytest
 import websockets
+from pycrdt import YMessageType, YSyncMessageType
 
 from studio.screenplay import collab
 from studio.screenplay import services as script_services
@@ -56,8 +57,20 @@ async def join(server: Daphne, world, user, client: YClient | None = None):
     )
     client = client or YClient()
     await client.connect(WsTransport(ws))
+    await until_synced(client)
     await pump(client)
     return client, ws
+
+
+async def until_synced(client: YClient, timeout: float = 10) -> None:
+    """Handle frames until the server's sync step 2 (its document) has arrived. A quiet spell is no proof: an
+    edit typed into a client still empty is concurrent with the whole script, and may land after it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = await client.transport.receive(timeout=max(deadline - time.monotonic(), 0.01))
+        await client.handle(frame)
+        if frame[:2] == bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2]):
+            return
 
 
 async def pump(client: YClient, quiet: float = 0.2) -> None:
