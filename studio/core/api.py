@@ -22,9 +22,15 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import concurrency, jsonbody
-from .errors import Busy, Conflict, QuotaExceeded, StaleVersion, VersionRequired
+from .errors import Busy, Conflict, QuotaExceeded, StaleVersion, TryLater, VersionRequired
 from .ids import MAX_ID, MIN_INTEGER
 from .middleware import too_big_message
+
+TRY_LATER_STATUS = {QuotaExceeded: status.HTTP_429_TOO_MANY_REQUESTS, Busy: status.HTTP_503_SERVICE_UNAVAILABLE}
+
+
+def try_later_status(exc: TryLater) -> int:
+    return next(code for kind, code in TRY_LATER_STATUS.items() if isinstance(exc, kind))
 
 
 def exception_handler(exc, context):
@@ -53,12 +59,9 @@ def exception_handler(exc, context):
         return Response({"detail": too_big_message()}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, QuotaExceeded):
+    if isinstance(exc, TryLater):
         headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
-        return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
-    if isinstance(exc, Busy):
-        headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
-        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
+        return Response({"detail": str(exc)}, status=try_later_status(exc), headers=headers)
     return drf_exception_handler(exc, context)
 
 

@@ -39,17 +39,18 @@ class Conflict(StudioError):
     """The request is valid but the current state forbids it (HTTP 409)."""
 
 
-class QuotaExceeded(StudioError):
+class TryLater(StudioError):
+    """Nothing was done, and the same request may be sent again later: the message says why, ``retry_after_s``
+    (the Retry-After header) when."""
+
+    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class QuotaExceeded(TryLater):
     """The actor has used up a limit for now (HTTP 429); the message says which and when it frees up."""
 
-    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
-        self.retry_after_s = retry_after_s
-        super().__init__(message)
 
-
-class Busy(StudioError):
-    """The studio cannot take this work right now; nothing was done and the same request may be sent again (503)."""
-
-    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
-        self.retry_after_s = retry_after_s
-        super().__init__(message)
+class Busy(TryLater):
+    """The studio cannot take this work right now (HTTP 503)."""

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import Busy
@@ -60,20 +62,22 @@ class _DecodePool:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._workers = 0
-        self._executor: ThreadPoolExecutor | None = None
-        self._slots: threading.BoundedSemaphore | None = None
+        self._pool: tuple[ThreadPoolExecutor, threading.BoundedSemaphore] | None = None
 
     def _current(self) -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
-        workers = max(1, int(settings.STUDIO_IMAGE_DECODE_WORKERS))
         with self._lock:
-            if self._executor is None or workers != self._workers:
-                if self._executor is not None:
-                    self._executor.shutdown(wait=False)
-                self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="image-decode")
-                self._slots = threading.BoundedSemaphore(workers)
-                self._workers = workers
-            return self._executor, self._slots
+            if self._pool is None:
+                workers = max(1, int(settings.STUDIO_IMAGE_DECODE_WORKERS))
+                self._pool = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="image-decode"),
+                              threading.BoundedSemaphore(workers))
+            return self._pool
+
+    def reset(self) -> None:
+        """Built again at its next use (the number of workers changed)."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool[0].shutdown(wait=False)
+            self._pool = None
 
     def run(self, fn, *args):
         executor, slots = self._current()
@@ -90,12 +94,20 @@ class _DecodePool:
 decode_pool = _DecodePool()
 
 
+@receiver(setting_changed)
+def _workers_changed(*, setting, **kwargs) -> None:
+    if setting == "STUDIO_IMAGE_DECODE_WORKERS":
+        decode_pool.reset()
+
+
 def clean_image_upload(upload, *, max_bytes: int, kind: str | None = None, max_pixels: int | None = None,
                        field: str = "image") -> CleanImage:
     """Check and re-encode an uploaded file; raise ValidationError({field: [...]}) on anything wrong.
 
     `kind` names the pixel cap (settings.STUDIO_IMAGE_PIXEL_CAPS: reference, input, take, capture, frame);
     `max_pixels` gives one outright instead."""
+    if (kind is None) == (max_pixels is None):
+        raise TypeError("clean_image_upload takes a kind or a max_pixels, one of them")
     if max_pixels is None:
         max_pixels = pixel_cap(kind)
 

@@ -381,3 +381,11 @@ def test_a_png_with_a_corrupted_chunk_is_refused():
 
     # then
     assert refusal(bytes(data)) == {"image": [DAMAGED]}
+
+
+@pytest.mark.parametrize("caps", [{}, {"kind": "take", "max_pixels": 10_000}])
+def test_a_call_naming_no_pixel_cap_or_two_is_refused_before_reading(caps):
+    file = upload(encode(Image.new("RGB", (8, 8)), "PNG"))
+    with pytest.raises(TypeError, match="a kind or a max_pixels"):
+        clean_image_upload(file, max_bytes=MB, **caps)
+    assert file.tell() == 0
