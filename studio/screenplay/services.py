@@ -17,6 +17,7 @@ from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict
 from studio.core.ordering import check_complete_order
 from studio.core.services import apply_changes, validate
+from studio.core.words import noun
 from studio.live.events import UserRef
 from studio.projects import permissions
 from studio.projects.access import authorize
@@ -252,7 +253,8 @@ def _check_room_for_a_scene(script: Script) -> None:
     cap = settings.STUDIO_MAX_SCENES_PER_SCRIPT
     if script.scenes.count() >= cap:
         raise ValidationError({"script": [
-            f"This script has {cap:,} scenes, the most a script may have (STUDIO_MAX_SCENES_PER_SCRIPT)."]})
+            f"This script has {cap:,} {noun(cap, 'scene')}, the most a script may have "
+            "(STUDIO_MAX_SCENES_PER_SCRIPT)."]})
 
 
 HEADING_FIELDS = ("number", "int_ext", "location", "time_of_day")

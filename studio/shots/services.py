@@ -17,6 +17,7 @@ from studio.core.concurrency import lock_current
 from studio.core.errors import Conflict, StaleVersion
 from studio.core.ordering import check_complete_order
 from studio.core.services import apply_changes, validate
+from studio.core.words import noun
 from studio.live.events import UserRef
 from studio.projects import permissions
 from studio.projects.access import authorize
@@ -210,7 +211,8 @@ def _check_room_for_a_shot(project_id: int) -> None:
     cap = settings.STUDIO_MAX_SHOTS_PER_PROJECT
     if Shot.objects.filter(project_id=project_id).count() >= cap:
         raise ValidationError({"scene": [
-            f"This project has {cap:,} shots, the most a project may have (STUDIO_MAX_SHOTS_PER_PROJECT)."]})
+            f"This project has {cap:,} {noun(cap, 'shot')}, the most a project may have "
+            "(STUDIO_MAX_SHOTS_PER_PROJECT)."]})
 
 
 def _clean_number(value) -> str:

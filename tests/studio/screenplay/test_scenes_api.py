@@ -713,5 +713,5 @@ def test_a_scene_past_the_cap_of_a_script_is_refused_naming_it(team, api, snapsh
     # then
     assert response.status_code == 400
     assert response.json() == {"script": [
-        "This script has 1 scenes, the most a script may have (STUDIO_MAX_SCENES_PER_SCRIPT)."]}
+        "This script has 1 scene, the most a script may have (STUDIO_MAX_SCENES_PER_SCRIPT)."]}
     assert snapshot() == before
