@@ -755,7 +755,7 @@ async def test_take_updated_by_a_review(world, shot, run):
     }
 
 
-def test_every_event_type_has_an_exact_payload_test():
+async def test_every_event_type_has_an_exact_payload_test():
     """A new event type fails here until a test asserts its message (its type as a string in a test of it)."""
     from pathlib import Path
 
