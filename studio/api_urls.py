@@ -5,6 +5,7 @@ from django.urls import path
 from studio.accounts.api import TokenView
 from studio.cast.api import CharacterViewSet, ReferenceViewSet
 from studio.core import ids  # noqa: F401  registers the <id:…> converter
+from studio.deliverables.api import DownloadViewSet, ExportViewSet, RetimeViewSet, StoryboardViewSet
 from studio.projects.api import MemberViewSet, MeView, ProjectViewSet
 from studio.renders.api import GenerationModelViewSet, JobViewSet, ShotPromptViewSet, TakeViewSet
 from studio.screenplay.api import RevisionViewSet, SceneViewSet, ScriptFilesViewSet, ScriptViewSet
@@ -57,12 +58,21 @@ urlpatterns = [
     path(P + "jobs/<id:pk>/", JobViewSet.as_view({"get": "retrieve"}), name="job-detail"),
     path(P + "jobs/<id:pk>/cancel/", JobViewSet.as_view({"post": "cancel"}), name="job-cancel"),
     path(P + "jobs/<id:pk>/retry/", JobViewSet.as_view({"post": "retry"}), name="job-retry"),
+    path(P + "storyboard/", StoryboardViewSet.as_view({"get": "retrieve"}), name="storyboard"),
+    path(P + "exports/", ExportViewSet.as_view(LIST), name="export-list"),
+    path(P + "exports/<id:pk>/", ExportViewSet.as_view({"get": "retrieve"}), name="export-detail"),
+    path(P + "exports/<id:pk>/cancel/", ExportViewSet.as_view({"post": "cancel"}), name="export-cancel"),
+    path(P + "exports/<id:pk>/file/", ExportViewSet.as_view({"get": "file"}), name="export-file"),
+    path(P + "downloads/<str:name>", DownloadViewSet.as_view({"get": "retrieve"}), name="download"),
+    path(P + "editorial/retime/", RetimeViewSet.as_view({"post": "read"}), name="retime-read"),
+    path(P + "editorial/retime/apply/", RetimeViewSet.as_view({"post": "apply"}), name="retime-apply"),
     path(P + "takes/", TakeViewSet.as_view(LIST), name="take-list"),
     path(P + "takes/capture/", TakeViewSet.as_view({"post": "capture"}), name="take-capture"),
     path(P + "takes/animatic/", TakeViewSet.as_view({"post": "animatic"}), name="take-animatic"),
     path(P + "takes/<id:pk>/", TakeViewSet.as_view({"get": "retrieve"}), name="take-detail"),
     path(P + "takes/<id:pk>/depth/", TakeViewSet.as_view({"get": "depth"}), name="take-depth"),
     path(P + "takes/<id:pk>/review/", TakeViewSet.as_view({"post": "review"}), name="take-review"),
+    path(P + "takes/<id:pk>/pick/", TakeViewSet.as_view({"post": "pick"}), name="take-pick"),
     path(P + "takes/<id:pk>/media/", TakeViewSet.as_view({"get": "media"}), name="take-media"),
     path(P + "takes/<id:pk>/thumbnail/", TakeViewSet.as_view({"get": "thumbnail"}), name="take-thumbnail"),
 ]

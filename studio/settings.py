@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "studio.cast",
     "studio.shots",
     "studio.renders",
+    "studio.deliverables",
     "studio.live",
     "studio.web",
     "studio.demo",
@@ -312,7 +313,7 @@ def _models_setting():
 
 STUDIO_MODELS_DIR = Path(os.environ.get("STUDIO_MODELS_DIR", VAR_DIR / "models"))
 STUDIO_MODELS = _models_setting()
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "generation"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "generation", "exports"]}}
 STUDIO_EMBEDDED_WORKER = env_bool("STUDIO_EMBEDDED_WORKER", not REDIS_URL)
 # The most a job may cost a worker, in pixel-steps (width × height × steps × frames), by the kind of device it runs on:
 # over it the API answers 400 before queueing (a CPU worker checks cancel between steps only, and a 1024², 150-step
@@ -325,6 +326,14 @@ STUDIO_GENERATION_DEVICE = os.environ.get("STUDIO_GENERATION_DEVICE", "cpu" if S
 STUDIO_JOB_LEASE_S = float(os.environ.get("STUDIO_JOB_LEASE_S", 60))
 STUDIO_JOB_MAX_ATTEMPTS = int(os.environ.get("STUDIO_JOB_MAX_ATTEMPTS", 3))
 STUDIO_JOBS_PER_USER = int(os.environ.get("STUDIO_JOBS_PER_USER", 4))  # queued + running, per person
+# Exports (studio/deliverables): at most this many queued or running a project; a running one that shows no sign of
+# life for STUDIO_EXPORT_STALE_S is failed by the sweep (its worker died). STUDIO_TTS_VOICES: a folder of Piper
+# voices (<name>.onnx) for the animatic's scratch dialogue; espeak-ng is the default voice. STUDIO_FONTS_DIR: fonts
+# for the PDFs beside the Noto/DejaVu ones the system has.
+STUDIO_EXPORTS_PER_PROJECT = int(os.environ.get("STUDIO_EXPORTS_PER_PROJECT", 4))
+STUDIO_EXPORT_STALE_S = float(os.environ.get("STUDIO_EXPORT_STALE_S", 120))
+STUDIO_TTS_VOICES = os.environ.get("STUDIO_TTS_VOICES", "")
+STUDIO_FONTS_DIR = os.environ.get("STUDIO_FONTS_DIR", "")
 STUDIO_JOBS_PER_PROJECT_PER_DAY = int(os.environ.get("STUDIO_JOBS_PER_PROJECT_PER_DAY", 500))
 STUDIO_PROGRESS_INTERVAL_S = float(os.environ.get("STUDIO_PROGRESS_INTERVAL_S", 0.25))
 STUDIO_CANCEL_CHECK_S = float(os.environ.get("STUDIO_CANCEL_CHECK_S", 0.5))

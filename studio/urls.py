@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("studio.cast.files")),
     path("", include("studio.shots.files")),
     path("", include("studio.renders.files")),
+    path("", include("studio.deliverables.files")),
     path("", include("studio.web.urls")),
 ]

@@ -37,6 +37,8 @@ class CharacterSerializer(DataSerializer):
     appearance_prompt = serializers.CharField()
     seed = serializers.IntegerField(help_text="Fixed seed, so the character renders alike from shot to shot.")
     color = serializers.CharField()
+    voice = serializers.CharField(help_text="The animatic's scratch voice: an espeak-ng voice or piper:<name>.")
+    voice_speed = serializers.IntegerField(help_text="Words per minute; 0: the voice's own.")
     references = ReferenceSerializer(many=True)
     suggested = serializers.BooleanField(help_text="Found as a cue in the script; not yet confirmed.")
     version = serializers.IntegerField(help_text="Send it back in If-Match when you write.")
@@ -49,7 +51,7 @@ class CharacterInputSerializer(StrictInput, serializers.ModelSerializer):
 
     class Meta:
         model = Character
-        fields = ["name", "aliases", "description", "appearance_prompt", "seed", "color"]
+        fields = ["name", "aliases", "description", "appearance_prompt", "seed", "color", "voice", "voice_speed"]
         validators = []
 
 

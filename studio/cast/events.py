@@ -36,6 +36,8 @@ class CharacterData:
     appearance_prompt: str
     seed: int
     color: str
+    voice: str
+    voice_speed: int
     references: list[ReferenceData]
     suggested: bool
     version: int
@@ -45,7 +47,7 @@ class CharacterData:
         return cls(
             id=character.pk, name=character.name, aliases=list(character.aliases),
             description=character.description, appearance_prompt=character.appearance_prompt,
-            seed=character.seed, color=character.color,
+            seed=character.seed, color=character.color, voice=character.voice, voice_speed=character.voice_speed,
             references=[ReferenceData.of(ref) for ref in character.references.all()],
             suggested=character.suggested, version=character.version,
         )

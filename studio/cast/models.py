@@ -6,6 +6,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -14,6 +15,13 @@ from studio.projects.models import Project
 
 MAX_SEED = 2**32 - 1
 HEX_COLOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #e4572e.")
+VOICE_NAME = RegexValidator(r"^(piper:)?[A-Za-z0-9][A-Za-z0-9_+\-]{0,70}$",
+                            "Name an espeak-ng voice (en-us, fr, ja) or piper:<voice>.")
+
+
+def validate_voice_speed(value: int) -> None:
+    if value and not 80 <= value <= 450:
+        raise ValidationError("A speed is 80 to 450 words a minute, or 0 for the voice's own.")
 CHARACTER_COLORS = ("#e4572e", "#29a19c", "#f3a712", "#4f86f7", "#a259ff", "#e83f6f", "#2bb673", "#ff7f50")
 
 
@@ -31,6 +39,11 @@ class Character(models.Model):
     )
     seed = models.BigIntegerField(default=random_seed, validators=[MinValueValidator(0), MaxValueValidator(MAX_SEED)])
     color = models.CharField(max_length=7, validators=[HEX_COLOR], default="#4f86f7")
+    voice = models.CharField(max_length=80, blank=True, validators=[VOICE_NAME], help_text=(
+        "The scratch-dialogue voice of the animatic: an espeak-ng voice (en-us, fr, ja, …) or piper:<name> for a "
+        "Piper voice in STUDIO_TTS_VOICES; blank: the default voice."))
+    voice_speed = models.PositiveSmallIntegerField(default=0, validators=[validate_voice_speed],
+                                                   help_text="Words per minute (80–450); 0: the voice's own.")
     suggested = models.BooleanField(
         default=False, help_text="Found as a cue in the script and not yet confirmed by anyone.")
     version = models.PositiveIntegerField(default=1)

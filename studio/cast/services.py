@@ -34,9 +34,12 @@ class CharacterChanges(TypedDict, total=False):
     appearance_prompt: str
     seed: int
     color: str
+    voice: str
+    voice_speed: int
 
 
-CHARACTER_FIELDS = ("name", "aliases", "description", "appearance_prompt", "seed", "color")
+CHARACTER_FIELDS = ("name", "aliases", "description", "appearance_prompt", "seed", "color", "voice",
+                    "voice_speed")
 
 
 def _clean_aliases(aliases, name: str) -> list[str]:

@@ -31,6 +31,7 @@ class Capability(enum.StrEnum):
     EDIT_SHOTS = "edit_shots"
     GENERATE = "generate"
     REVIEW = "review"
+    EXPORT = "export"
 
 
 R = Role
@@ -44,6 +45,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_SHOTS: frozenset({R.OWNER, R.DIRECTOR, R.ARTIST}),
     Capability.GENERATE: frozenset({R.OWNER, R.DIRECTOR, R.ARTIST}),
     Capability.REVIEW: frozenset({R.OWNER, R.DIRECTOR, R.REVIEWER}),
+    Capability.EXPORT: frozenset({R.OWNER, R.DIRECTOR, R.ARTIST}),
 }
 
 DESCRIPTIONS: dict[Capability, str] = {
@@ -56,6 +58,7 @@ DESCRIPTIONS: dict[Capability, str] = {
     Capability.EDIT_SHOTS: "create, edit, reorder and delete shots, and upload takes",
     Capability.GENERATE: "generate frames and clips, and cancel or retry generation jobs",
     Capability.REVIEW: "approve shots and outputs, or send them back",
+    Capability.EXPORT: "render storyboard PDFs, animatics and media bundles (anyone may download them)",
 }
 
 # Short names, for the matrix on the project overview.
@@ -69,6 +72,7 @@ LABELS: dict[Capability, str] = {
     Capability.EDIT_SHOTS: "Shots",
     Capability.GENERATE: "Generate",
     Capability.REVIEW: "Review and approve",
+    Capability.EXPORT: "Render exports",
 }
 
 

@@ -320,6 +320,7 @@ class TakeSerializer(DataSerializer):
     smoke_test = serializers.BooleanField()
     review = serializers.ChoiceField(choices=Take.Review.choices)
     reviewed_by = UserRefSerializer(allow_null=True)
+    picked = serializers.BooleanField(help_text="Chosen for the storyboard and the cut (one per shot).")
     created_by = UserRefSerializer(allow_null=True)
     created_at = serializers.CharField()
 
@@ -348,6 +349,10 @@ class TakeReviewSerializer(StrictInput, serializers.Serializer):
     decision = serializers.ChoiceField(choices=Take.Review.choices)
 
 
+class TakePickSerializer(StrictInput, serializers.Serializer):
+    picked = serializers.BooleanField(default=True)
+
+
 class TakeFilter(django_filters.FilterSet):
     shot = IdFilter(field_name="shot_id")
     kind = django_filters.ChoiceFilter(choices=Take.Kind.choices)
@@ -372,7 +377,7 @@ class TakeViewSet(ProjectScopedViewSet):
     filterset_class = TakeFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     capabilities = {"create": Capability.EDIT_SHOTS, "capture": Capability.EDIT_SHOTS,
-                    "animatic": Capability.EDIT_SHOTS, "review": Capability.REVIEW}
+                    "animatic": Capability.EDIT_SHOTS, "review": Capability.REVIEW, "pick": Capability.EDIT_SHOTS}
 
     def get_queryset(self):
         return selectors.takes_of(project=self.project)
@@ -416,6 +421,15 @@ class TakeViewSet(ProjectScopedViewSet):
     def review(self, request, project_id=None, pk=None):
         data = validated(TakeReviewSerializer, request.data)
         take = takes.take_review(actor=request.user, take=self.get_object(), decision=data["decision"])
+        return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data)
+
+    @extend_schema(request=TakePickSerializer, responses={200: TakeSerializer})
+    @action(detail=True, methods=["post"])
+    def pick(self, request, project_id=None, pk=None):
+        """Use this take in the storyboard and the cut (``picked: false`` takes the pick back); an approved take
+        of the shot still comes first."""
+        data = validated(TakePickSerializer, request.data)
+        take = takes.take_pick(actor=request.user, take=self.get_object(), picked=data["picked"])
         return Response(TakeSerializer(self.get_queryset().get(pk=take.pk)).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})

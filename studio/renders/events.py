@@ -139,6 +139,7 @@ class TakeData:
     smoke_test: bool
     review: str
     reviewed_by: UserRef | None
+    picked: bool
     created_by: UserRef | None
     created_at: str
 
@@ -152,7 +153,7 @@ class TakeData:
             made_with=MadeWith.of(take),
             uploaded_as=(take.provenance or {}).get("uploaded_as", "") if take.source == "uploaded" else "",
             smoke_test=take.smoke_test, review=take.review,
-            reviewed_by=UserRef.of(take.reviewed_by) if take.reviewed_by else None,
+            reviewed_by=UserRef.of(take.reviewed_by) if take.reviewed_by else None, picked=take.picked,
             created_by=UserRef.of(take.created_by) if take.created_by else None, created_at=iso(take.created_at),
         )
 
@@ -232,3 +233,16 @@ class TakeUpdated(Event):
     type = "take.updated"
     take: TakeData
     changed: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TakePicked(Event):
+    """A shot's picked take changed (``take`` None: the pick was taken back). ``selected`` is the take the shot's
+    storyboard panel and cut now use (``renders.selectors.selected_takes``), and why."""
+
+    type = "take.picked"
+    shot: int
+    take: TakeData | None
+    unpicked: int | None  # the take picked before, if another
+    selected: int | None
+    selected_reason: str

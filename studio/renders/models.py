@@ -155,6 +155,8 @@ class Take(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    picked = models.BooleanField(
+        default=False, help_text="Chosen for the storyboard and the cut (one per shot; an approved take comes first).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -163,7 +165,9 @@ class Take(models.Model):
 
     class Meta:
         ordering = ["shot_id", "-number"]
-        constraints = [models.UniqueConstraint(fields=["shot", "number"], name="take_number_unique_in_shot")]
+        constraints = [models.UniqueConstraint(fields=["shot", "number"], name="take_number_unique_in_shot"),
+                       models.UniqueConstraint(fields=["shot"], condition=models.Q(picked=True),
+                                               name="one_picked_take_a_shot")]
         indexes = [models.Index(fields=["project", "created_at"])]
 
     def __str__(self) -> str:

@@ -46,12 +46,40 @@ def shot_for_generation(*, project, shot_id) -> Shot:
     return shot
 
 
+# Why a shot's panel shows what it shows, best first: the one rule of the board, the takes API's ?shown=true, the
+# storyboard, its PDF, the animatic and the editorial exports. A shot with no take at all is drawn as its sketch.
+APPROVED, PICKED, NEWEST, CAPTURE, SKETCH = "approved", "picked", "newest", "capture", "sketch"
+SELECTED_REASONS = (APPROVED, PICKED, NEWEST, CAPTURE, SKETCH)
+
+
+def _selection_rank():
+    return Case(When(review=Take.Review.APPROVED, then=0), When(picked=True, then=1),
+                When(~Q(source=Take.Source.PREVIZ), then=2), default=3)
+
+
 def shown_takes(takes: QuerySet[Take]) -> QuerySet[Take]:
-    """Of ``takes``, those that their shot shows (its card on the board, the takes API's ``?shown=true``, and so
-    the board's live updates): a shot's newest approved take where it has one, otherwise its newest take."""
-    shown = (Take.objects.filter(shot=OuterRef("shot"))
-             .order_by(Case(When(review=Take.Review.APPROVED, then=0), default=1), "-number").values("id")[:1])
+    """Of ``takes``, those their shot shows: its newest approved take; else the take the team picked; else its
+    newest generated or uploaded take; else its newest previz capture (``selected_reason`` says which)."""
+    shown = Take.objects.filter(shot=OuterRef("shot")).order_by(_selection_rank(), "-number").values("id")[:1]
     return takes.filter(id=Subquery(shown))
+
+
+def selected_reason(take: Take | None) -> str:
+    if take is None:
+        return SKETCH
+    if take.review == Take.Review.APPROVED:
+        return APPROVED
+    if take.picked:
+        return PICKED
+    return NEWEST if take.source != Take.Source.PREVIZ else CAPTURE
+
+
+def selected_takes(*, project, shot_ids: Iterable[int] | None = None) -> dict[int, Take]:
+    """The take each shot of ``project`` shows (only shots that have one), in one query."""
+    takes = Take.objects.filter(project=project)
+    if shot_ids is not None:
+        takes = takes.filter(shot_id__in=list(shot_ids))
+    return {take.shot_id: take for take in shown_takes(takes).select_related("created_by", "reviewed_by")}
 
 
 def board_takes(project) -> list[dict]:

@@ -135,3 +135,32 @@ def take_review(*, actor, take: Take, decision: str) -> Take:
         events.publish(events.TakeUpdated(project_id=take.project_id, actor=UserRef.of(actor),
                                           take=TakeData.of(take), changed=["review"]))
     return take
+
+
+@transaction.atomic
+def take_pick(*, actor, take: Take, picked: bool = True) -> Take:
+    """Pick a take for its shot's storyboard panel and the cut ("Use in storyboard"), or take the pick back. One
+    take a shot is picked: picking one unpicks the other. An approved take still comes first
+    (``selectors.selected_takes``); the event says which take the shot uses now."""
+    from .. import selectors
+
+    authorize(actor=actor, project=take.project, capability=Capability.EDIT_SHOTS)
+    locks.lock_in_order(shot_id=take.shot_id)
+    take = Take.objects.select_for_update(of=("self",)).select_related("created_by", "reviewed_by").get(pk=take.pk)
+    if take.picked == picked:
+        return take
+    unpicked = None
+    if picked:
+        previous = Take.objects.select_for_update(of=("self",)).filter(shot_id=take.shot_id, picked=True).first()
+        if previous is not None:
+            previous.picked = False
+            save_version(previous, ["picked"])
+            unpicked = previous.pk
+    take.picked = picked
+    save_version(take, ["picked"])
+    selected = selectors.selected_takes(project=take.project, shot_ids=[take.shot_id]).get(take.shot_id)
+    events.publish(events.TakePicked(
+        project_id=take.project_id, actor=UserRef.of(actor), shot=take.shot_id,
+        take=TakeData.of(take) if picked else None, unpicked=unpicked if picked else take.pk,
+        selected=selected.pk if selected else None, selected_reason=selectors.selected_reason(selected)))
+    return take
