@@ -71,10 +71,10 @@ def otio_rate(fps: Fraction) -> float:
 
 
 def exact_rate(rate: float) -> Fraction:
-    """The exact rate of an OTIO float rate: within 0.001 of an NTSC rate is that rate (23.976 and 24000/1001 are
-    the same film), otherwise the nearest fraction with a small denominator."""
+    """The exact rate of an OTIO float rate: within 0.005 of an NTSC rate is that rate (23.976, 23.98 and
+    24000/1001 are the same film), otherwise the nearest fraction with a small denominator."""
     for exact in NTSC.values():
-        if abs(rate - float(exact)) < 1e-3:
+        if abs(rate - float(exact)) < 5e-3:
             return exact
     return Fraction(rate).limit_denominator(1001)
 
@@ -208,6 +208,7 @@ def export(sequence: Sequence, fmt: str, *, media_url: Callable[[Panel], str | N
     """The sequence as a file: ``fmt`` is "otio", "edl" (CMX 3600) or "fcp7" (FCP 7 XML); UTF-8 bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}: one of {', '.join(sorted(FORMATS))}")
+    _has_shots(sequence)
     timeline = timeline_of(sequence, media_url=media_url)
     if fmt == "edl":
         timeline = _for_edl(timeline)
@@ -215,6 +216,11 @@ def export(sequence: Sequence, fmt: str, *, media_url: Callable[[Panel], str | N
         timeline = _for_fcp7(timeline)
     text = otio.adapters.write_to_string(timeline, adapter_name=FORMATS[fmt])
     return text.encode("utf-8")
+
+
+def _has_shots(sequence: Sequence) -> None:
+    if not sequence.panels:
+        raise InterchangeError(f"{sequence.title or 'The sequence'} has no shots: there is no cut to export.")
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,7 @@ def export_otioz(sequence: Sequence, out_path: str | os.PathLike) -> Bundle:
     the references relinked to them. A take whose file is missing becomes a ``MissingReference`` (reported, not
     an error). Two takes whose files share a name are bundled under distinct names (the adapter needs unique
     names). Writes atomically: an existing file at ``out_path`` is replaced."""
+    _has_shots(sequence)
     timeline = timeline_of(sequence)
     missing, sketches, media, seen = [], [], [], {}
     out_path = Path(out_path)
@@ -308,6 +315,7 @@ def read_timeline(data: bytes, filename: str, *, fps: Fraction | None = None) ->
     if not data.strip():
         raise InterchangeError(f"{name} is empty.")
     rate = otio_rate(fps) if fps else 24.0
+    extra_edl: list[str] = []
     if ext == ".otio":
         timeline, fmt = _read_otio_json(_text(data), name), "otio"
     elif ext == ".otioz":
@@ -327,6 +335,8 @@ def read_timeline(data: bytes, filename: str, *, fps: Fraction | None = None) ->
             raise InterchangeError(f"{name} is not a CMX 3600 EDL: it has no events.")
         fmt = "edl"
         _start_at_first_record(timeline)
+        if fps is None:
+            extra_edl = ["An EDL has no frame rate: it was read at 24 fps."]
     elif ext == ".xml":
         text = _text(data)
         if re.search(r"<!ENTITY", text[:4096]):
@@ -351,7 +361,7 @@ def read_timeline(data: bytes, filename: str, *, fps: Fraction | None = None) ->
     else:
         extra = []
     _, warnings = video_track(timeline)
-    warnings = extra + warnings
+    warnings = extra_edl + extra + warnings
     timeline.metadata["previz_import"] = {"format": fmt, "filename": name, "warnings": warnings}
     return timeline
 
@@ -486,26 +496,34 @@ def shot_id_of(clip: otio.schema.Clip) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _media_name(clip: otio.schema.Clip) -> str:
+TAKE_IN_NAME = re.compile(r"(?<![a-z])(?:take|tk|t)[ _.#-]?0*(\d+)(?!\d)", re.IGNORECASE)  # take_17, TK017, t17
+TAKE_IN_URL = re.compile(r"/takes/(\d+)/")  # the studio's own media URL (export's media_url)
+
+
+def _media_url(clip: otio.schema.Clip) -> str:
     reference = clip.media_reference
     url = getattr(reference, "target_url", "") or ""
     if not url and isinstance(reference, otio.schema.MissingReference):
-        url = str(reference.metadata.get("original_target_url", "") or reference.name or "")
-    return os.path.basename(url.replace("\\", "/").split("?")[0])
+        url = str(reference.metadata.get("original_target_url", "") or "")
+    return url.replace("\\", "/")
 
 
-def _by_media(name: str, panels: list[Panel]) -> Panel | None:
-    """The panel whose selected take is this file: the same file name, else the only take whose id is a number
-    in the name ("take_17.mov"; long hex runs such as the uuid of a stored file are not read as numbers)."""
-    if not name:
-        return None
-    same = [p for p in panels if p.media and os.path.basename(p.media.path) == name]
-    if len(same) == 1:
-        return same[0]
-    stem = re.sub(r"[0-9a-f]{16,}", " ", os.path.splitext(name)[0].lower())
-    numbers = {int(n) for n in re.findall(r"\d+", stem)}
-    hits = [p for p in panels if p.media and p.media.take_id is not None and p.media.take_id in numbers]
-    return hits[0] if len(hits) == 1 else None
+def _by_media(url: str, panels: list[Panel]) -> Panel | None:
+    """The panel whose selected take is this media: the same file name as the take's file, else the only take
+    whose id the name gives as a take ("take_17.mov", "TK017_v2.mov": a bare number such as a camera roll's is
+    not read as a take id), else the take id in the studio's own media URL (".../takes/17/media/")."""
+    name = os.path.basename(url.split("?")[0])
+    with_media = [p for p in panels if p.media is not None]
+    if name:
+        same = [p for p in with_media if os.path.basename(p.media.path) == name]
+        if len(same) == 1:
+            return same[0]
+    for pattern, text in ((TAKE_IN_NAME, os.path.splitext(name)[0]), (TAKE_IN_URL, url)):
+        ids = {int(n) for n in pattern.findall(text)}
+        hits = [p for p in with_media if p.media.take_id is not None and p.media.take_id in ids]
+        if len(hits) == 1:
+            return hits[0]
+    return None
 
 
 def retime_proposal(sequence: Sequence, timeline: otio.schema.Timeline) -> Proposal:
@@ -564,6 +582,10 @@ def retime_proposal(sequence: Sequence, timeline: otio.schema.Timeline) -> Propo
             unmatched.append(Stray(**seen, reason=f"a nested {item.schema_name()} (a compound clip): flatten it "
                                                   f"in the edit"))
             continue
+        if isinstance(item.media_reference, otio.schema.GeneratorReference):
+            kind = item.media_reference.generator_kind or "generated"
+            notes.append(f"Clip {index} ({name or 'unnamed'}) is {kind} filler of {frames} frames: skipped.")
+            continue
         if not item.enabled:
             notes.append(f"Clip {index} ({name or 'unnamed'}) is disabled in the edit: skipped.")
             continue
@@ -581,7 +603,7 @@ def retime_proposal(sequence: Sequence, timeline: otio.schema.Timeline) -> Propo
             if candidates:
                 panel, by = (unused or candidates)[0], "name"
         if panel is None:
-            panel, by = _by_media(_media_name(item), panels), "media"
+            panel, by = _by_media(_media_url(item), panels), "media"
         if panel is None:
             unmatched.append(Stray(**seen, reason="no shot has this name, id or take"))
             continue

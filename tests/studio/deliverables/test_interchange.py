@@ -507,3 +507,89 @@ def test_unreadable_input_raises_interchange_error(data, filename, message):
 
     assert str(raised.value) == message
     assert isinstance(raised.value, ValueError)
+
+
+def test_a_bare_number_in_a_file_name_is_no_take_id(tmp_path):
+    sequence = make_sequence(tmp_path)
+
+    def edit(track):
+        for clip in track:
+            del clip.metadata["previz"]
+            clip.name = "Untitled"
+        track[0].media_reference.target_url = "file:///cards/A101C003_261204.mov"  # a camera roll, not take 101
+        track[1].media_reference.target_url = "https://studio.example/api/v1/projects/1/takes/102/media/"
+        track[3].media_reference.target_url = "file:///edit/shot104.mov"  # "shot104" names no take
+        track[4].media_reference.target_url = "file:///edit/2B_t105.mov"
+
+    proposal = retime_proposal(sequence, edited(sequence, edit))
+
+    assert [(m.number, m.clip_index) for m in proposal.matched] == [("1B", 1), ("2B", 4)]
+    assert [s.index for s in proposal.unmatched] == [0, 2, 3]
+
+
+def test_black_filler_is_skipped_with_a_note(tmp_path):
+    sequence = make_sequence(tmp_path)
+    edl = export(sequence, "edl").decode()
+    black = "002  BL       V     C        00:00:00:00 00:00:00:12 01:00:01:12 01:00:02:00\n"
+    lines = edl.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("002"))
+    renumbered = [line if not line[:3].isdigit() or int(line[:3]) < 2 else
+                  f"{int(line[:3]) + 1:03d}{line[3:]}" for line in lines]
+    shifted = []
+    for line in renumbered[at:]:  # every later record timecode moves 12 frames
+        if line[:3].isdigit():
+            fields = line.split()
+            record = [otio.opentime.to_timecode(otio.opentime.from_timecode(tc, 24) + otio.opentime.RationalTime(
+                12, 24), 24) for tc in fields[-2:]]
+            line = line[: line.index(fields[-2])] + " ".join(record) + "\n"
+        shifted.append(line)
+    edited_edl = "".join(renumbered[:at] + [black] + shifted)
+
+    proposal = retime_proposal(sequence, read_timeline(edited_edl.encode(), "cut.edl", fps=Fraction(24)))
+
+    assert proposal.changes == ()
+    assert proposal.unmatched == ()
+    assert proposal.notes == ("Clip 1 (002) is black filler of 12 frames: skipped.",)  # named by its event
+
+
+def test_an_edl_read_without_a_rate_says_so(tmp_path):
+    timeline = read_timeline(export(make_sequence(tmp_path), "edl"), "cut.edl")
+
+    assert list(timeline.metadata["previz_import"]["warnings"]) == [
+        "An EDL has no frame rate: it was read at 24 fps."]
+
+
+def test_an_fcp7_file_of_two_sequences_reads_the_first(tmp_path):
+    first = timeline_of(make_sequence(tmp_path))
+    second = timeline_of(make_sequence(tmp_path, shots=SHOTS[:2]))
+    second.name = "Alternate"
+    xml = otio.adapters.write_to_string(otio.schema.SerializableCollection(name="Bin", children=[first, second]),
+                                        "fcp_xml")
+
+    timeline = read_timeline(xml.encode(), "bin.xml")
+
+    assert [clip.name for clip in timeline.find_clips()] == ["1A", "1B", "1C", "2A", "2B"]
+    assert list(timeline.metadata["previz_import"]["warnings"]) == [
+        "bin.xml holds 2 sequences: only the first (The Lighthouse) is read."]
+
+
+def test_23_98_is_read_as_23_976(tmp_path):
+    sequence = make_sequence(tmp_path, Fraction(24000, 1001))
+    timeline = otio.schema.Timeline()
+    track = otio.schema.Track(kind=otio.schema.TrackKind.Video)
+    timeline.tracks.append(track)
+    for panel in sequence.panels:
+        track.append(otio.schema.Clip(name=panel.number, source_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, 23.98), otio.opentime.RationalTime(panel.frames, 23.98))))
+
+    proposal = retime_proposal(sequence, timeline)
+
+    assert proposal.rate_mismatch == ""
+    assert proposal.changes == ()
+
+
+def test_an_empty_sequence_has_nothing_to_export(tmp_path):
+    with pytest.raises(InterchangeError, match=r"^t has no shots: there is no cut to export\.$"):
+        export(make_sequence_stub(), "edl")
+    with pytest.raises(InterchangeError, match=r"^t has no shots"):
+        export_otioz(make_sequence_stub(), tmp_path / "x.otioz")
