@@ -42,6 +42,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import opentimelineio as otio
+from opentimelineio.adapters.file_bundle_utils import MediaReferencePolicy
 
 from .sequence import NTSC, Panel, Sequence
 
@@ -49,7 +50,9 @@ RT = otio.opentime.RationalTime
 TR = otio.opentime.TimeRange
 
 FORMATS = {"otio": "otio_json", "edl": "cmx_3600", "fcp7": "fcp_xml"}  # fmt → OTIO adapter
-EXTENSIONS = {"otio": ".otio", "edl": ".edl", "fcp7": ".xml"}
+EXTENSIONS = {"otio": ".otio", "edl": ".edl", "fcp7": ".xml", "otioz": ".otioz"}
+CONTENT_TYPES = {"otio": "application/json", "edl": "text/plain; charset=utf-8", "fcp7": "application/xml",
+                 "otioz": "application/zip"}
 MAX_BYTES = 32 * 1024 * 1024  # an edit decision list of a feature is a few hundred kB; refuse anything bigger
 START_HOURS = 1  # the timeline starts at 01:00:00:00
 SHOT_ID_COMMENT = "PREVIZ SHOT_ID"  # EDL comment / FCP master comment: "PREVIZ SHOT_ID: 17"
@@ -273,7 +276,7 @@ def export_otioz(sequence: Sequence, out_path: str | os.PathLike) -> Bundle:
         os.unlink(scratch)  # the adapter refuses to overwrite
         try:
             otio.adapters.write_to_file(timeline, scratch, adapter_name="otioz",
-                                        media_policy="MissingIfNotFile")
+                                        media_policy=MediaReferencePolicy.MissingIfNotFile)
             os.replace(scratch, out_path)
         finally:
             if os.path.exists(scratch):
@@ -647,6 +650,6 @@ def retime_proposal(sequence: Sequence, timeline: otio.schema.Timeline) -> Propo
                     notes=tuple(notes))
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "Bundle", "Change", "InterchangeError", "Match", "Missing", "Proposal",
-           "Stray", "clip_metadata", "export", "export_otioz", "read_timeline", "retime_proposal", "shot_id_of",
-           "timeline_of"]
+__all__ = ["CONTENT_TYPES", "EXTENSIONS", "FORMATS", "Bundle", "Change", "InterchangeError", "Match", "Missing",
+           "Proposal", "Stray", "clip_metadata", "export", "export_otioz", "read_timeline", "retime_proposal",
+           "shot_id_of", "timeline_of"]
