@@ -36,7 +36,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -469,6 +469,18 @@ class Proposal:
     def empty(self) -> bool:
         """Nothing to apply (there may still be things to report)."""
         return not self.changes
+
+    def as_dict(self) -> dict:
+        """Plain JSON-ready data (durations as strings: "2.50"), for the API and the diff page."""
+        def plain(value):
+            if isinstance(value, Decimal):
+                return str(value)
+            if isinstance(value, tuple | list):
+                return [plain(item) for item in value]
+            if isinstance(value, dict):
+                return {key: plain(item) for key, item in value.items()}
+            return value
+        return plain(asdict(self))
 
 
 def shot_id_of(clip: otio.schema.Clip) -> int | None:

@@ -4,6 +4,7 @@ by hand, their takes are files in tmp_path."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -593,3 +594,23 @@ def test_an_empty_sequence_has_nothing_to_export(tmp_path):
         export(make_sequence_stub(), "edl")
     with pytest.raises(InterchangeError, match=r"^t has no shots"):
         export_otioz(make_sequence_stub(), tmp_path / "x.otioz")
+
+
+def test_a_proposal_as_plain_data(tmp_path):
+    sequence = make_sequence(tmp_path)
+
+    def edit(track):
+        set_frames(track[1], 60)
+        track.append(otio.schema.Clip(name="ZZ", source_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(6, 24))))
+
+    data = retime_proposal(sequence, edited(sequence, edit)).as_dict()
+
+    assert json.loads(json.dumps(data)) == data
+    assert data["changes"] == [{"shot_id": 12, "number": "1B", "old_frames": 48, "new_frames": 60,
+                                "old_duration_s": "2.00", "new_duration_s": "2.50", "old_index": 1, "new_index": 1,
+                                "version": 3}]
+    assert data["unmatched"] == [{"index": 5, "name": "ZZ", "frames": 6, "duration_s": "0.25", "start_frame": 210,
+                                  "reason": "no shot has this name, id or take", "shot_id": None}]
+    assert data["order"] == [11, 12, 13, 14, 15]
+    assert data["matched"][0] == {"shot_id": 11, "number": "1A", "clip_index": 0, "clip_name": "1A", "by": "id"}
