@@ -123,7 +123,8 @@ class DownloadViewSet(ProjectScopedViewSet):
     def retrieve(self, request, project_id=None, name=None):
         sequence = selectors.sequence_of(project=self.project,
                                          scene=selectors.scene_of(self.project, _scene_param(request)))
-        content, media_type, filename = editorial.download(sequence, name)
+        content, media_type, filename = editorial.download(sequence, name,
+                                                           base_url=request.build_absolute_uri("/").rstrip("/"))
         response = HttpResponse(content, content_type=media_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -4,9 +4,7 @@ scene by a retime: what the edit lacks is reported, clips it cannot match are li
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,8 +23,9 @@ def _slug(title: str) -> str:
     return slug(title)
 
 
-def download(sequence: Sequence, name: str) -> tuple[bytes, str, str]:
-    """(content, media type, file name) of a quick download; ValidationError for a name that is none."""
+def download(sequence: Sequence, name: str, *, base_url: str = "") -> tuple[bytes, str, str]:
+    """(content, media type, file name) of a quick download; ValidationError for a name that is none. The cut's
+    media references are the takes' links in the studio (``base_url`` + path), never the server's file paths."""
     from . import interchange, shotlist
 
     base = _slug(sequence.title)
@@ -39,7 +38,12 @@ def download(sequence: Sequence, name: str) -> tuple[bytes, str, str]:
     if name not in formats or formats[name][0] not in interchange.FORMATS:
         raise ValidationError({"name": [f"Choose one of: {', '.join(names())}."]})
     fmt, media_type, suffix = formats[name]
-    return interchange.export(sequence, fmt), media_type, f"{base}.{suffix}"
+    try:
+        content = interchange.export(sequence, fmt, media_url=lambda panel: base_url + panel.media.url
+                                     if panel.media and panel.media.url else None)
+    except interchange.InterchangeError as exc:
+        raise ValidationError({"name": [str(exc)]}) from None
+    return content, media_type, f"{base}.{suffix}"
 
 
 def names() -> list[str]:
@@ -56,21 +60,11 @@ def propose(sequence: Sequence, upload) -> dict:
     if upload.size > MAX_CUT_BYTES:
         raise ValidationError({"file": [f"The file is over {MAX_CUT_BYTES // (1024 * 1024)} MB."]})
     try:
-        timeline = interchange.read_timeline(upload.read(), upload.name or "")
+        timeline = interchange.read_timeline(upload.read(), upload.name or "", fps=sequence.fps)
         proposal = interchange.retime_proposal(sequence, timeline)
     except interchange.InterchangeError as exc:
         raise ValidationError({"file": [str(exc)]}) from None
-    return _plain(dataclasses.asdict(proposal))
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+    return proposal.as_dict()
 
 
 @dataclass

@@ -66,9 +66,11 @@ def _render_otioz(sequence: Sequence, options, folder: Path, progress: Progress,
 
     out = folder / f"{_slug(sequence.title)}.otioz"
     progress(0, 1)
-    warnings = export_otioz(sequence, out)
+    bundle = export_otioz(sequence, out)
     progress(1, 1)
-    return Rendered(main=out, warnings=list(warnings or []))
+    warnings = [f"Shot {number}: its take's file is missing ({path}); the bundle has no media for it."
+                for number, path in bundle.missing]
+    return Rendered(main=out, warnings=warnings)
 
 
 OPTIONS = {"storyboard_pdf": _storyboard_options, "animatic": _animatic_options, "otioz": _no_options}
