@@ -12,7 +12,7 @@ FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/build.mj
 # each); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench screenshots frontend models migrate seed serve worker clean help
+.PHONY: run test lint bench screenshots frontend models migrate seed serve worker export-worker clean help
 
 help:
 	@echo "make run          install, build, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
@@ -81,6 +81,8 @@ seed: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	@echo "Previz Studio on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@command -v espeak-ng >/dev/null 2>&1 || echo "No espeak-ng: animatics render without scratch dialogue (install it: sudo apt-get install espeak-ng)"
+	@[ -d /usr/share/fonts/truetype/noto ] || echo "No Noto fonts: storyboard PDFs print Latin text only (sudo apt-get install fonts-noto-core fonts-noto-cjk)"
 	@[ "$$STUDIO_DEBUG" = "0" ] || echo "Debug is on; to switch it off (as in production): STUDIO_DEBUG=0 SECRET_KEY=<long random text> make serve (add SECURE_COOKIES=0 over plain http)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studio.asgi:application
 
@@ -88,6 +90,10 @@ serve: $(VENV)/.runtime
 # need one: with no REDIS_URL the web process runs its own worker thread.
 worker: $(VENV)/.runtime models
 	$(PY) manage.py generation_worker $(if $(GPU),--gpu $(GPU))
+
+# An export worker (storyboard PDFs, animatics, OTIO bundles; CPU only). Embedded mode runs one in the web process.
+export-worker: $(VENV)/.runtime
+	$(PY) manage.py export_worker
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist test-results

@@ -8,6 +8,9 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM python:3.11-slim-bookworm
+# espeak-ng speaks the animatic's scratch dialogue; the Noto fonts print storyboards in every script.
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng fonts-noto-core fonts-noto-cjk \
+    fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STUDIO_DEBUG=0 STUDIO_VAR_DIR=/var/lib/previz \
     STUDIO_EMBEDDED_WORKER=0
 WORKDIR /app

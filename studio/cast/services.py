@@ -93,13 +93,13 @@ def _character_data(character: Character) -> CharacterData:
 @transaction.atomic
 def character_create(*, actor, project: Project, name: str, aliases: list[str] | None = None,
                      description: str = "", appearance_prompt: str = "", seed: int | None = None,
-                     color: str | None = None) -> Character:
+                     color: str | None = None, voice: str = "", voice_speed: int = 0) -> Character:
     authorize(actor=actor, project=project, capability=Capability.EDIT_CAST)
     Project.objects.select_for_update().get(pk=project.pk)  # names are checked against the rest of the cast
     name = (name or "").strip()
     character = Character(
         project=project, name=name, aliases=_clean_aliases(aliases, name), description=description,
-        appearance_prompt=appearance_prompt, color=color or next_color(project),
+        appearance_prompt=appearance_prompt, color=color or next_color(project), voice=voice, voice_speed=voice_speed,
     )
     if seed is not None:
         character.seed = seed

@@ -24,18 +24,18 @@ PROJECT = {
 
 CHARACTERS = [
     {
-        "name": "Elin", "aliases": ["THE KEEPER"], "seed": 1207,
+        "name": "Elin", "aliases": ["THE KEEPER"], "seed": 1207, "voice": "en-gb+f3", "voice_speed": 150,
         "description": "Keeper of the Skarv Rock light for thirty years. Practical, proud, lonely.",
         "appearance_prompt": "woman in her sixties, weathered face, long grey braid, heavy oilskin coat, "
                              "knitted fisherman's sweater",
     },
     {
-        "name": "Tomas", "aliases": [], "seed": 48213,
+        "name": "Tomas", "aliases": [], "seed": 48213, "voice": "en-gb+m3", "voice_speed": 170,
         "description": "Runs the supply boat. Elin's nephew, the only one who still visits.",
         "appearance_prompt": "man in his thirties, red beard, yellow sou'wester, orange life vest",
     },
     {
-        "name": "The Stranger", "aliases": ["STRANGER"], "seed": 777,
+        "name": "The Stranger", "aliases": ["STRANGER"], "seed": 777, "voice": "en-us+m7", "voice_speed": 140,
         "description": "Found on the rocks after the storm. Says nothing of where he came from.",
         "appearance_prompt": "gaunt young man, pale skin, soaked dark hair, torn white shirt, barefoot",
     },

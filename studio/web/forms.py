@@ -62,8 +62,11 @@ class CharacterForm(forms.ModelForm):
 
     class Meta:
         model = Character
-        fields = ["name", "aliases", "description", "appearance_prompt", "seed", "color"]
+        fields = ["name", "aliases", "description", "appearance_prompt", "seed", "color", "voice", "voice_speed"]
+        labels = {"voice": "Scratch voice", "voice_speed": "Voice speed"}
         widgets = {
+            "voice": forms.TextInput(attrs={"placeholder": "en-gb+f3", "list": "voices"}),
+            "voice_speed": forms.NumberInput(attrs={"min": 0, "max": 450, "step": 10}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "appearance_prompt": forms.Textarea(attrs={"rows": 3, "placeholder": "woman in her sixties, weathered "
                                                                                  "face, grey braid, oilskin coat"}),
