@@ -25,6 +25,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from studio.deliverables import speech
@@ -410,9 +411,10 @@ class _Overlay:
         self.width, self.height, self.fps = width, height, fps
         self.size = max(10, round(height / 24))
         self.pad = max(3, self.size // 3)
-        self.band = self.size + 2 * self.pad
+        self.band = _even(self.size + 2 * self.pad)  # even: the timecode patch is whole chroma pixels
         self.font = font_for("0", self.size, bold=True)
-        self.tc_width = int(self.font.getlength("00:00:00:00")) + 2 * self.pad
+        self.reformatter = VideoReformatter()
+        self.tc_width = min(width, _even(int(self.font.getlength("00:00:00:00")) + 2 * self.pad))
 
     def caption_base(self, picture: np.ndarray, panel: Panel, scene: str) -> None:
         """The band darkened and the shot label drawn, in place (once per panel)."""
@@ -428,13 +430,18 @@ class _Overlay:
         draw.text((self.pad, self.band / 2), label, font=font, fill=(255, 255, 255), anchor="lm")
         band[:] = np.asarray(image)
 
-    def timecode(self, picture: np.ndarray, frame: int) -> None:
-        """The frame's timecode in the band's right end, in place."""
+    def timecode(self, planes: np.ndarray, picture: np.ndarray, frame: int) -> None:
+        """The frame's timecode in the band's right end, drawn on ``picture``'s band and written, as yuv420p, into
+        ``planes`` (the frame's Y, U and V planes as PyAV lays them out), in place."""
         x0 = self.width - self.tc_width
         patch = Image.fromarray(picture[: self.band, x0:])
         ImageDraw.Draw(patch).text((self.tc_width - self.pad, self.band / 2), timecode(frame, self.fps),
                                    font=self.font, fill=(255, 255, 255), anchor="rm")
-        picture[: self.band, x0:] = np.asarray(patch)
+        frame_y, frame_u, frame_v = _planes(planes, self.width, self.height)
+        patch_y, patch_u, patch_v = _planes(_to_yuv(np.asarray(patch), self.reformatter), self.tc_width, self.band)
+        frame_y[: self.band, x0:] = patch_y
+        frame_u[: self.band // 2, x0 // 2:] = patch_u
+        frame_v[: self.band // 2, x0 // 2:] = patch_v
 
     def subtitles(self, picture: np.ndarray, texts: list[str]) -> None:
         """The lines on screen, centred at the bottom on a dark box, wrapped to the frame, in place."""
@@ -460,6 +467,27 @@ class _Overlay:
             draw.text((box_w / 2, pad + leading * n + leading / 2), row, font=font, fill=(255, 255, 255),
                       anchor="mm")
         region[:] = np.asarray(image)
+
+
+def _even(n: int) -> int:
+    return n + n % 2
+
+
+def _to_yuv(rgb: np.ndarray, reformatter: VideoReformatter | None = None) -> np.ndarray:
+    """An RGB picture as yuv420p, laid out as PyAV's ``to_ndarray`` gives it (Y, U, V one after the other).
+    A reformatter kept from call to call keeps its swscale context (making one costs more than converting)."""
+    frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+    if reformatter is None:
+        return frame.reformat(format="yuv420p").to_ndarray()
+    return reformatter.reformat(frame, format="yuv420p").to_ndarray()
+
+
+def _planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views of the Y, U and V planes of a yuv420p array from ``_to_yuv``."""
+    flat = yuv.reshape(-1)
+    luma, chroma = width * height, (width // 2) * (height // 2)
+    return (flat[:luma].reshape(height, width), flat[luma: luma + chroma].reshape(height // 2, width // 2),
+            flat[luma + chroma: luma + 2 * chroma].reshape(height // 2, width // 2))
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, room: float) -> list[str]:
@@ -513,6 +541,7 @@ def render_animatic(sequence: Sequence, options: AnimaticOptions | None, out_pat
     encoder = video_encoder()
     mixer = _Mixer(spoken)
     overlay = _Overlay(width, height, fps)
+    reformatter = VideoReformatter()
     film_end = _samples_at(total, fps)
     audio_done = 0
     done = 0
@@ -540,35 +569,33 @@ def render_animatic(sequence: Sequence, options: AnimaticOptions | None, out_pat
         for panel, start in zip(sequence.panels, sequence.starts(), strict=True):
             scene = panel.scene_heading
             source, still = _panel_source(panel, start, fps, width, height, warnings)
-            cache: dict[tuple, tuple[np.ndarray, av.VideoFrame | None]] = {}
+            # a still's composition (its subtitles on screen, the picture with them, as yuv420p, as a frame)
+            # is made once and re-sent while the subtitles on screen stay the same
+            composition = None
             for k in range(panel.frames):
                 frame_no = start + k
                 picture = next(source) if still is None else still
                 at = _samples_at(frame_no, fps)
                 showing = tuple(i for i, (s, e, _) in enumerate(windows) if s <= at < e) if options.subtitles \
                     else ()
-                if still is not None and showing in cache:
-                    composed, ready = cache[showing]
-                else:
+                if still is None or composition is None or composition[0] != showing:
                     composed = picture.copy() if (options.captions or showing) else picture
                     if options.captions:
                         overlay.caption_base(composed, panel, scene)
                     if showing:
                         overlay.subtitles(composed, [windows[i][2] for i in showing])
-                    ready = None
-                    if still is not None:
-                        cache.clear()  # one composition of the still at a time
-                        cache[showing] = (composed, None)
+                    yuv = _to_yuv(composed, reformatter)
+                    composition = (showing, composed, yuv, None)
+                _, composed, yuv, ready = composition
                 if options.captions:
-                    picture_tc = composed.copy()
-                    overlay.timecode(picture_tc, frame_no)
-                    vframe = av.VideoFrame.from_ndarray(picture_tc, format="rgb24").reformat(format="yuv420p")
+                    planes = yuv.copy()
+                    overlay.timecode(planes, composed, frame_no)
+                    vframe = av.VideoFrame.from_ndarray(planes, format="yuv420p")
                 elif ready is not None:
                     vframe = ready
                 else:
-                    vframe = av.VideoFrame.from_ndarray(composed, format="rgb24").reformat(format="yuv420p")
-                    if still is not None:
-                        cache[showing] = (composed, vframe)
+                    vframe = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+                    composition = (showing, composed, yuv, vframe)  # the encoder copies the picture it is sent
                 vframe.pts, vframe.time_base = frame_no, 1 / fps
                 container.mux(video.encode(vframe))
                 send_audio(min(film_end, _samples_at(frame_no + 1, fps)))
