@@ -225,6 +225,7 @@ def _dialogue(sequence: Sequence, options: AnimaticOptions, voices_dir, warnings
             spoken = Fraction(last_end - _samples_at(start, fps), SAMPLE_RATE)
             shot = Fraction(panel.frames) / fps
             where = " and is cut at the end of the film" if last_end > film_end else ""
+            over = max(over, Fraction(1, 10))  # never "0.0 s past"
             warnings.append(f"Shot {panel.number}: the dialogue runs {_seconds(over)} past the shot "
                             f"({_seconds(spoken)} of speech in {_seconds(shot)}){where}.")
     # cut at the end of the film; frames of each window
@@ -235,7 +236,17 @@ def _dialogue(sequence: Sequence, options: AnimaticOptions, voices_dir, warnings
             item.samples = item.samples[: max(0, end_sample - cue.start_sample)]
         end_frame = min(total, max(cue.start_frame + 1, _frame_at_or_after(end_sample, fps)))
         item.cue = Cue(cue.start_frame, end_frame, cue.start_sample, end_sample, cue.speaker, cue.text, cue.shot)
-    return [item for item in out if item.cue.start_sample < film_end]
+    # in the order they start (WebVTT asks it of its cues): a line running past its shot may start after the next
+    # shot's first line
+    out.sort(key=lambda item: (item.cue.start_sample, item.cue.end_sample))
+    kept = [item for item in out if item.cue.start_sample < film_end]
+    for item in out:
+        if item.cue.start_sample >= film_end:
+            who = f"{item.cue.speaker}'s line" if item.cue.speaker else "A line"
+            text = item.cue.text if len(item.cue.text) <= 40 else item.cue.text[:39].rstrip() + "…"
+            warnings.append(f"Shot {item.cue.shot}: {who} “{text}” would start after the end of the film; "
+                            "it is left out.")
+    return kept
 
 
 def _speak(line: Line, voices_dir, warnings: list[str], told: set[str]) -> np.ndarray | None:
@@ -565,7 +576,7 @@ def render_animatic(sequence: Sequence, options: AnimaticOptions | None, out_pat
                 container.mux(audio.encode(frame))
                 audio_done += step
 
-        windows = sorted(((c.start_sample, c.end_sample, c.text) for c in cues), key=lambda w: w[0])
+        windows = sorted(((c.start_sample, c.end_sample, c.text, c.speaker) for c in cues), key=lambda w: w[0])
         for panel, start in zip(sequence.panels, sequence.starts(), strict=True):
             scene = panel.scene_heading
             source, still = _panel_source(panel, start, fps, width, height, warnings)
@@ -576,14 +587,17 @@ def render_animatic(sequence: Sequence, options: AnimaticOptions | None, out_pat
                 frame_no = start + k
                 picture = next(source) if still is None else still
                 at = _samples_at(frame_no, fps)
-                showing = tuple(i for i, (s, e, _) in enumerate(windows) if s <= at < e) if options.subtitles \
+                showing = tuple(i for i, (s, e, *_) in enumerate(windows) if s <= at < e) if options.subtitles \
                     else ()
                 if still is None or composition is None or composition[0] != showing:
                     composed = picture.copy() if (options.captions or showing) else picture
                     if options.captions:
                         overlay.caption_base(composed, panel, scene)
                     if showing:
-                        overlay.subtitles(composed, [windows[i][2] for i in showing])
+                        # two lines on screen at once (speech running into the next shot): say who speaks
+                        overlay.subtitles(composed, [f"{windows[i][3]}: {windows[i][2]}"
+                                                     if len(showing) > 1 and windows[i][3] else windows[i][2]
+                                                     for i in showing])
                     yuv = _to_yuv(composed, reformatter)
                     composition = (showing, composed, yuv, None)
                 _, composed, yuv, ready = composition

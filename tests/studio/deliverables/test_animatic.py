@@ -250,7 +250,8 @@ def test_a_line_longer_than_its_shot_is_not_cut_and_the_shot_gets_a_warning(tmp_
     spoken_s = cue.end_sample / SR
     assert spoken_s > 2
     assert result.warnings == [
-        f"Shot 2A: the dialogue runs {spoken_s - 1:.1f} s past the shot ({spoken_s:.1f} s of speech in 1.0 s)."]
+        f"Shot 2A: the dialogue runs {spoken_s - 1:.1f} s past the shot "
+        f"({spoken_s:.1f} s of speech in 1.0 s)."]
     audio = audio_samples(tmp_path / "out.mp4")
     assert rms(audio[int(1.2 * SR): cue.end_sample]) > 0.02  # it plays on under 2B
     assert len(video_frames(tmp_path / "out.mp4")) == 24 * 7
@@ -332,3 +333,21 @@ def test_an_empty_sequence_is_refused(tmp_path):
 
 def test_the_encoder_is_h264():
     assert animatic.video_encoder() in ("libx264", "h264", "libopenh264")
+
+
+@needs_espeak
+def test_cues_are_in_start_order_and_a_line_after_the_film_end_is_left_out_with_a_warning(tmp_path):
+    fps = Fraction(24)
+    first = Line("ELIN", "Nobody swims here after dark, not since the keeper's boy went under.")
+    seq = sequence([panel("3A", "1", take(tmp_path, "red", RED), fps, (first, Line("TOM", "Never."))),
+                    panel("3B", "2", take(tmp_path, "green", GREEN), fps, (Line("TOM", "Go."),))], fps)
+    result = render_animatic(seq, PLAIN, tmp_path / "out.mp4")
+    assert [(c.shot, c.speaker, c.text) for c in result.cues] == [("3A", "ELIN", first.text), ("3B", "TOM", "Go.")]
+    assert result.cues[1].start_frame == 24
+    assert result.cues[0].end_sample == 3 * SR  # cut at the end of the film
+    assert result.warnings[0].startswith("Shot 3A: the dialogue runs ")
+    assert result.warnings[0].endswith(" and is cut at the end of the film.")
+    assert result.warnings[1:] == [
+        "Shot 3A: TOM's line “Never.” would start after the end of the film; it is left out."]
+    starts = [line.split(" --> ")[0] for line in (tmp_path / "out.vtt").read_text().splitlines() if " --> " in line]
+    assert starts == sorted(starts) == ["00:00:00.000", "00:00:01.000"]
