@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from functools import lru_cache
@@ -200,6 +201,19 @@ def _dialogue(sequence: Sequence, options: AnimaticOptions, voices_dir, warnings
         warnings.append(f"The animatic has no scratch dialogue: espeak-ng is not installed ({speech.INSTALL_HINT}).")
         can_speak = False
     told: set[str] = set()
+
+    def once(message: str):
+        if message not in told:
+            told.add(message)
+            warnings.append(message)
+
+    todo = [line for panel in sequence.panels for line in panel.lines if line.text.strip()]
+    if can_speak and todo:
+        # espeak-ng runs as a process a line: a few at a time
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            said = iter(list(pool.map(lambda line: _speak(line, voices_dir), todo)))
+    else:
+        said = iter([(None, [])] * len(todo))
     out: list[_Spoken] = []
     for panel, start in zip(sequence.panels, sequence.starts(), strict=True):
         lines = [line for line in panel.lines if line.text.strip()]
@@ -207,20 +221,22 @@ def _dialogue(sequence: Sequence, options: AnimaticOptions, voices_dir, warnings
             continue
         at_frame = start
         last_end = None
+        spoken_any = False
         for line in lines:
             if last_end is not None:
                 at_frame = _frame_at_or_after(last_end + gap, fps)
             at = _samples_at(at_frame, fps)
-            samples = _speak(line, voices_dir, warnings, told) if can_speak else None
-            if can_speak and samples is None:  # the engine went away mid-render
-                can_speak = False
+            samples, messages = next(said)
+            for message in messages:
+                once(message)
+            spoken_any = spoken_any or samples is not None
             length = len(samples) if samples is not None and len(samples) else _reading_samples(line.text)
             end = at + length
             out.append(_Spoken(Cue(at_frame, 0, at, end, line.speaker, " ".join(line.text.split()), panel.number),
                                samples))
             last_end = end
         panel_end = _samples_at(start + panel.frames, fps)
-        if last_end > panel_end and can_speak:
+        if last_end > panel_end and spoken_any:
             over = Fraction(last_end - panel_end, SAMPLE_RATE)
             spoken = Fraction(last_end - _samples_at(start, fps), SAMPLE_RATE)
             shot = Fraction(panel.frames) / fps
@@ -249,29 +265,23 @@ def _dialogue(sequence: Sequence, options: AnimaticOptions, voices_dir, warnings
     return kept
 
 
-def _speak(line: Line, voices_dir, warnings: list[str], told: set[str]) -> np.ndarray | None:
-    def once(message: str):
-        if message not in told:
-            told.add(message)
-            warnings.append(message)
-
+def _speak(line: Line, voices_dir) -> tuple[np.ndarray | None, list[str]]:
+    """The line's speech (None: no speech engine), and what to tell the user about it."""
+    messages = []
     try:
         samples, notes = speech.speak(line.text, voice=line.voice, speed=line.speed, sample_rate=SAMPLE_RATE,
                                       voices_dir=voices_dir)
     except speech.SpeechUnavailable as exc:
-        once(f"The animatic has no scratch dialogue: {exc}")
-        return None
+        return None, [f"The animatic has no scratch dialogue: {exc}"]
     except speech.SpeechError as exc:
         who = line.speaker or "a line"
-        once(f"{who}: {exc} Spoken by the default voice instead.")
+        messages.append(f"{who}: {exc} Spoken by the default voice instead.")
         try:
             samples, notes = speech.speak(line.text, sample_rate=SAMPLE_RATE)
         except (speech.SpeechError, speech.SpeechUnavailable) as again:
-            once(f"{who}: the line could not be spoken ({again}).")
-            return np.zeros(0, dtype=np.float32)
-    for note in notes:
-        once(f"{line.speaker}: {note}" if line.speaker else note)
-    return _trim(samples)
+            return np.zeros(0, dtype=np.float32), [*messages, f"{who}: the line could not be spoken ({again})."]
+    messages += [f"{line.speaker}: {note}" if line.speaker else note for note in notes]
+    return _trim(samples), messages
 
 
 class _Mixer:
@@ -413,6 +423,20 @@ def _clip(path: str, frames: int, fps: Fraction, width: int, height: int) -> Ite
                     y, x = (height - h) // 2, (width - w) // 2
                     picture[y: y + h, x: x + w] = rgb
             yield picture
+
+
+class _OnScreen:
+    """The windows (start, end, …) on screen at a sample, asked in increasing order: (index, …) of each."""
+
+    def __init__(self, windows: list[tuple]):
+        self.windows, self.next, self.active = windows, 0, []
+
+    def at(self, sample: int) -> tuple[int, ...]:
+        while self.next < len(self.windows) and self.windows[self.next][0] <= sample:
+            self.active.append(self.next)
+            self.next += 1
+        self.active = [i for i in self.active if self.windows[i][1] > sample]
+        return tuple(self.active)
 
 
 class _Overlay:
@@ -576,7 +600,8 @@ def render_animatic(sequence: Sequence, options: AnimaticOptions | None, out_pat
                 container.mux(audio.encode(frame))
                 audio_done += step
 
-        windows = sorted(((c.start_sample, c.end_sample, c.text, c.speaker) for c in cues), key=lambda w: w[0])
+        windows = [(c.start_sample, c.end_sample, c.text, c.speaker) for c in cues]  # in start order
+        on_screen = _OnScreen(windows)
         for panel, start in zip(sequence.panels, sequence.starts(), strict=True):
             scene = panel.scene_heading
             source, still = _panel_source(panel, start, fps, width, height, warnings)
@@ -587,8 +612,7 @@ def render_animatic(sequence: Sequence, options: AnimaticOptions | None, out_pat
                 frame_no = start + k
                 picture = next(source) if still is None else still
                 at = _samples_at(frame_no, fps)
-                showing = tuple(i for i, (s, e, *_) in enumerate(windows) if s <= at < e) if options.subtitles \
-                    else ()
+                showing = on_screen.at(at) if options.subtitles else ()
                 if still is None or composition is None or composition[0] != showing:
                     composed = picture.copy() if (options.captions or showing) else picture
                     if options.captions:

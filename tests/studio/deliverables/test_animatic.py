@@ -351,3 +351,16 @@ def test_cues_are_in_start_order_and_a_line_after_the_film_end_is_left_out_with_
         "Shot 3A: TOM's line “Never.” would start after the end of the film; it is left out."]
     starts = [line.split(" --> ")[0] for line in (tmp_path / "out.vtt").read_text().splitlines() if " --> " in line]
     assert starts == sorted(starts) == ["00:00:00.000", "00:00:01.000"]
+
+
+@needs_espeak
+def test_a_line_in_an_unknown_voice_is_spoken_by_the_default_voice_with_a_warning(tmp_path):
+    fps = Fraction(24)
+    lines = (Line("ELIN", "Nobody swims here.", voice="xx-nope"), Line("ELIN", "Never.", voice="xx-nope"))
+    seq = sequence([panel("5A", "4", take(tmp_path, "red", RED), fps, lines)], fps)
+    result = render_animatic(seq, PLAIN, tmp_path / "out.mp4")
+    assert result.warnings == ["ELIN: Unknown voice 'xx-nope': espeak-ng has no such voice (see espeak-ng --voices). "
+                               "Spoken by the default voice instead."]
+    audio = audio_samples(tmp_path / "out.mp4")
+    for cue in result.cues:
+        assert rms(audio[cue.start_sample: cue.end_sample]) > 0.02
