@@ -122,15 +122,20 @@ def test_other_rates_give_the_exact_rational_frame_count(tmp_path, rate):
         assert expected == 36 + 48 + 12
 
 
-def test_a_clip_plays_from_its_start_trimmed_or_held_on_its_last_frame(tmp_path):
-    clip = tmp_path / "clip.mp4"
-    with av.open(str(clip), "w") as out:
-        stream = out.add_stream("libx264" if "libx264" in av.codecs_available else "h264", rate=24)
+def two_colour_clip(path, rate: int, frames: int) -> None:
+    """A clip of ``frames`` frames at ``rate``: red for the first half, blue for the second."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264" if "libx264" in av.codecs_available else "h264", rate=rate)
         stream.width, stream.height, stream.pix_fmt = 160, 90, "yuv420p"
-        for i in range(12):  # 6 red frames, then 6 blue
-            picture = np.full((90, 160, 3), RED if i < 6 else BLUE, dtype=np.uint8)
+        for i in range(frames):
+            picture = np.full((90, 160, 3), RED if i < frames // 2 else BLUE, dtype=np.uint8)
             out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
         out.mux(stream.encode(None))
+
+
+def test_a_clip_plays_from_its_start_trimmed_or_held_on_its_last_frame(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    two_colour_clip(clip, 24, 12)  # 6 red frames, then 6 blue
     media = Media(path=str(clip), kind="clip", width=160, height=90, frames=12, fps=24.0)
     fps = Fraction(24)
     seq = sequence([panel("1A", "1", media, fps),  # 24 frames: the clip's 12, then its last one held
@@ -147,6 +152,21 @@ def test_a_clip_plays_from_its_start_trimmed_or_held_on_its_last_frame(tmp_path)
         assert_colour(frames[i], RED)
     assert_colour(frames[36], GREEN)
     assert result.warnings == []
+
+
+def test_a_clip_at_another_rate_plays_in_its_own_time(tmp_path):
+    clip = tmp_path / "clip30.mp4"
+    two_colour_clip(clip, 30, 30)  # 1 s: red for 0.5 s, then blue
+    fps = Fraction(24)
+    media = Media(path=str(clip), kind="clip", width=160, height=90, frames=30, fps=30.0)
+    result = render_animatic(sequence([panel("1A", "1.5", media, fps)], fps, aspect="1.7778"), PLAIN,
+                             tmp_path / "out.mp4")
+    frames = video_frames(tmp_path / "out.mp4")
+    assert len(frames) == result.frames == 36
+    for i in range(0, 11):
+        assert_colour(frames[i], RED)
+    for i in range(13, 36):
+        assert_colour(frames[i], BLUE)
 
 
 def test_a_panel_without_media_shows_its_sketch_and_an_unreadable_take_says_so(tmp_path):
