@@ -80,10 +80,22 @@ def _voices(executable: str) -> tuple[Voice, ...]:
     return tuple(found.values())
 
 
+@lru_cache(maxsize=4)
+def _names(executable: str) -> frozenset[str]:
+    """Every name ``-v`` takes: the languages, the voice files ("gmw/en-US", "en-US") and the voice names."""
+    out = subprocess.run([executable, "--voices"], capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    names = set()
+    for row in out.stdout.splitlines()[1:]:
+        parts = row.split()
+        if len(parts) >= 5:
+            names.update({parts[1].lower(), parts[3].lower(), parts[4].lower(), parts[4].rsplit("/", 1)[-1].lower()})
+    return frozenset(names)
+
+
 def _known(voice: str) -> bool:
-    """Whether espeak-ng has ``voice`` (a language such as "en-us", optionally with a variant: "en-us+f3")."""
-    name = voice.split("+", 1)[0]
-    return any(v.name == name for v in _voices(_espeak()))
+    """Whether espeak-ng has ``voice`` (a language such as "en-us", a voice file or name, optionally with a
+    variant: "en-us+f3")."""
+    return voice.split("+", 1)[0].lower() in _names(_espeak())
 
 
 def _read_wav(data: bytes) -> tuple[np.ndarray, int]:

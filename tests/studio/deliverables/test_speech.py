@@ -119,3 +119,9 @@ def test_resample_keeps_the_duration():
     assert out.dtype == np.float32
     assert len(out) == 48000
     assert speech.resample(tone, 22050, 22050) is tone
+
+
+@needs_espeak
+def test_a_voice_may_be_named_by_its_file():
+    assert len(speech.synthesize("Hello.", voice="gmw/en-US")) > 0
+    assert len(speech.synthesize("Hello.", voice="EN-GB")) > 0
