@@ -662,8 +662,11 @@ def _panel_source(panel: Panel, start: int, fps: Fraction, width: int, height: i
             warnings.append(f"Shot {panel.number}: the clip could not be read ({exc}); its sketch is shown.")
         else:
             def chained():
-                yield first
-                yield from source
+                try:
+                    yield first
+                    yield from source
+                finally:
+                    source.close()  # a trimmed clip: its file is closed as the panel ends
             return chained(), None
     elif media is not None:
         try:
