@@ -351,17 +351,15 @@ class Board:
         top = self.page_h * 0.22
         self.font(28, "B")
         pdf.set_xy(MARGIN, top)
-        pdf.multi_cell(width, 12, seq.title or "Untitled", align="C")
-        self.font(11, "", (40, 40, 40))
-        pdf.set_xy(MARGIN, self.page_h * 0.22 + 6)
-        pdf.ln(2)
-        pdf.set_x(MARGIN)
-        pdf.multi_cell(width, 4.5, "Storyboard", align="C")
+        pdf.multi_cell(width, 12, seq.title or "Untitled", align="C", new_x="LMARGIN", new_y="NEXT")
+        self.font(11, "", (90, 90, 90))
+        pdf.ln(1)
+        pdf.multi_cell(width, 5, "Storyboard", align="C", new_x="LMARGIN", new_y="NEXT")
         if seq.logline:
             pdf.ln(6)
             pdf.set_x(MARGIN + width * 0.15)
             self.font(12, "", (30, 30, 30))
-            pdf.multi_cell(width * 0.7, 6, seq.logline, align="C")
+            pdf.multi_cell(width * 0.7, 6, seq.logline, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(10)
         rows = [("Draft", seq.draft or "—"), ("Date", self.day()), ("Revision", seq.revision_colour or "—"),
                 ("Shots", str(len(seq.panels))), ("Running time", running_time(seq.seconds)),
