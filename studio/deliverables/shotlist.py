@@ -156,7 +156,7 @@ class ShotListPdf:
         width = PAGE_W - 2 * MARGIN
         self.text(MARGIN, MARGIN, width * 0.7, f"{seq.title} — shot list", size=11, style="B")
         right = " · ".join(part for part in (seq.draft, f"{seq.day.day} {seq.day:%B %Y}",
-                                             f"{len(seq.panels)} shots") if part)
+                                             f"{len(seq.panels)} shot{'' if len(seq.panels) == 1 else 's'}") if part)
         self.text(MARGIN + width * 0.7, MARGIN, width * 0.3, right, size=8, colour=(90, 90, 90), align="R")
         y = self.table_top
         pdf.set_fill_color(235, 235, 235)

@@ -46,3 +46,39 @@ def seven(folder: Path, **kw) -> Sequence:
     colours = [(200, 40, 40), (40, 160, 60), (40, 60, 200), (220, 200, 40)]
     panels = [panel(i, media=take(folder, f"take{i}", colours[i]) if i < 4 else None) for i in range(7)]
     return sequence(panels, **kw)
+
+
+def page_texts(path) -> list[str]:
+    """pypdf's text of each page, whitespace collapsed (wrapped lines join with a space)."""
+    import pypdf
+
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
+
+
+def embedded_fonts(path) -> dict[str, list[str]]:
+    """Base font name → the FontFile keys of its descriptor, for every font a page of the PDF uses."""
+    import pypdf
+
+    out: dict[str, list[str]] = {}
+    for page in pypdf.PdfReader(path).pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            out[str(font["/BaseFont"])] = sorted(key for key in descriptor if key.startswith("/FontFile"))
+    return out
+
+
+def placed_images(path, page_index: int) -> list[tuple[float, float, int, int]]:
+    """(placed width, placed height, pixel width, pixel height) of each image drawn on a page."""
+    import re
+
+    import pypdf
+
+    page = pypdf.PdfReader(path).pages[page_index]
+    xobjects = page["/Resources"]["/XObject"]
+    content = page.get_contents().get_data().decode("latin-1")
+    out = []
+    for w, h, name in re.findall(r"([\d.]+) 0 0 ([\d.]+) [\d.-]+ [\d.-]+ cm (/I\d+) Do", content):
+        image = xobjects[name].get_object()
+        out.append((float(w), float(h), int(image["/Width"]), int(image["/Height"])))
+    return out
