@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
@@ -52,12 +53,23 @@ class FontSet:
         points = {ord(ch) for ch in text if ord(ch) > 0x24F}
         out = []
         for fallback in self.fallbacks:
-            if not fallback.ranges:
-                if points:
+            if not fallback.ranges:  # the catch-all: only for characters the body font and the others lack
+                covered = [*(f.ranges for f in self.fallbacks if f.face in out)]
+                rest = {cp for cp in points if not any(lo <= cp <= hi for ranges in covered for lo, hi in ranges)}
+                if rest - _cmap(self.regular):
                     out.append(fallback.face)
             elif any(lo <= cp <= hi for cp in points for lo, hi in fallback.ranges):
                 out.append(fallback.face)
         return out
+
+
+@lru_cache(maxsize=8)
+def _cmap(face: FontFace) -> frozenset[int]:
+    """The code points a font has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
