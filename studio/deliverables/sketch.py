@@ -44,8 +44,12 @@ def framing_sketch(panel: Panel, width: int, height: int) -> Image.Image:
         draw.line([(x, 0), (x, height)], fill=GUIDE, width=line)
         draw.line([(0, y), (width, y)], fill=GUIDE, width=line)
     draw.rectangle([0, 0, width - 1, height - 1], outline=BORDER, width=max(2, line * 2))
-    big = _font(max(10, round(height * 0.28)))
     code = panel.size_code or "?"
+    size = max(10, round(height * 0.28))
+    big = _font(size)
+    while size > 10 and draw.textlength(code, font=big) > width * 0.8:
+        size = max(10, int(size * 0.85))
+        big = _font(size)
     draw.text((width / 2, height * 0.46), code, fill=INK, font=big, anchor="mm")
     small_text = " · ".join(part for part in (panel.angle.lower(), panel.movement.lower(),
                                                f"{panel.lens_mm} mm" if panel.lens_mm else "") if part)

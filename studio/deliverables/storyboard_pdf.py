@@ -422,7 +422,9 @@ class Board:
         self.label(panel, fx, y, fw, label_h)
         self.frame(panel, fx, y + label_h, fw, fh)
         text_y = y + label_h + fh + 1.5
-        self.block(fx, text_y, fw, y + h - text_y, self.paras(panel))
+        # Text runs under the frame, as wide as the slot (a tall 9:16 frame would make a narrow column).
+        text_x, text_w = (fx, fw) if fw > w * 0.8 else (x, w)
+        self.block(text_x, text_y, text_w, y + h - text_y, self.paras(panel))
 
     def side_panel(self, panel: Panel, x: float, y: float, w: float, h: float):
         label_h = self.leading(self.preset.label_pt) + 0.8
@@ -434,7 +436,7 @@ class Board:
             fw = fh * self.aspect
         self.label(panel, x, y, fw, label_h)
         self.frame(panel, x, y + label_h, fw, fh)
-        text_x = x + left + 5
+        text_x = x + fw + 5  # beside the frame (a tall frame leaves the text more room)
         self.block(text_x, y + label_h, x + w - text_x, h - label_h, self.paras(panel))
 
     def panel_pages(self, on_progress: Callable[[int, int], None] | None):

@@ -291,3 +291,14 @@ def test_find_fonts_falls_back_to_dejavu_then_says_what_to_install(tmp_path, mon
         f"No font for PDF deliverables was found (looked for NotoSans-Regular.ttf or DejaVuSans.ttf in {empty}). "
         "Install them: apt-get install fonts-noto-core fonts-noto-cjk fonts-dejavu-core "
         "(or put the .ttf files in the fonts directory setting).")
+
+
+@pytest.mark.parametrize("preset", ["3x2", "pairs"])
+def test_a_tall_aspect_keeps_its_ratio_on_letter_paper(tmp_path, preset):
+    sequence = make_sequence([panel(i) for i in range(4)], aspect="0.5625")
+    options = StoryboardOptions(preset=preset, paper="Letter", title_page=False)
+    render_storyboard(sequence, options, tmp_path / "board.pdf")
+    page = pypdf.PdfReader(tmp_path / "board.pdf").pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == \
+        ((792, 612) if preset == "3x2" else (612, 792))
+    assert [w / h for w, h, _, _ in placed_images(tmp_path / "board.pdf", 0)] == [pytest.approx(0.5625, rel=0.01)] * 4
