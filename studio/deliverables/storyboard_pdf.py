@@ -271,7 +271,7 @@ class Board:
         preset = self.preset
         size = preset.text_pt
         while True:
-            laid = [(para, self.wrap(para, w, size)) for para in paras]
+            laid = [(para, self.wrap(para, w, size, h)) for para in paras]
             used = sum(len(lines) * self.leading(size * para.scale) for para, lines in laid)
             used += self.para_gap(size) * max(0, len(laid) - 1)
             if used <= h or size <= preset.min_pt:
@@ -296,13 +296,24 @@ class Board:
                       colour=para.colour)
             at += lh + gap
 
-    def wrap(self, para: Para, w: float, size: float) -> list[str]:
-        self.font(size * para.scale, para.style)
-        lines = []
+    def wrap(self, para: Para, w: float, size: float, h: float) -> list[str]:
+        """The paragraph's lines at ``size``; text far past what the box could hold is not measured (a 3,000
+        character action line would cost a second a panel to shape): at most the characters of a box full of
+        characters a third of an em wide."""
+        pt = size * para.scale
+        self.font(pt, para.style)
+        most = int((w - para.indent) / (pt * 0.3528 / 3) * (h / self.leading(pt) + 1))
+        lines: list[str] = []
         for raw in para.text.splitlines() or [""]:
             if not raw.strip():
                 continue
-            lines += self.pdf.multi_cell(w - para.indent, self.leading(size), raw, dry_run=True, output="LINES")
+            wrapped = self.pdf.multi_cell(w - para.indent, self.leading(size), raw[:most], dry_run=True,
+                                          output="LINES")
+            if len(raw) > most and wrapped:
+                wrapped[-1] = wrapped[-1].rstrip() + "…"
+            lines += wrapped
+            if len(lines) * self.leading(pt) > h:
+                break
         return lines
 
     @staticmethod
