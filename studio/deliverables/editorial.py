@@ -32,7 +32,7 @@ def download(sequence: Sequence, name: str, *, base_url: str = "") -> tuple[byte
     if name == "shotlist.csv":
         return shotlist.shotlist_csv(sequence).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{base}-shots.csv"
     if name == "shotlist.pdf":
-        return shotlist.shotlist_pdf_bytes(sequence), "application/pdf", f"{base}-shots.pdf"
+        return _shotlist_pdf(sequence), "application/pdf", f"{base}-shots.pdf"
     formats = {"cut.otio": ("otio", "application/json", "otio"), "cut.edl": ("edl", "text/plain", "edl"),
                "cut.xml": ("fcp7", "application/xml", "xml"), "cut.fcpxml": ("fcpx", "application/xml", "fcpxml")}
     if name not in formats or formats[name][0] not in interchange.FORMATS:
@@ -44,6 +44,27 @@ def download(sequence: Sequence, name: str, *, base_url: str = "") -> tuple[byte
     except interchange.InterchangeError as exc:
         raise ValidationError({"name": [str(exc)]}) from None
     return content, media_type, f"{base}.{suffix}"
+
+
+def _shotlist_pdf(sequence: Sequence) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from studio.core.errors import Busy
+
+    from . import shotlist
+    from .fonts import FontsMissing, find_fonts
+
+    try:
+        fonts = find_fonts(settings.STUDIO_FONTS_DIR or None)
+    except FontsMissing as exc:  # the server lacks fonts: nothing the request can change
+        raise Busy(str(exc)) from None
+    with tempfile.TemporaryDirectory(prefix="previz-shots-") as folder:
+        out = Path(folder) / "shots.pdf"
+        shotlist.render_shotlist_pdf(sequence, out, fonts=fonts)
+        return out.read_bytes()
 
 
 def names() -> list[str]:

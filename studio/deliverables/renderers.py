@@ -44,11 +44,13 @@ def _no_options(data: dict):
 
 
 def _render_storyboard(sequence: Sequence, options, folder: Path, progress: Progress, context: dict) -> Rendered:
+    from .fonts import find_fonts
     from .storyboard_pdf import render_storyboard
 
     out = folder / f"{_slug(sequence.title)}-storyboard.pdf"
-    render_storyboard(sequence, options, out, on_progress=progress, fonts_dir=context.get("fonts_dir") or None)
-    return Rendered(main=out)
+    result = render_storyboard(sequence, options, out, on_progress=progress,
+                               fonts=find_fonts(context.get("fonts_dir") or None))
+    return Rendered(main=out, warnings=list(result.warnings))
 
 
 def _render_animatic(sequence: Sequence, options, folder: Path, progress: Progress, context: dict) -> Rendered:
