@@ -399,7 +399,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"},
+                "fontTools": {"level": "WARNING"}},  # the PDF fonts' subsetting logs every glyph at INFO
 }
 
 # Production is served over HTTPS (STUDIO_TLS=1, the default with STUDIO_DEBUG=0): by the process itself or by a

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from studio.live.events import UserRef
+from studio.live.events import UserRef, publish
 from studio.projects.access import authorize
 from studio.projects.permissions import Capability
 
@@ -39,7 +39,7 @@ def export_start(*, actor, project, kind: str, options: dict | None = None, scen
             f"This project already has {active} exports queued or running, the most it may have at once "
             f"(STUDIO_EXPORTS_PER_PROJECT). Wait for one to finish, or cancel one."]})
     export = Export.objects.create(project=project, kind=kind, options=options, scene=scene, requested_by=actor)
-    events.publish(events.ExportQueued(project_id=project.pk, actor=UserRef.of(actor), export=ExportData.of(export)))
+    publish(events.ExportQueued(project_id=project.pk, actor=UserRef.of(actor), export=ExportData.of(export)))
     export_id = export.pk
     transaction.on_commit(lambda: queue.enqueue(export_id), robust=True)
     return export
@@ -53,7 +53,7 @@ def export_cancel(*, actor, export: Export) -> Export:
     if export.status == Export.Status.QUEUED:
         export.status, export.finished_at = Export.Status.CANCELED, timezone.now()
         _save(export, ["status", "finished_at"])
-        events.publish(events.ExportDone(project_id=export.project_id, actor=UserRef.of(actor),
+        publish(events.ExportDone(project_id=export.project_id, actor=UserRef.of(actor),
                                          export=ExportData.of(export)))
     elif export.status == Export.Status.RUNNING and not export.cancel_requested:
         export.cancel_requested = True
@@ -74,7 +74,7 @@ def export_claim(*, export_id: int, worker: str) -> Export | None:
     now = timezone.now()
     export.status, export.worker, export.started_at, export.heartbeat_at = Export.Status.RUNNING, worker, now, now
     _save(export, ["status", "worker", "started_at", "heartbeat_at"])
-    events.publish(events.ExportProgress(project_id=export.project_id, export=export.pk, version=export.version,
+    publish(events.ExportProgress(project_id=export.project_id, export=export.pk, version=export.version,
                                          status=export.status, step=0, total_steps=0))
     return export
 
@@ -87,7 +87,7 @@ def export_progress(*, export_id: int, step: int, total: int) -> bool:
         return False
     export.step, export.total_steps, export.heartbeat_at = step, total, timezone.now()
     _save(export, ["step", "total_steps", "heartbeat_at"])
-    events.publish(events.ExportProgress(project_id=export.project_id, export=export.pk, version=export.version,
+    publish(events.ExportProgress(project_id=export.project_id, export=export.pk, version=export.version,
                                          status=export.status, step=step, total_steps=total))
     return not export.cancel_requested
 
@@ -105,7 +105,7 @@ def export_finish(*, export_id: int, status: str, file_name: str = "", extra_fil
         export.step = export.total_steps
     _save(export, ["status", "finished_at", "file", "extra_files", "bytes", "warnings", "provenance", "error",
                    "step"])
-    events.publish(events.ExportDone(project_id=export.project_id, export=ExportData.of(export)))
+    publish(events.ExportDone(project_id=export.project_id, export=ExportData.of(export)))
     return export
 
 
