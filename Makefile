@@ -36,6 +36,7 @@ bench: $(VENV)/.dev frontend
 	$(PY) -m tests.bench.queue_positions
 	$(PY) -m tests.bench.board_speed
 	$(PY) -m tests.bench.animatic_speed
+	$(PY) -m tests.bench.storyboard_pdf_speed
 	$(PY) -m generation.bench
 
 # The pictures in docs/screenshots are taken by browser tests (test-results/*.png): the tests marked screenshots

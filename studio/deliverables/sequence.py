@@ -135,6 +135,17 @@ def timecode(frame: int, fps: Fraction) -> str:
     return f"{hh:02d}:{mm:02d}:{ss:02d}:{ff:02d}"
 
 
+SPOKEN_WPM = 175  # espeak-ng's default pace
+LINE_GAP_S = 0.2  # the animatic's pause between two lines of one shot
+
+
+def speech_estimate(lines: tuple[Line, ...] | list[Line]) -> float:
+    """About how long a shot's lines take to say, in seconds (words at each voice's pace, and the gaps between):
+    the storyboard warns when it is longer than the shot, before any animatic is rendered."""
+    spoken = sum(len(line.text.split()) * 60 / (line.speed or SPOKEN_WPM) for line in lines)
+    return round(spoken + LINE_GAP_S * max(len(lines) - 1, 0), 2)
+
+
 CUE = re.compile(r"^\s*([A-Z0-9][A-Z0-9 .'\-]{0,40}?)\s*(\([^)]*\))?\s*:\s*(.+)$")
 
 

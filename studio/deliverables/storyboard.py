@@ -3,7 +3,7 @@ links, camera data, action, dialogue and where each starts in the cut."""
 
 from __future__ import annotations
 
-from .sequence import Sequence, timecode
+from .sequence import Sequence, speech_estimate, timecode
 
 
 def as_json(sequence: Sequence, project) -> dict:
@@ -19,6 +19,7 @@ def as_json(sequence: Sequence, project) -> dict:
             "camera": p.camera, "duration": str(p.duration_s), "frames": p.frames, "start": start,
             "timecode": timecode(start, sequence.fps), "action": p.action, "notes": p.notes,
             "lines": [{"speaker": line.speaker, "text": line.text} for line in p.lines],
+            "speech_s": speech_estimate(p.lines), "dialogue_too_long": speech_estimate(p.lines) > float(p.duration_s),
             "characters": list(p.characters), "status": p.status, "selected": p.selected,
             "take": p.media.take_id if p.media else None, "take_number": p.media.take_number if p.media else None,
             "kind": p.media.kind if p.media else None, "url": p.media.url if p.media else None,
