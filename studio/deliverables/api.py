@@ -20,12 +20,34 @@ from studio.core.api import DataSerializer, JSONParser, StrictInput, validated
 from studio.core.ids import parse_id
 from studio.projects.api import ProjectScopedViewSet, UserRefSerializer
 from studio.projects.permissions import Capability
+from studio.shots.api import ShotFilter
+from studio.shots.models import Shot
 
 from . import editorial, files, selectors, services, storyboard
 from .events import ExportData
 from .models import Export
 
 SCENE = OpenApiParameter("scene", int, description="One scene only (its id); without it, the whole board.")
+BOARD_FILTERS = [
+    OpenApiParameter("status", str, many=True, enum=Shot.Status.values, description="Shots of these statuses."),
+    OpenApiParameter("size", str, many=True, enum=Shot.Size.values, description="Shots of these sizes."),
+    OpenApiParameter("character", int, description="Shots this character is in."),
+    OpenApiParameter("q", str, description="Text in the number, action or dialogue, or a character's name."),
+]
+
+
+def board_filter(request):
+    """The board's own filters (status, size, character, q) over a queryset of shots; a bad value is a 400."""
+
+    def narrow(shots):
+        params = request.query_params.copy()
+        params.pop("scene", None)
+        filterset = ShotFilter(params, queryset=shots)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs
+
+    return narrow
 
 
 class ExportSerializer(DataSerializer):
@@ -101,9 +123,9 @@ class StoryboardViewSet(ProjectScopedViewSet):
 
     serializer_class = None
 
-    @extend_schema(parameters=[SCENE], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[SCENE, *BOARD_FILTERS], responses={200: OpenApiTypes.OBJECT})
     def retrieve(self, request, project_id=None):
-        sequence = selectors.sequence_of(project=self.project,
+        sequence = selectors.sequence_of(project=self.project, narrow=board_filter(request),
                                          scene=selectors.scene_of(self.project, _scene_param(request)))
         return Response(storyboard.as_json(sequence, self.project))
 
@@ -119,9 +141,10 @@ class DownloadViewSet(ProjectScopedViewSet):
 
     serializer_class = None
 
-    @extend_schema(parameters=[SCENE], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[SCENE, *BOARD_FILTERS],
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def retrieve(self, request, project_id=None, name=None):
-        sequence = selectors.sequence_of(project=self.project,
+        sequence = selectors.sequence_of(project=self.project, narrow=board_filter(request),
                                          scene=selectors.scene_of(self.project, _scene_param(request)))
         content, media_type, filename = editorial.download(sequence, name,
                                                            base_url=request.build_absolute_uri("/").rstrip("/"))

@@ -27,11 +27,14 @@ def scene_of(project, scene_id) -> Scene | None:
     return scene
 
 
-def sequence_of(*, project, scene: Scene | None = None) -> Sequence:
-    """The project's shots (of ``scene`` only, when given) in board order, each with its selected take."""
+def sequence_of(*, project, scene: Scene | None = None, narrow=None) -> Sequence:
+    """The project's shots (of ``scene`` only, when given; ``narrow(queryset)`` filters them as the board's filters
+    do) in board order, each with its selected take."""
     shots = shots_in_order(project=project).select_related("scene").prefetch_related("characters")
     if scene is not None:
         shots = shots.filter(scene=scene)
+    if narrow is not None:
+        shots = narrow(shots)
     shots = list(shots)
     scene_numbers = {pk: n for n, pk in enumerate(
         Scene.objects.filter(project=project).order_by(*SCENE_ORDER).values_list("id", flat=True), start=1)}
