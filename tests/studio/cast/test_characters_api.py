@@ -73,7 +73,8 @@ def test_create_with_only_a_name_fills_in_the_defaults(api, team):
     assert response.status_code == 201
     assert body == {
         "id": character.pk, "name": "Elin", "aliases": [], "description": "", "appearance_prompt": "",
-        "seed": character.seed, "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0, "suggested": False, "version": 1,
+        "seed": character.seed, "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0, "suggested": False,
+        "version": 1,
     }
     assert CHARACTER_COLORS[0] == "#e4572e"
     assert 0 <= body["seed"] <= 2**32 - 1
@@ -171,7 +172,8 @@ def test_the_name_is_stripped(api, team):
     assert Character.objects.get().name == "Elin Vik"
 
 
-TAKES = ("Unknown field. This endpoint takes: name, aliases, description, appearance_prompt, seed, color, voice, voice_speed.",)
+TAKES = ("Unknown field. This endpoint takes: name, aliases, description, appearance_prompt, seed, color, voice, "
+         "voice_speed.",)
 
 
 def test_unknown_fields_are_refused_and_nothing_is_created(api, team, snapshot):
@@ -376,7 +378,8 @@ def test_retrieve_answers_the_character_with_its_etag(api, team):
     assert response.status_code == 200
     assert response.json() == {
         "id": character.pk, "name": "Elin", "aliases": [], "description": "Keeper of the light.",
-        "appearance_prompt": "", "seed": 5, "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0, "suggested": False, "version": 2,
+        "appearance_prompt": "", "seed": 5, "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0,
+        "suggested": False, "version": 2,
     }
     assert response["ETag"] == '"2"'
 

@@ -36,7 +36,8 @@ def api_url(project, *rest) -> str:
 
 @pytest.fixture
 def cut(team):
-    """``team`` plus a board of two scenes and three shots: 1A (2 s, Elin speaks), 1B (1.5 s, CU 85 mm), 2A (4 s, LS)."""
+    """``team`` plus a board of two scenes and three shots: 1A (2 s, Elin speaks), 1B (1.5 s, CU 85 mm),
+    2A (4 s, LS)."""
     project = team.project
     team.scene = factories.make_scene(project, location="Lamp room", int_ext="INT", time_of_day="NIGHT")
     team.scene2 = factories.make_scene(project, location="Jetty", int_ext="EXT", time_of_day="DAY")

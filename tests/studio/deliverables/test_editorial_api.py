@@ -190,7 +190,7 @@ def durations(team) -> list[tuple]:
 
 
 def test_applying_changes_exactly_those_shots_once_each(edit, api, published):
-    one_a, one_b, two_a = edit.shots
+    _, one_b, two_a = edit.shots
     proposal = propose(api, edit, retimed(exported(api, edit), **{"1B": 60, "2A": 48})).json()
     changes = [{"shot": c["shot_id"], "duration": c["new_duration_s"], "version": c["version"]}
                for c in proposal["changes"]]
@@ -207,7 +207,7 @@ def test_applying_changes_exactly_those_shots_once_each(edit, api, published):
 
 
 def test_a_stale_version_refuses_the_whole_apply(edit, api, snapshot, published):
-    one_a, one_b, two_a = edit.shots
+    _, one_b, two_a = edit.shots
     factories.shot_services.shot_update(actor=edit.owner, shot=two_a, expected_version=1,
                                         changes={"description": "Changed meanwhile"})
     director(api, edit)

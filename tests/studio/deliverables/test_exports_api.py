@@ -236,5 +236,5 @@ def test_the_export_worker_command_runs_a_queued_export_then_exits(cut, django_c
 
 
 def test_the_export_worker_command_refuses_a_negative_interval(db):
-    with pytest.raises(CommandError, match="^--interval cannot be negative.$"):
+    with pytest.raises(CommandError, match=r"^--interval cannot be negative\.$"):
         call_command("export_worker", "--interval", "-1", "--batch")

@@ -290,7 +290,8 @@ async def test_character_created(world, run):
         "type": "character.created", "project": world.project.pk, "actor": world.actor(world.ravi),
         "data": {"character": {
             "id": made["character"].pk, "name": "Tomas", "aliases": ["THE PILOT"], "description": "",
-            "appearance_prompt": "red beard", "seed": 48213, "color": "#29a19c", "references": [], "voice": "", "voice_speed": 0, "suggested": False,
+            "appearance_prompt": "red beard", "seed": 48213, "color": "#29a19c", "references": [], "voice": "",
+            "voice_speed": 0, "suggested": False,
             "version": 1,
         }},
     }
@@ -307,8 +308,8 @@ async def test_character_updated(world, run):
         "type": "character.updated", "project": world.project.pk, "actor": world.actor(world.ravi),
         "data": {"character": {
             "id": world.character.pk, "name": "Elin", "aliases": [], "description": "Keeper",
-            "appearance_prompt": "", "seed": 1207, "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0, "suggested": False,
-            "version": 2,
+            "appearance_prompt": "", "seed": 1207, "color": "#e4572e", "references": [], "voice": "",
+            "voice_speed": 0, "suggested": False, "version": 2,
         }, "changed": ["description"]},
     }
 
