@@ -388,6 +388,8 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "studio.renders.models.GenerationJob.Kind",
         "TakeKindEnum": "studio.renders.models.Take.Kind",
         "TakeReviewEnum": "studio.renders.models.Take.Review",
+        "ExportKindEnum": "studio.deliverables.models.Export.Kind",
+        "ExportStatusEnum": "studio.deliverables.models.Export.Status",
     },
 }
 

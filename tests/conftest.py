@@ -113,7 +113,8 @@ def team(db):
     return t
 
 
-STUDIO_APPS = ("accounts", "projects", "screenplay", "cast", "shots", "renders", "django_tasks_database")
+STUDIO_APPS = ("accounts", "projects", "screenplay", "cast", "shots", "renders", "deliverables",
+               "django_tasks_database")
 
 
 def db_state() -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -102,8 +102,7 @@ class ExportViewSet(ProjectScopedViewSet):
     def create(self, request, project_id=None):
         data = validated(ExportInputSerializer, request.data)
         export = services.export_start(actor=request.user, project=self.project, kind=data["kind"],
-                                       options=data.get("options"), scene=selectors.scene_of(self.project,
-                                                                                             data.get("scene")))
+                                       options=data.get("options"), scene=_scene_field(self.project, data))
         return Response(ExportSerializer(self.get_queryset().get(pk=export.pk)).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: ExportSerializer})
@@ -190,6 +189,16 @@ class RetimeViewSet(ProjectScopedViewSet):
         result = editorial.retime_apply(actor=request.user, project=self.project, changes=data["changes"],
                                         order=data.get("order"))
         return Response(asdict(result))
+
+
+def _scene_field(project, data):
+    """The scene a request's body names: a scene of another project (or none) is a field error, not a 404."""
+    if data.get("scene") is None:
+        return None
+    try:
+        return selectors.scene_of(project, data["scene"])
+    except Http404:
+        raise ValidationError({"scene": [f"Scene {data['scene']} is not in this project."]}) from None
 
 
 def _scene_param(request):

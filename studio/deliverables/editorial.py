@@ -26,9 +26,11 @@ def _slug(title: str) -> str:
 def download(sequence: Sequence, name: str, *, base_url: str = "") -> tuple[bytes, str, str]:
     """(content, media type, file name) of a quick download; ValidationError for a name that is none. The cut's
     media references are the takes' links in the studio (``base_url`` + path), never the server's file paths."""
-    from . import interchange, shotlist
+    from . import interchange
 
     base = _slug(sequence.title)
+    if name in ("shotlist.csv", "shotlist.pdf"):
+        from . import shotlist
     if name == "shotlist.csv":
         return shotlist.shotlist_csv(sequence).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{base}-shots.csv"
     if name == "shotlist.pdf":

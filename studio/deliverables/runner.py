@@ -20,10 +20,17 @@ from .models import Export, export_path
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.5
+_this_worker = threading.local()  # the name the export worker running in this thread was given (--worker-id)
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"[:120]
+    named = getattr(_this_worker, "name", None)
+    return named or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"[:120]
+
+
+def name_this_worker(name: str | None) -> None:
+    """Exports claimed in this thread say they were run by ``name`` (the sweep's message names it)."""
+    _this_worker.name = name
 
 
 def run(export_id: int) -> str:

@@ -27,12 +27,16 @@ class ExportWorker:
                                 excluded_queue_names=[])
 
     def run(self) -> None:
+        from .runner import name_this_worker
+
+        name_this_worker(self.worker_id)
         failed = services.exports_sweep()
         if failed:
             log.warning("failed the exports of lost workers: %s", failed)
         try:
             self.tasks.run()
         finally:
+            name_this_worker(None)
             close_old_connections()
 
     def stop(self) -> None:

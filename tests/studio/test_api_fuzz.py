@@ -16,7 +16,7 @@ from tests import factories
 from tests.servers import Daphne
 
 EXAMPLES = 4
-OPERATIONS = 70
+OPERATIONS = 80  # 70, and issue 12: take pick, storyboard, exports (5), downloads, retime read and apply
 
 
 COLLECTIONS = {"projects": "project_id", "scripts": "script_id", "shots": "shot_id", "characters": "character_id",

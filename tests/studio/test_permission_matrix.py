@@ -16,11 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 
 from studio.cast.models import Character
+from studio.deliverables import editorial
+from studio.deliverables import selectors as deliverable_selectors
+from studio.deliverables import services as export_services
 from studio.projects.permissions import CAPABILITIES, Capability, Role
 from studio.renders.models import GenerationJob
 from studio.renders.services import jobs as job_services
@@ -72,6 +77,15 @@ class World:
             "set.gltf", b'{"asset": {"version": "2.0"}}'))
         self.capture = take_services.take_capture(actor=self.owner, shot=self.shot, image=factories.image_upload(),
                                                     depth=factories.image_upload(), layout_version=1)
+        # an export waiting for the worker, and one that succeeded, with a file beside its main one
+        self.queued_export = export_services.export_start(actor=self.owner, project=self.project, kind="otioz")
+        self.done_export = export_services.export_start(actor=self.owner, project=self.project, kind="otioz")
+        export_services.export_claim(export_id=self.done_export.pk, worker="matrix")
+        folder = f"exports/{self.project.pk}/matrix"
+        export_services.export_finish(
+            export_id=self.done_export.pk, status="succeeded", size=5,
+            file_name=default_storage.save(f"{folder}/board.otioz", ContentFile(b"otioz")),
+            extra_files={"vtt": default_storage.save(f"{folder}/board.vtt", ContentFile(b"WEBVTT\n"))})
 
     @property
     def p(self) -> str:
@@ -216,6 +230,23 @@ ENDPOINTS = [
     Endpoint("take thumbnail", "get", lambda w: w.p + f"takes/{w.take.pk}/thumbnail/", V.VIEW, 200),
     Endpoint("take page media", "get", lambda w: w.files + f"takes/{w.take.pk}/", V.VIEW, 200),
     Endpoint("take page thumbnail", "get", lambda w: w.files + f"takes/{w.take.pk}/thumb/", V.VIEW, 200),
+    Endpoint("take pick", "post", lambda w: w.p + f"takes/{w.take.pk}/pick/", V.EDIT_SHOTS, 200,
+             body=lambda w: {"picked": True}),
+    Endpoint("storyboard", "get", lambda w: w.p + "storyboard/", V.VIEW, 200),
+    Endpoint("export list", "get", lambda w: w.p + "exports/", V.VIEW, 200),
+    Endpoint("export start", "post", lambda w: w.p + "exports/", V.EXPORT, 202, body=lambda w: {"kind": "otioz"}),
+    Endpoint("export detail", "get", lambda w: w.p + f"exports/{w.done_export.pk}/", V.VIEW, 200),
+    Endpoint("export cancel", "post", lambda w: w.p + f"exports/{w.queued_export.pk}/cancel/", V.EXPORT, 200),
+    Endpoint("export file", "get", lambda w: w.p + f"exports/{w.done_export.pk}/file/", V.VIEW, 200),
+    Endpoint("export page file", "get", lambda w: w.files + f"exports/{w.done_export.pk}/", V.VIEW, 200),
+    Endpoint("export page extra", "get", lambda w: w.files + f"exports/{w.done_export.pk}/vtt/", V.VIEW, 200),
+    Endpoint("download", "get", lambda w: w.p + "downloads/cut.otio", V.VIEW, 200),
+    Endpoint("retime read", "post", lambda w: w.p + "editorial/retime/", V.EDIT_SHOTS, 200, multipart=True,
+             body=lambda w: {"file": SimpleUploadedFile("cut.otio", editorial.download(
+                 deliverable_selectors.sequence_of(project=w.project), "cut.otio")[0])}),
+    Endpoint("retime apply", "post", lambda w: w.p + "editorial/retime/apply/", V.EDIT_SHOTS, 200,
+             body=lambda w: {"changes": [{"shot": w.second_shot.pk, "duration": "4.50",
+                                          "version": Shot.objects.get(pk=w.second_shot.pk).version}]}),
 ]
 
 
@@ -351,6 +382,15 @@ def test_every_api_route_is_in_the_matrix():
         "projects/<id:project_id>/takes/<id:pk>/review/": {"take review"},
         "projects/<id:project_id>/takes/<id:pk>/media/": {"take media"},
         "projects/<id:project_id>/takes/<id:pk>/thumbnail/": {"take thumbnail"},
+        "projects/<id:project_id>/takes/<id:pk>/pick/": {"take pick"},
+        "projects/<id:project_id>/storyboard/": {"storyboard"},
+        "projects/<id:project_id>/exports/": {"export list", "export start"},
+        "projects/<id:project_id>/exports/<id:pk>/": {"export detail"},
+        "projects/<id:project_id>/exports/<id:pk>/cancel/": {"export cancel"},
+        "projects/<id:project_id>/exports/<id:pk>/file/": {"export file"},
+        "projects/<id:project_id>/downloads/<str:name>": {"download"},
+        "projects/<id:project_id>/editorial/retime/": {"retime read"},
+        "projects/<id:project_id>/editorial/retime/apply/": {"retime apply"},
     }
     not_project_scoped = {"me/", "auth/token/", "projects/"}
     assert api_routes - not_project_scoped == set(expected)
@@ -373,6 +413,8 @@ def test_every_member_file_route_is_in_the_matrix():
         "projects/<id:project_id>/media/takes/<id:pk>/": {"take page media"},
         "projects/<id:project_id>/media/takes/<id:pk>/thumb/": {"take page thumbnail"},
         "projects/<id:project_id>/media/takes/<id:pk>/depth/": {"take page depth"},
+        "projects/<id:project_id>/media/exports/<id:pk>/": {"export page file"},
+        "projects/<id:project_id>/media/exports/<id:pk>/<slug:name>/": {"export page extra"},
     }
     assert file_routes == set(expected)
     assert set().union(*expected.values()) <= {e.name for e in ENDPOINTS}

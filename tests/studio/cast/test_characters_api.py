@@ -55,7 +55,7 @@ def test_create_answers_201_with_the_character_and_its_etag(api, team):
     assert response.json() == {
         "id": character.pk, "name": "Elin Vik", "aliases": ["THE KEEPER"], "description": "Keeper of the light.",
         "appearance_prompt": "woman in her sixties, grey braid", "seed": 1234, "color": "#123abc",
-        "references": [], "suggested": False, "version": 1,
+        "references": [], "voice": "", "voice_speed": 0, "suggested": False, "version": 1,
     }
     assert response["ETag"] == '"1"'
     assert (character.project, character.name, character.aliases, character.seed, character.color,
@@ -73,7 +73,8 @@ def test_create_with_only_a_name_fills_in_the_defaults(api, team):
     assert response.status_code == 201
     assert body == {
         "id": character.pk, "name": "Elin", "aliases": [], "description": "", "appearance_prompt": "",
-        "seed": character.seed, "color": "#e4572e", "references": [], "suggested": False, "version": 1,
+        "seed": character.seed, "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0, "suggested": False,
+        "version": 1,
     }
     assert CHARACTER_COLORS[0] == "#e4572e"
     assert 0 <= body["seed"] <= 2**32 - 1
@@ -171,7 +172,8 @@ def test_the_name_is_stripped(api, team):
     assert Character.objects.get().name == "Elin Vik"
 
 
-TAKES = ("Unknown field. This endpoint takes: name, aliases, description, appearance_prompt, seed, color.",)
+TAKES = ("Unknown field. This endpoint takes: name, aliases, description, appearance_prompt, seed, color, voice, "
+         "voice_speed.",)
 
 
 def test_unknown_fields_are_refused_and_nothing_is_created(api, team, snapshot):
@@ -312,15 +314,15 @@ def test_list_is_ordered_by_name_in_a_pagination_envelope(api, team):
     assert response.status_code == 200
     assert response.json() == {"count": 3, "next": None, "previous": None, "results": [
         {"id": ada.pk, "name": "Ada", "aliases": ["A"], "description": "", "appearance_prompt": "", "seed": 1,
-         "color": "#29a19c", "references": [], "suggested": False, "version": 1},
+         "color": "#29a19c", "references": [], "voice": "", "voice_speed": 0, "suggested": False, "version": 1},
         {"id": bo.pk, "name": "Bo", "aliases": [], "description": "", "appearance_prompt": "", "seed": 2,
-         "color": "#f3a712", "suggested": False, "version": 1, "references": [
+         "color": "#f3a712", "voice": "", "voice_speed": 0, "suggested": False, "version": 1, "references": [
              {"id": ref.pk, "url": f"/projects/{team.project.pk}/media/references/{ref.pk}/",
               "thumbnail_url": f"/projects/{team.project.pk}/media/references/{ref.pk}/thumb/",
               "width": 64, "height": 48, "caption": "Profile"},
          ]},
         {"id": cy.pk, "name": "Cy", "aliases": [], "description": "", "appearance_prompt": "", "seed": 3,
-         "color": "#e4572e", "references": [], "suggested": False, "version": 1},
+         "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0, "suggested": False, "version": 1},
     ]}
 
 
@@ -376,7 +378,8 @@ def test_retrieve_answers_the_character_with_its_etag(api, team):
     assert response.status_code == 200
     assert response.json() == {
         "id": character.pk, "name": "Elin", "aliases": [], "description": "Keeper of the light.",
-        "appearance_prompt": "", "seed": 5, "color": "#e4572e", "references": [], "suggested": False, "version": 2,
+        "appearance_prompt": "", "seed": 5, "color": "#e4572e", "references": [], "voice": "", "voice_speed": 0,
+        "suggested": False, "version": 2,
     }
     assert response["ETag"] == '"2"'
 
@@ -422,7 +425,7 @@ def test_patch_with_if_match_changes_the_fields_sent_and_bumps_the_version(api, 
     assert response.json() == {
         "id": character.pk, "name": "Elin", "aliases": ["The Keeper"], "description": "",
         "appearance_prompt": "grey braid, oilskin coat", "seed": 5, "color": "#000000", "references": [],
-        "suggested": False, "version": 2,
+        "voice": "", "voice_speed": 0, "suggested": False, "version": 2,
     }
     assert response["ETag"] == '"2"'
     character.refresh_from_db()

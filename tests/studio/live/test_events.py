@@ -290,7 +290,8 @@ async def test_character_created(world, run):
         "type": "character.created", "project": world.project.pk, "actor": world.actor(world.ravi),
         "data": {"character": {
             "id": made["character"].pk, "name": "Tomas", "aliases": ["THE PILOT"], "description": "",
-            "appearance_prompt": "red beard", "seed": 48213, "color": "#29a19c", "references": [], "suggested": False,
+            "appearance_prompt": "red beard", "seed": 48213, "color": "#29a19c", "references": [], "voice": "",
+            "voice_speed": 0, "suggested": False,
             "version": 1,
         }},
     }
@@ -307,8 +308,8 @@ async def test_character_updated(world, run):
         "type": "character.updated", "project": world.project.pk, "actor": world.actor(world.ravi),
         "data": {"character": {
             "id": world.character.pk, "name": "Elin", "aliases": [], "description": "Keeper",
-            "appearance_prompt": "", "seed": 1207, "color": "#e4572e", "references": [], "suggested": False,
-            "version": 2,
+            "appearance_prompt": "", "seed": 1207, "color": "#e4572e", "references": [], "voice": "",
+            "voice_speed": 0, "suggested": False, "version": 2,
         }, "changed": ["description"]},
     }
 
@@ -326,7 +327,7 @@ async def test_character_updated_when_a_reference_is_added(world, run):
     assert message["data"] == {
         "character": {
             "id": world.character.pk, "name": "Elin", "aliases": [], "description": "", "appearance_prompt": "",
-            "seed": 1207, "color": "#e4572e", "suggested": False, "version": 1,
+            "seed": 1207, "color": "#e4572e", "voice": "", "voice_speed": 0, "suggested": False, "version": 1,
             "references": [{
                 "id": ref.pk, "width": 40, "height": 50, "caption": "Look",
                 "url": f"/projects/{world.project.pk}/media/references/{ref.pk}/",
@@ -602,7 +603,8 @@ async def test_a_job_from_queue_to_take_in_order_with_exact_payloads(generating,
                 "prompt": "Elin. interior, lamp room, night. medium shot, eye-level camera, 35mm lens",
                 "references": 0, "strength": None, "seconds": take.provenance["seconds"],
             },
-            "uploaded_as": "", "smoke_test": True, "review": "pending", "reviewed_by": None, "created_by": ravi,
+            "uploaded_as": "", "smoke_test": True, "review": "pending", "reviewed_by": None, "picked": False,
+            "created_by": ravi,
             "created_at": iso(take.created_at),
         }},
     }
@@ -749,7 +751,7 @@ async def test_take_updated_by_a_review(world, shot, run):
             "source": "uploaded", "url": take_url, "thumbnail_url": f"{take_url}thumb/", "depth_url": None,
             "layout_version": None, "content_type": "image/png", "width": 40, "height": 20, "frames": 1,
             "fps": None, "provenance": {"uploaded_as": "board.png"}, "made_with": None, "uploaded_as": "board.png",
-            "smoke_test": False, "review": "approved", "reviewed_by": world.actor(world.maya),
+            "smoke_test": False, "review": "approved", "reviewed_by": world.actor(world.maya), "picked": False,
             "created_by": world.actor(world.ravi), "created_at": iso(take.created_at),
         }},
     }
@@ -768,3 +770,127 @@ async def test_every_event_type_has_an_exact_payload_test():
     tests = "".join(p.read_text() for p in here.rglob("test_*.py"))
     untested = sorted(kind for kind in EVENT_TYPES if f'"{kind}"' not in tests)
     assert untested == []
+
+
+async def test_take_picked_then_another_take_picked(world, shot, run):
+    from studio.live.events import iso
+    from studio.renders.services import takes as take_services
+
+    first = await run(take_services.take_upload, actor=world.ravi, shot=world.shot,
+                      upload=factories.image_upload("one.png", size=(40, 20)))
+    second = await run(take_services.take_upload, actor=world.ravi, shot=world.shot,
+                       upload=factories.image_upload("two.png", size=(40, 20)))
+    await run(take_services.take_pick, actor=world.ravi, take=first)
+
+    [message] = await only_member_hears(
+        world, run, lambda: take_services.take_pick(actor=world.maya, take=second), "take.picked")
+
+    take_url = f"/projects/{world.project.pk}/media/takes/{second.pk}/"
+    assert message == {
+        "type": "take.picked", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"shot": world.shot.pk, "unpicked": first.pk, "selected": second.pk, "selected_reason": "picked",
+                 "take": {
+                     "id": second.pk, "version": 2, "shot": world.shot.pk, "number": 2, "job": None, "kind": "image",
+                     "source": "uploaded", "url": take_url, "thumbnail_url": f"{take_url}thumb/", "depth_url": None,
+                     "layout_version": None, "content_type": "image/png", "width": 40, "height": 20, "frames": 1,
+                     "fps": None, "provenance": {"uploaded_as": "two.png"}, "made_with": None,
+                     "uploaded_as": "two.png", "smoke_test": False, "review": "pending", "reviewed_by": None,
+                     "picked": True, "created_by": world.actor(world.ravi), "created_at": iso(second.created_at),
+                 }},
+    }
+
+
+async def test_take_picked_taken_back_falls_back_to_the_newest(world, shot, run):
+    from studio.renders.services import takes as take_services
+
+    first = await run(take_services.take_upload, actor=world.ravi, shot=world.shot,
+                      upload=factories.image_upload("one.png", size=(40, 20)))
+    second = await run(take_services.take_upload, actor=world.ravi, shot=world.shot,
+                       upload=factories.image_upload("two.png", size=(40, 20)))
+    await run(take_services.take_pick, actor=world.ravi, take=first)
+
+    [message] = await only_member_hears(
+        world, run, lambda: take_services.take_pick(actor=world.ravi, take=first, picked=False), "take.picked")
+
+    assert message == {
+        "type": "take.picked", "project": world.project.pk, "actor": world.actor(world.ravi),
+        "data": {"shot": world.shot.pk, "take": None, "unpicked": first.pk, "selected": second.pk,
+                 "selected_reason": "newest"},
+    }
+
+
+def export_data(world, export, **state) -> dict:
+    """An OTIO bundle export of the whole board that Maya asked for, as its events carry it."""
+    from studio.live.events import iso
+
+    return {
+        "id": export.pk, "kind": "otioz", "kind_label": "OTIO bundle with media", "scene": None, "options": {},
+        "step": 0, "total_steps": 0, "url": None, "extra_urls": {}, "bytes": 0, "warnings": [], "error": "",
+        "requested_by": world.actor(world.maya), "created_at": iso(export.created_at),
+        "finished_at": iso(export.finished_at) if export.finished_at else None, **state,
+    }
+
+
+def started_export(world):
+    from studio.deliverables import services as export_services
+
+    return export_services.export_start(actor=world.maya, project=world.project, kind="otioz")
+
+
+async def test_export_queued(world, run):
+    from studio.deliverables.models import Export
+
+    [message] = await only_member_hears(world, run, lambda: started_export(world), "export.queued")
+
+    export = await run(Export.objects.get)
+    assert message == {
+        "type": "export.queued", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"export": export_data(world, export, version=1, status="queued")},
+    }
+
+
+async def test_export_progress_from_its_claim_to_its_steps(world, run):
+    from studio.deliverables import services as export_services
+
+    export = await run(started_export, world)
+
+    def work():
+        export_services.export_claim(export_id=export.pk, worker="host:1:2")
+        export_services.export_progress(export_id=export.pk, step=1, total=3)
+
+    claimed, stepped = await only_member_hears(world, run, work, "export.progress", "export.progress")
+
+    assert claimed == {
+        "type": "export.progress", "project": world.project.pk, "actor": None,
+        "data": {"export": export.pk, "version": 2, "status": "running", "step": 0, "total_steps": 0},
+    }
+    assert stepped == {
+        "type": "export.progress", "project": world.project.pk, "actor": None,
+        "data": {"export": export.pk, "version": 3, "status": "running", "step": 1, "total_steps": 3},
+    }
+
+
+async def test_export_done_when_it_fails_and_when_it_is_canceled(world, run):
+    from studio.deliverables import services as export_services
+    from studio.deliverables.models import Export
+
+    failing = await run(started_export, world)
+    queued = await run(started_export, world)
+    await run(export_services.export_claim, export_id=failing.pk, worker="host:1:2")
+
+    def work():
+        export_services.export_finish(export_id=failing.pk, status="failed", error="The export failed: boom")
+        export_services.export_cancel(actor=world.maya, export=queued)
+
+    failed, canceled = await only_member_hears(world, run, work, "export.done", "export.done")
+
+    failing = await run(Export.objects.get, pk=failing.pk)
+    queued = await run(Export.objects.get, pk=queued.pk)
+    assert failed == {
+        "type": "export.done", "project": world.project.pk, "actor": None,
+        "data": {"export": export_data(world, failing, version=3, status="failed", error="The export failed: boom")},
+    }
+    assert canceled == {
+        "type": "export.done", "project": world.project.pk, "actor": world.actor(world.maya),
+        "data": {"export": export_data(world, queued, version=2, status="canceled")},
+    }

@@ -11,10 +11,10 @@ from studio.projects.permissions import CAPABILITIES, DESCRIPTIONS, Capability, 
 # What each role may do, written out by hand: a change to the table must change this test.
 EXPECTED = {
     "owner": {"view", "edit_project", "delete_project", "manage_members", "edit_script", "edit_cast", "edit_shots",
-              "generate", "review"},
-    "director": {"view", "edit_project", "edit_script", "edit_cast", "edit_shots", "generate", "review"},
+              "generate", "review", "export"},
+    "director": {"view", "edit_project", "edit_script", "edit_cast", "edit_shots", "generate", "review", "export"},
     "writer": {"view", "edit_script", "edit_cast"},
-    "artist": {"view", "edit_cast", "edit_shots", "generate"},
+    "artist": {"view", "edit_cast", "edit_shots", "generate", "export"},
     "reviewer": {"view", "review"},
     "viewer": {"view"},
 }
@@ -32,10 +32,10 @@ def test_roles_are_the_six_in_this_order_with_their_labels():
     ]
 
 
-def test_capabilities_are_the_nine_kinds_of_action():
+def test_capabilities_are_the_ten_kinds_of_action():
     assert [c.value for c in Capability] == [
         "view", "edit_project", "delete_project", "manage_members", "edit_script", "edit_cast", "edit_shots",
-        "generate", "review",
+        "generate", "review", "export",
     ]
 
 
@@ -55,6 +55,7 @@ def test_the_table_holds_exactly_these_roles_per_capability():
         "edit_shots": {"owner", "director", "artist"},
         "generate": {"owner", "director", "artist"},
         "review": {"owner", "director", "reviewer"},
+        "export": {"owner", "director", "artist"},
     }
 
 
@@ -115,6 +116,8 @@ MESSAGES = {
     Capability.GENERATE: "Only a project's owner, director or artist may generate frames and clips, and cancel or "
                          "retry generation jobs.",
     Capability.REVIEW: "Only a project's owner, director or reviewer may approve shots and outputs, or send them back.",
+    Capability.EXPORT: "Only a project's owner, director or artist may render storyboard PDFs, animatics and media "
+                       "bundles (anyone may download them).",
 }
 
 

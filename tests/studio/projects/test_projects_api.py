@@ -15,13 +15,13 @@ from studio.screenplay.models import Scene, Script
 from studio.shots.models import Shot
 from tests import factories
 
-ALL_CAPS = ["delete_project", "edit_cast", "edit_project", "edit_script", "edit_shots", "generate", "manage_members",
-            "review", "view"]
+ALL_CAPS = ["delete_project", "edit_cast", "edit_project", "edit_script", "edit_shots", "export", "generate",
+            "manage_members", "review", "view"]
 CAPS = {
     "owner": ALL_CAPS,
-    "director": ["edit_cast", "edit_project", "edit_script", "edit_shots", "generate", "review", "view"],
+    "director": ["edit_cast", "edit_project", "edit_script", "edit_shots", "export", "generate", "review", "view"],
     "writer": ["edit_cast", "edit_script", "view"],
-    "artist": ["edit_cast", "edit_shots", "generate", "view"],
+    "artist": ["edit_cast", "edit_shots", "export", "generate", "view"],
     "reviewer": ["review", "view"],
     "viewer": ["view"],
 }

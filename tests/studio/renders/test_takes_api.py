@@ -39,7 +39,7 @@ def test_an_artist_uploads_a_drawn_frame_as_the_next_take(board, api, published)
         "depth_url": None, "layout_version": None, "content_type": "image/png", "width": 120, "height": 50,
         "frames": 1, "fps": None,
         "provenance": {"uploaded_as": "sketch.png"}, "made_with": None, "uploaded_as": "sketch.png",
-        "smoke_test": False, "review": "pending", "reviewed_by": None,
+        "smoke_test": False, "review": "pending", "reviewed_by": None, "picked": False,
         "created_by": response.json()["created_by"], "created_at": response.json()["created_at"],
     }
     assert response.json()["created_by"]["username"] == board.artist.username

@@ -692,8 +692,8 @@ def test_deleting_a_scene_compacts_the_order_in_one_statement(count, team, djang
     scene = Scene.objects.get(pk=ids[0])
 
     # the savepoint, the project, the role, the scene locked, its shots counted, the delete and its cascade (2),
-    # the script's places, the one UPDATE, release
-    with django_assert_num_queries(10):
+    # the exports of that scene set to the whole board (SET_NULL), the script's places, the one UPDATE, release
+    with django_assert_num_queries(11):
         script_services.scene_delete(actor=team.writer, scene=scene, expected_version=scene.version)
 
     assert scene_order(script) == [(pk, i) for i, pk in enumerate(ids[1:])]
