@@ -54,19 +54,23 @@ class RoleForm(forms.Form):
 
 
 class CharacterForm(forms.ModelForm):
+    """A character's fields; an empty voice speed is the voice's own (0)."""
+
     aliases = forms.CharField(
         required=False, help_text="Comma separated: other names the script uses.",
         widget=forms.TextInput(attrs={"placeholder": "THE KEEPER, Mrs. Vik"}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    voice_speed = forms.IntegerField(required=False, min_value=0, max_value=450, label="Voice speed",
+                                     help_text="Words per minute (80–450); empty: the voice's own.",
+                                     widget=forms.NumberInput(attrs={"step": 10, "placeholder": "175"}))
 
     class Meta:
         model = Character
         fields = ["name", "aliases", "description", "appearance_prompt", "seed", "color", "voice", "voice_speed"]
-        labels = {"voice": "Scratch voice", "voice_speed": "Voice speed"}
+        labels = {"voice": "Scratch voice"}
         widgets = {
-            "voice": forms.TextInput(attrs={"placeholder": "en-gb+f3", "list": "voices"}),
-            "voice_speed": forms.NumberInput(attrs={"min": 0, "max": 450, "step": 10}),
+            "voice": forms.TextInput(attrs={"placeholder": "en-gb+f3"}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "appearance_prompt": forms.Textarea(attrs={"rows": 3, "placeholder": "woman in her sixties, weathered "
                                                                                  "face, grey braid, oilskin coat"}),
@@ -78,8 +82,12 @@ class CharacterForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["aliases"] = ", ".join(self.instance.aliases)
             self.initial["version"] = self.instance.version
+            self.initial["voice_speed"] = self.instance.voice_speed or None  # shown empty: the voice's own pace
         self.fields["seed"].required = False
         self.fields["color"].required = False
+
+    def clean_voice_speed(self) -> int:
+        return self.cleaned_data.get("voice_speed") or 0
 
     def clean_aliases(self) -> list[str]:
         return [a.strip() for a in self.cleaned_data["aliases"].split(",") if a.strip()]

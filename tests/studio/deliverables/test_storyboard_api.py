@@ -14,7 +14,8 @@ from .conftest import api_url, uploaded
 def panel(shot, **fields) -> dict:
     return {
         "shot": shot.pk, "version": 1, "scene": shot.scene_id, "angle": "Eye level", "movement": "Static",
-        "notes": "", "status": "draft", "action": "", "lines": [], "characters": [], "selected": "sketch",
+        "notes": "", "status": "draft", "action": "", "lines": [], "speech_s": 0.0, "dialogue_too_long": False,
+        "characters": [], "selected": "sketch",
         "take": None, "take_number": None, "kind": None, "url": None, "thumbnail_url": None, **fields,
     }
 
@@ -34,7 +35,9 @@ def test_the_storyboard_of_two_scenes_and_three_shots(cut, api):
                   size_label="Medium shot", lens_mm=35, camera="MS · eye level · static · 35 mm", duration="2.00",
                   frames=48, start=0, timecode="00:00:00:00", action="Elin climbs the stairs.",
                   lines=[{"speaker": "ELIN", "text": "Nobody swims here."},
-                         {"speaker": "ELIN", "text": "Not at night."}], characters=["Elin"]),
+                         {"speaker": "ELIN", "text": "Not at night."}], characters=["Elin"],
+                  # six words at 175 a minute and a 0.2 s pause: 2.26 s, longer than the 2 s shot
+                  speech_s=2.26, dialogue_too_long=True),
             panel(one_b, number="1B", scene_number=1, scene_heading="INT. LAMP ROOM - NIGHT", size="CU",
                   size_label="Close-up", lens_mm=85, camera="CU · eye level · static · 85 mm", duration="1.50",
                   frames=36, start=48, timecode="00:00:02:00", selected="newest", take=take.pk, take_number=1,

@@ -147,7 +147,7 @@ def test_character_page_shows_the_form_filled_in(browser, html, team, elin):
     del values["csrfmiddlewaretoken"]
     assert values == {"name": "Elin", "aliases": "THE KEEPER", "description": "Keeper of the light.",
                       "appearance_prompt": "", "seed": "1207", "initial-seed": "1207", "color": "#e4572e",
-                      "version": "1"}
+                      "voice": "", "voice_speed": "", "version": "1"}
     assert not form.one("fieldset").has("disabled")
 
 
