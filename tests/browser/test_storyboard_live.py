@@ -86,6 +86,32 @@ def test_the_storyboard_shows_a_take_another_user_approves_without_reload(open_a
     assert ravi_errors == []
 
 
+def test_use_in_storyboard_on_the_shot_page_picks_the_take_for_every_open_storyboard(open_as):
+    # given a shot with two takes: its panel shows the newest, v2
+    def setup():
+        director, artist, project, first, _ = setup_project()
+        older = take_services.take_upload(actor=artist, shot=first, upload=factories.image_upload("one.png"))
+        take_services.take_upload(actor=artist, shot=first, upload=factories.image_upload("two.png"))
+        return director, artist, project, first, older
+
+    director, artist, project, first, older = in_thread(setup)
+    theo, theo_errors = open_as(director, storyboard_of(project))
+    panel = theo.locator(f'[data-panel="{first.pk}"]')
+    expect(panel.locator("[data-why]")).to_have_text("Newest · v2")
+
+    # when the artist uses v1 in the storyboard, from the shot page
+    ravi, _ = open_as(artist, f"/projects/{project.pk}/shots/{first.pk}/")
+    ravi.click(f'[data-select-take="{older.pk}"]')
+    ravi.click(f'[data-pick-take="{older.pk}"]')
+
+    # then his button says so, and the director's storyboard shows v1, picked
+    expect(ravi.locator(f'[data-pick-take="{older.pk}"]')).to_have_text("Picked")
+    expect(ravi.locator(f'[data-pick-take="{older.pk}"]')).to_have_attribute("aria-pressed", "true")
+    expect(panel.locator("[data-why]")).to_have_text("Picked · v1", timeout=5000)
+    expect(panel.locator(f'img[data-take-img="{older.pk}"]')).to_be_attached()
+    assert theo_errors == []
+
+
 def test_dragging_a_timeline_boundary_changes_the_shots_duration_on_another_board(open_as):
     # given the director's storyboard and the artist's shot board on a 24 fps project (2 s and 3 s shots)
     director, artist, project, first, second = in_thread(setup_project)
@@ -118,3 +144,39 @@ def test_dragging_a_timeline_boundary_changes_the_shots_duration_on_another_boar
     screenshot(theo, "storyboard-timeline-drag")
     assert theo_errors == []
     assert ravi_errors == []
+
+
+def test_a_retimed_cut_is_shown_as_a_diff_and_applies_the_checked_changes(open_as, tmp_path):
+    # given a storyboard of a 2 s and a 3 s shot, and the cut as editorial sends it back: the first shot at 1.5 s
+    import opentimelineio as otio
+
+    from studio.deliverables import interchange, selectors
+
+    director, _, project, first, second = in_thread(setup_project)
+    cut = interchange.export(selectors.sequence_of(project=project), "otio", media_url=lambda panel: None)
+    timeline = otio.adapters.read_from_string(cut.decode(), "otio_json")
+    clip = next(iter(timeline.find_clips()))
+    clip.source_range = otio.opentime.TimeRange(clip.source_range.start_time, otio.opentime.RationalTime(36, 24))
+    path = tmp_path / "retimed.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    theo, errors = open_as(director, storyboard_of(project))
+    expect(theo.locator("[data-storyboard][data-ready]")).to_be_attached()
+
+    # when the director imports it
+    theo.set_input_files("[data-retime-file]", str(path))
+
+    # then the diff says what would change, and nothing has yet
+    rows = theo.locator("[data-retime] [data-change]")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("1A")
+    expect(rows.first).to_contain_text("2.00 s → 1.50 s")
+    assert Shot.objects.get(pk=first.pk).version == first.version
+
+    # and when he applies it, the shot is retimed (one versioned update) and the storyboard follows
+    theo.click("[data-retime-apply]")
+    expect(theo.locator("[data-retime]")).to_be_hidden()
+    expect(theo.locator(f'[data-panel="{first.pk}"] [data-duration]')).to_have_text("1.5s", timeout=5000)
+    shot = Shot.objects.get(pk=first.pk)
+    assert (shot.duration, shot.version) == (Decimal("1.50"), first.version + 1)
+    assert Shot.objects.get(pk=second.pk).version == second.version
+    assert errors == []
