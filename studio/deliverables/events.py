@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.live.events import Event, UserRef, iso
+from studio.live.events import publish as publish  # services call events.publish(...) on their own module
 
 from . import files
 

@@ -49,7 +49,7 @@ def export_start(*, actor, project, kind: str, options: dict | None = None, scen
 def export_cancel(*, actor, export: Export) -> Export:
     """Cancel a queued export at once; a running one stops at its next step."""
     authorize(actor=actor, project=export.project, capability=Capability.EXPORT)
-    export = Export.objects.select_for_update().select_related("requested_by").get(pk=export.pk)
+    export = Export.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=export.pk)
     if export.status == Export.Status.QUEUED:
         export.status, export.finished_at = Export.Status.CANCELED, timezone.now()
         _save(export, ["status", "finished_at"])
@@ -67,7 +67,8 @@ def export_cancel(*, actor, export: Export) -> Export:
 @transaction.atomic
 def export_claim(*, export_id: int, worker: str) -> Export | None:
     """Take a queued export to run it; None when it is not queued any more (canceled, or another worker has it)."""
-    export = (Export.objects.select_for_update(skip_locked=True).select_related("project", "scene", "requested_by")
+    export = (Export.objects.select_for_update(skip_locked=True, of=("self",))
+              .select_related("project", "scene", "requested_by")
               .filter(pk=export_id, status=Export.Status.QUEUED).first())
     if export is None:
         return None
@@ -96,7 +97,7 @@ def export_progress(*, export_id: int, step: int, total: int) -> bool:
 def export_finish(*, export_id: int, status: str, file_name: str = "", extra_files: dict | None = None,
                   size: int = 0, warnings: list[str] | None = None, provenance: dict | None = None,
                   error: str = "") -> Export:
-    export = Export.objects.select_for_update().select_related("requested_by").get(pk=export_id)
+    export = Export.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=export_id)
     export.status, export.finished_at = status, timezone.now()
     export.file.name = file_name
     export.extra_files, export.bytes = extra_files or {}, size

@@ -180,3 +180,62 @@ def test_a_retimed_cut_is_shown_as_a_diff_and_applies_the_checked_changes(open_a
     assert (shot.duration, shot.version) == (Decimal("1.50"), first.version + 1)
     assert Shot.objects.get(pk=second.pk).version == second.version
     assert errors == []
+
+
+def arrive(*pages):
+    """The worker's events, written here, reach the pages through Redis (REDIS_URL, as CI runs); on the in-memory
+    layer they stay in this process, so each page reads again as it does after a gap in the events."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        for page in pages:
+            page.evaluate("window.studio.socket.resync()")
+
+
+def test_an_export_shows_its_progress_and_its_files_live_and_a_viewer_may_download_but_not_start_one(open_as):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from studio.deliverables import services as export_services
+    from studio.deliverables.models import Export
+
+    director, _, project, _, _ = in_thread(setup_project)
+    viewer = in_thread(lambda: factories.add_member(project, "viewer", factories.make_user("sam")))
+    theo, theo_errors = open_as(director, storyboard_of(project))
+    sam, sam_errors = open_as(viewer, storyboard_of(project))
+    expect(sam.locator("[data-storyboard][data-ready]")).to_be_attached()
+    expect(sam.locator("[data-export-menu]")).to_have_count(0)
+    expect(sam.locator("[data-downloads] a")).to_have_count(5)
+
+    # when the director starts an OTIO bundle
+    theo.click("[data-export-menu] summary")
+    theo.click('[data-export-form="otioz"] button[type=submit]')
+
+    # then both see it queued, then its progress as the worker reports it
+    expect(theo.locator("[data-export]")).to_have_count(1)
+    export = Export.objects.get(project=project)
+    row = sam.locator(f'[data-export="{export.pk}"]')
+    expect(row).to_have_attribute("data-status", "queued", timeout=5000)
+    in_thread(lambda: export_services.export_claim(export_id=export.pk, worker="test"))
+    in_thread(lambda: export_services.export_progress(export_id=export.pk, step=1, total=4))
+    arrive(sam)
+    expect(row.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "25")
+    expect(row).to_contain_text("1 of 4")
+
+    # and its files and warnings once it is done
+    def finish():
+        main = default_storage.save(f"exports/test/{export.pk}/cut.otioz", ContentFile(b"bundle"))
+        vtt = default_storage.save(f"exports/test/{export.pk}/cut.vtt", ContentFile(b"WEBVTT\n"))
+        export_services.export_finish(export_id=export.pk, status="succeeded", file_name=main, extra_files={"vtt": vtt},
+                                      size=6, warnings=["Shot 1B: its take's file is missing."])
+
+    in_thread(finish)
+    arrive(sam, theo)
+    expect(row).to_have_attribute("data-status", "succeeded")
+    expect(row.locator("[data-export-file]")).to_have_attribute(
+        "href", f"/projects/{project.pk}/media/exports/{export.pk}/")
+    expect(row.locator("a", has_text="VTT")).to_be_visible()
+    expect(row.locator(".sb-warnings")).to_have_text("Shot 1B: its take's file is missing.")
+    expect(theo.locator(f'[data-export="{export.pk}"]')).to_have_attribute("data-status", "succeeded")
+    assert theo_errors == []
+    assert sam_errors == []
