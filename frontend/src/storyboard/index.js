@@ -106,7 +106,11 @@ class StoryboardApp {
     this.grid.innerHTML = gridHtml(panels, this.project.id);
     const frames = panels.reduce((sum, p) => sum + p.frames, 0);
     const rate = this.board.fps.num / this.board.fps.den;
-    this.root.querySelector("[data-sb-totals]").innerHTML = `<b>${panels.length}</b> shot${panels.length === 1 ? "" : "s"} · <b>${esc(formatDuration(frames / rate))}</b> · ${esc(this.fpsLabel())} fps`;
+    const totals = `<b>${panels.length}</b> shot${panels.length === 1 ? "" : "s"} · <b>${esc(formatDuration(frames / rate))}</b> · ${esc(this.fpsLabel())} fps`;
+    this.root.querySelector("[data-sb-totals]").innerHTML = totals;
+    const scene = this.scene && panels[0] ? ` · scene ${panels[0].scene_number}` : "";
+    this.root.querySelector("[data-print-totals]").innerHTML = `${totals} · ${this.board.aspect.toFixed(2)}:1${esc(scene)}`;
+    this.root.style.setProperty("--aspect", String(this.board.aspect));
     this.drawDownloads();
     this.timeline.show(panels, this.board.fps, this.exports.latestAnimatic());
     this.grid.dataset.reads = String(this.reads);
