@@ -10,11 +10,11 @@ from studio.renders.services import takes as take_services
 from tests import factories
 
 CAPS = {
-    "owner": ["delete_project", "edit_cast", "edit_project", "edit_script", "edit_shots", "generate",
+    "owner": ["delete_project", "edit_cast", "edit_project", "edit_script", "edit_shots", "export", "generate",
               "manage_members", "review", "view"],
-    "director": ["edit_cast", "edit_project", "edit_script", "edit_shots", "generate", "review", "view"],
+    "director": ["edit_cast", "edit_project", "edit_script", "edit_shots", "export", "generate", "review", "view"],
     "writer": ["edit_cast", "edit_script", "view"],
-    "artist": ["edit_cast", "edit_shots", "generate", "view"],
+    "artist": ["edit_cast", "edit_shots", "export", "generate", "view"],
     "reviewer": ["review", "view"],
     "viewer": ["view"],
 }
