@@ -9,7 +9,8 @@ export function proposalHtml(proposal, fileName) {
     const moved = c.old_index !== c.new_index;
     return [
       `<tr data-change="${c.shot_id}">`,
-      `  <td><input type="checkbox" data-pick-change="${i}" ${retimed ? "checked" : "disabled"} aria-label="Apply shot ${esc(c.number)}"></td>`,
+      // a row that only moves has no box of its own: "Apply the new order" takes the places
+      retimed ? `  <td><input type="checkbox" data-pick-change="${i}" checked aria-label="Apply the new duration of shot ${esc(c.number)}"></td>` : '  <td class="faint">—</td>',
       `  <td><b>${esc(c.number)}</b></td>`,
       `  <td class="${retimed ? "sb-changed" : "faint"}">${esc(c.old_duration_s)} s → ${esc(c.new_duration_s)} s <span class="faint small">(${c.old_frames} → ${c.new_frames} fr)</span></td>`,
       `  <td class="${moved ? "sb-changed" : "faint"}">${c.old_index + 1} → ${c.new_index + 1}</td>`,
