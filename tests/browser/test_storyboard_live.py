@@ -142,6 +142,14 @@ def test_dragging_a_timeline_boundary_changes_the_shots_duration_on_another_boar
     assert (shot.duration, shot.version) == (Decimal("2.50"), first.version + 1)
     assert Shot.objects.get(pk=second.pk).version == second.version
     screenshot(theo, "storyboard-timeline-drag")
+
+    # and from the keyboard: Shift+← on the second shot's boundary takes a second off it
+    theo.focus(f'[data-boundary="{second.pk}"]')
+    theo.keyboard.press("Shift+ArrowLeft")
+    expect(theo.locator(f'[data-block="{second.pk}"] [data-tl-dur]')).to_have_text("2s")
+    expect(ravi.locator(f'[data-shot="{second.pk}"] .dur-tag')).to_have_text("2s", timeout=5000)
+    retimed = Shot.objects.get(pk=second.pk)
+    assert (retimed.duration, retimed.version) == (Decimal("2.00"), second.version + 1)
     assert theo_errors == []
     assert ravi_errors == []
 

@@ -36,6 +36,7 @@ export class Timeline {
     this.drag = null;
     this.playButton.addEventListener("click", () => (this.playing ? this.pause() : this.play()));
     this.track.addEventListener("pointerdown", (e) => this.pointerDown(e));
+    this.track.addEventListener("keydown", (e) => this.key(e));
     this.video.addEventListener("ended", () => this.pause());
   }
 
@@ -53,7 +54,7 @@ export class Timeline {
     this.fps = fps;
     this.animatic = animatic;
     this.source.textContent = animatic ? `Plays the animatic of ${new Date(animatic.created_at).toLocaleString()}` : "Plays the stills";
-    if (this.drag) return;
+    if (this.drag || this.keyed) return;
     this.frame = Math.min(this.frame, Math.max(0, this.total - 1));
     this.render();
   }
@@ -63,7 +64,7 @@ export class Timeline {
     const total = frames ? frames.base : lengths.reduce((a, b) => a + b, 0) || 1;
     this.blocks.innerHTML = this.panels.map((p, i) => {
       const picture = p.thumbnail_url ? `<img src="${esc(p.thumbnail_url)}" alt="" draggable="false">` : `<span class="tl-size">${esc(p.size)}</span>`;
-      const handle = this.editable ? `<span class="tl-handle" data-boundary="${p.shot}" role="separator" aria-label="End of shot ${esc(p.number)}" title="Drag to change the duration of shot ${esc(p.number)}"></span>` : "";
+      const handle = this.editable ? `<span class="tl-handle" data-boundary="${p.shot}" tabindex="0" role="separator" aria-orientation="vertical" aria-valuenow="${lengths[i]}" aria-valuemin="1" aria-label="End of shot ${esc(p.number)}, ${lengths[i]} frames" title="Drag (or ← →, Shift for a second) to change the duration of shot ${esc(p.number)}"></span>` : "";
       return `<div class="tl-block" data-block="${p.shot}" style="width:${(lengths[i] / total) * 100}%">${picture}<span class="tl-num">${esc(p.number)}</span><span class="tl-dur" data-tl-dur>${esc(formatDuration(lengths[i] / this.rate))}</span>${handle}</div>`;
     }).join("");
     this.drawPlayhead();
@@ -136,6 +137,37 @@ export class Timeline {
     this.video.pause();
     this.playButton.textContent = "Play";
     this.playButton.setAttribute("aria-pressed", "false");
+  }
+
+  /** The arrow keys on a boundary: a frame shorter or longer (a second with Shift), saved once the keys rest. */
+  key(e) {
+    const handle = e.target.closest?.("[data-boundary]");
+    if (!handle || !["ArrowLeft", "ArrowRight"].includes(e.key) || this.drag) return;
+    e.preventDefault();
+    const shot = Number(handle.dataset.boundary);
+    const panel = this.panels.find((p) => p.shot === shot);
+    if (!this.keyed || this.keyed.panel !== panel) {
+      this.commitKeys();
+      this.keyed = { panel, now: panel.frames };
+    }
+    const step = (e.key === "ArrowLeft" ? -1 : 1) * (e.shiftKey ? Math.round(this.rate) : 1);
+    const min = Math.max(1, Math.ceil(0.1 * this.rate - 1e-9));
+    this.keyed.now = Math.max(min, Math.min(Math.floor(3600 * this.rate), this.keyed.now + step));
+    this.render({ shot, frames: this.keyed.now, base: this.total - panel.frames + this.keyed.now });
+    this.blocks.querySelector(`[data-boundary="${shot}"]`)?.focus();
+    clearTimeout(this.keyTimer);
+    this.keyTimer = setTimeout(() => this.commitKeys(), 700);
+  }
+
+  commitKeys() {
+    clearTimeout(this.keyTimer);
+    const keyed = this.keyed;
+    this.keyed = null;
+    if (!keyed || keyed.now === keyed.panel.frames) return;
+    keyed.panel.frames = keyed.now;
+    this.render();
+    this.blocks.querySelector(`[data-boundary="${keyed.panel.shot}"]`)?.focus();
+    this.onRetime(keyed.panel, keyed.now);
   }
 
   pointerDown(e) {
