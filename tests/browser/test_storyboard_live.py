@@ -29,8 +29,8 @@ def open_as(browser, studio, transactional_db, settings):
     settings.MEDIA_ROOT = studio.media_root
     opened = []
 
-    def make(user, path):
-        page, errors = _open(browser, studio.url, user, path)
+    def make(user, path, *, clock=False):
+        page, errors = _open(browser, studio.url, user, path, clock=clock)
         opened.append(page.context)
         return page, errors
 
@@ -110,6 +110,24 @@ def test_use_in_storyboard_on_the_shot_page_picks_the_take_for_every_open_storyb
     expect(panel.locator("[data-why]")).to_have_text("Picked · v1", timeout=5000)
     expect(panel.locator(f'img[data-take-img="{older.pk}"]')).to_be_attached()
     assert theo_errors == []
+
+
+def test_play_steps_through_the_stills_at_their_durations_when_there_is_no_animatic(open_as):
+    director, _, project, first, second = in_thread(setup_project)
+    theo, errors = open_as(director, storyboard_of(project), clock=True)
+    expect(theo.locator("[data-storyboard][data-ready]")).to_be_attached()
+    expect(theo.locator("[data-tl-source]")).to_have_text("Plays the stills")
+
+    theo.click("[data-play]")
+    expect(theo.locator("[data-play]")).to_have_text("Pause")
+    expect(theo.locator(f'[data-block="{first.pk}"]')).to_have_class("tl-block current")
+    theo.clock.run_for(2100)  # past the first shot's 2 s
+    expect(theo.locator(f'[data-block="{second.pk}"]')).to_have_class("tl-block current")
+    expect(theo.locator("[data-tl-time]")).to_have_text("00:00:02:02")
+    theo.clock.run_for(3000)  # past the end: it stops on the last frame
+    expect(theo.locator("[data-play]")).to_have_text("Play")
+    expect(theo.locator("[data-tl-time]")).to_have_text("00:00:04:23")
+    assert errors == []
 
 
 def test_dragging_a_timeline_boundary_changes_the_shots_duration_on_another_board(open_as):
