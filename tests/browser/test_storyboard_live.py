@@ -265,3 +265,29 @@ def test_an_export_shows_its_progress_and_its_files_live_and_a_viewer_may_downlo
     expect(theo.locator(f'[data-export="{export.pk}"]')).to_have_attribute("data-status", "succeeded")
     assert theo_errors == []
     assert sam_errors == []
+
+
+def test_the_scene_filter_narrows_the_panels_the_downloads_and_the_timeline(open_as):
+    def setup():
+        director, _, project, _, _ = setup_project()
+        shore = factories.make_scene(project, location="Shore", int_ext="EXT", time_of_day="DAWN")
+        third = factories.make_shot(shore, size="LS", description="Waves.")
+        return director, project, shore, third
+
+    director, project, shore, third = in_thread(setup)
+    theo, errors = open_as(director, storyboard_of(project))
+    expect(theo.locator("[data-panel]")).to_have_count(3)
+
+    theo.select_option("[data-scene-filter]", str(shore.pk))
+
+    expect(theo.locator("[data-panel]")).to_have_count(1)
+    expect(theo.locator(".sb-scene-head")).to_contain_text("EXT. SHORE - DAWN")
+    expect(theo.locator("[data-block]")).to_have_count(1)
+    expect(theo.locator('[data-download="cut.edl"]')).to_have_attribute(
+        "href", f"/api/v1/projects/{project.pk}/downloads/cut.edl?scene={shore.pk}")
+    assert theo.url.endswith(f"?scene={shore.pk}")
+    # and the filter stays through a reload
+    theo.reload()
+    expect(theo.locator(f'[data-panel="{third.pk}"]')).to_be_visible()
+    expect(theo.locator("[data-panel]")).to_have_count(1)
+    assert errors == []
