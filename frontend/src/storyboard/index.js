@@ -1,6 +1,7 @@
 // The storyboard page: every shot's selected take as a panel, in script order by scene; the cut's timeline;
 // exports with live progress; quick downloads; a retimed cut brought back. Whatever anyone changes in shots,
-// takes or scenes arrives as an event, and the page reads the storyboard again (debounced), as it does on a resync.
+// takes, scenes, the cast or the project arrives as an event, and the page reads the storyboard again
+// (debounced), as it does on a resync.
 
 import { ApiError, api, apiAll } from "../lib/api.js";
 import { debounce, esc, formatDuration, pageData } from "../lib/dom.js";
@@ -10,7 +11,7 @@ import { gridHtml, scenesOf } from "./grid.js";
 import { applyBody, proposalHtml } from "./retime.js";
 import { Timeline } from "./timeline.js";
 
-const LIVE = /^(take|takes|shot|shots|scene|scenes)\./;
+const LIVE = /^(take|shot|shots|scene|scenes|character)\.|^project\.updated$/;
 const SHOW = ["camera", "action", "dialogue"];
 
 class StoryboardApp {
