@@ -3,7 +3,7 @@
 // takes, scenes, the cast or the project arrives as an event, and the page reads the storyboard again
 // (debounced), as it does on a resync.
 
-import { ApiError, api, apiAll } from "../lib/api.js";
+import { ApiError, api } from "../lib/api.js";
 import { debounce, esc, formatDuration, pageData } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { Exports } from "./exports.js";
@@ -170,8 +170,8 @@ class StoryboardApp {
   async resync() {
     this.reload.cancel();
     try {
-      const [, exports] = await Promise.all([this.read(), apiAll(this.api("exports/?page_size=20"))]);
-      this.exports.load(exports.slice(0, 20));
+      const [, exports] = await Promise.all([this.read(), api("GET", this.api("exports/?page_size=20"))]);
+      this.exports.load(exports.results); // the newest 20, as the page opened with
       this.timeline.show(this.panels(), this.board.fps, this.exports.latestAnimatic());
     } catch (error) {
       toast(`Could not refresh the exports: ${error.message}`, "error");
