@@ -9,6 +9,7 @@ const options = {
   entryPoints: {
     "js/shell": "src/shell.js",
     "js/board": "src/board/index.js",
+    "js/storyboard": "src/storyboard/index.js",
     "js/script": "src/script/index.js",
     "js/shot": "src/renders/shot.js",
     "js/queue": "src/renders/queue.js",

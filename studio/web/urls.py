@@ -23,6 +23,7 @@ urlpatterns = [
     path(P + "cast/<id:pk>/references/", views.reference_upload, name="reference-upload"),
     path(P + "cast/<id:pk>/references/<id:ref>/delete/", views.reference_delete, name="reference-delete"),
     path(P + "board/", views.board, name="board"),
+    path(P + "storyboard/", views.storyboard, name="storyboard"),
     path(P + "shots/<id:shot_id>/", views.shot_page, name="shot"),
     path(P + "shots/<id:shot_id>/previz/", views.previz_page, name="previz"),
     path(P + "queue/", views.queue_page, name="queue"),

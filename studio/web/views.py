@@ -27,6 +27,11 @@ from studio.cast.models import Character, ReferenceImage
 from studio.core import concurrency
 from studio.core.errors import Busy, Conflict, StaleVersion
 from studio.core.words import plural
+from studio.deliverables import editorial
+from studio.deliverables import selectors as deliverable_selectors
+from studio.deliverables import storyboard as storyboard_json
+from studio.deliverables.api import DOWNLOADS
+from studio.deliverables.events import ExportData
 from studio.live.events import UserRef
 from studio.projects import permissions, selectors, services
 from studio.projects.events import MemberData, ProjectData
@@ -458,6 +463,32 @@ def board(request, project):
         "status_help": STATUS_HELP,
     }
     return render(request, "web/board.html", page_context(request, board_state=state, tab="board"))
+
+
+# --- Storyboard -----------------------------------------------------------
+
+# The exports a storyboard page lists when it opens (newer ones arrive as export.* events)
+STORYBOARD_EXPORTS = 20
+
+
+@project_page()
+def storyboard(request, project):
+    """The storyboard: every shot's selected take as a panel in script order, grouped by scene, with the cut's
+    timeline under it. The page carries the storyboard as the API gives it (``GET storyboard/``), the recent exports
+    and what the member may do; the storyboard module draws it and reads it again on every change to shots, takes
+    or scenes."""
+    sequence = deliverable_selectors.sequence_of(project=project)
+    caps = permissions.capabilities_of(request.membership.role)
+    state = {
+        "project": asdict(ProjectData.of(project)),
+        "me": {**asdict(UserRef.of(request.user)), "role": request.membership.role,
+               "capabilities": sorted(c.value for c in caps)},
+        "storyboard": storyboard_json.as_json(sequence, project),
+        "exports": [asdict(ExportData.of(e))
+                    for e in deliverable_selectors.exports_of(project=project)[:STORYBOARD_EXPORTS]],
+        "downloads": [{"name": name, "label": DOWNLOADS[name]} for name in editorial.names()],
+    }
+    return render(request, "web/storyboard.html", page_context(request, storyboard_state=state, tab="storyboard"))
 
 
 # --- Shots and generation -------------------------------------------------

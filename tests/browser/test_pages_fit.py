@@ -63,6 +63,7 @@ def setup_studio():
 
 PAGES = {
     "board": lambda p, script, shot: f"/projects/{p.pk}/board/",
+    "storyboard": lambda p, script, shot: f"/projects/{p.pk}/storyboard/",
     "inspector": lambda p, script, shot: f"/projects/{p.pk}/board/?shot={shot.pk}",
     "shot": lambda p, script, shot: f"/projects/{p.pk}/shots/{shot.pk}/",
     "script": lambda p, script, shot: f"/projects/{p.pk}/scripts/{script.pk}/",

@@ -23,7 +23,7 @@ def test_the_main_pages_break_no_rule_of_the_content_security_policy(open_as, li
     owner, project, script, shot, character = in_thread(setup)
     p = f"/projects/{project.pk}"
     pages = ["/", "/account/", "/projects/new/", f"{p}/", f"{p}/cast/", f"{p}/cast/{character.pk}/",
-             f"{p}/board/", f"{p}/shots/{shot.pk}/", f"{p}/shots/{shot.pk}/previz/", f"{p}/queue/",
+             f"{p}/board/", f"{p}/storyboard/", f"{p}/shots/{shot.pk}/", f"{p}/shots/{shot.pk}/previz/", f"{p}/queue/",
              f"{p}/scripts/{script.pk}/", f"{p}/scripts/{script.pk}/compare/", "/api/docs/"]
     page, errors = open_as(owner, "/")
 

@@ -93,3 +93,17 @@ def test_board_page_uses_the_same_number_of_queries(which, request, django_asser
         response = client.get(f"/projects/{project.pk}/board/")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("which", ["small", "large"])
+def test_storyboard_page_uses_the_same_number_of_queries(which, request, django_assert_num_queries):
+    project = request.getfixturevalue(which)
+    client = Client()
+    client.force_login(factories.owner_of(project))
+
+    # session, user, membership, shots, their characters, the scenes' numbers, the take each shot shows, the cast,
+    # the latest revision, the recent exports
+    with django_assert_num_queries(10):
+        response = client.get(f"/projects/{project.pk}/storyboard/")
+
+    assert response.status_code == 200

@@ -169,6 +169,17 @@ function takeThumb(take, first, labels) {
   ].join("\n");
 }
 
+/** "Use in storyboard" on a take that is not approved (as _shot_takes.html draws it); "Picked" once picked. */
+function pick(take, can) {
+  if (take.review === "approved") return "";
+  if (can.edit_shots) {
+    const title = take.picked ? "Picked for the storyboard and the cut: press to take the pick back"
+      : "Show this take in the storyboard and the cut (an approved take still comes first)";
+    return `      <button class="btn btn-sm" type="button" data-pick-take="${take.id}" aria-pressed="${Boolean(take.picked)}" title="${title}">${take.picked ? "Picked" : "Use in storyboard"}</button>`;
+  }
+  return take.picked ? '      <span class="pill plain" data-picked>Picked</span>' : "";
+}
+
 function takeArticle(take, first, ctx) {
   const { labels, can, shot } = ctx;
   const made = take.made_with;
@@ -212,6 +223,7 @@ function takeArticle(take, first, ctx) {
     "    </div>",
     '    <div class="take-actions">',
     actions,
+    pick(take, can),
     `      <a class="btn btn-sm btn-ghost" href="${esc(take.url)}" download>Download</a>`,
     "    </div>",
     '    <dl class="provenance">',

@@ -91,7 +91,7 @@ class ShotPage {
     if (changed.progress && d.shot === this.shotId && !applyProgress(this.jobs, d)) this.drawJobs();
     // another shot's job leaving the queue moves this shot's jobs up, so any job change may change the rows
     if (changed.jobs) this.drawJobs();
-    if (changed.takes && d.take.shot === this.shotId) this.drawTakes();
+    if (changed.takes && (d.take?.shot ?? d.shot) === this.shotId) this.drawTakes();
   }
 
   /** After a reconnect: the server's parts again, and what they were drawn from. */

@@ -90,6 +90,14 @@ export class RenderStore {
       changed.progress = this.progress(d);
     } else if (message.type === "take.created" || message.type === "take.updated") {
       changed.takes = this.putTake(d.take);
+    } else if (message.type === "take.picked") {
+      // the picked take comes whole; the one it replaced (or the one unpicked) only by id, one version on
+      if (d.take) changed.takes = this.putTake(d.take);
+      const other = d.unpicked !== null && d.unpicked !== undefined ? this.takes.get(d.unpicked) : null;
+      if (other && other.picked) {
+        this.takes.set(other.id, { ...other, picked: false, version: other.version + 1 });
+        changed.takes = true;
+      }
     }
     return changed;
   }

@@ -61,6 +61,8 @@ export class TakeStack {
     }
     const review = e.target.closest("[data-review]");
     if (review) return this.review(review);
+    const pick = e.target.closest("[data-pick-take]");
+    if (pick) return this.pick(pick);
     const init = e.target.closest("[data-use-init]");
     if (init) return this.onStartFrom?.(Number(init.dataset.useInit), "frame");
     const animate = e.target.closest("[data-animate]");
@@ -91,6 +93,19 @@ export class TakeStack {
     } catch (error) {
       toast(error.message, "error");
       group.querySelectorAll("button").forEach((b) => (b.disabled = false));
+    }
+  }
+
+  /** "Use in storyboard": pick the take for the shot's panel and the cut, or take the pick back. */
+  async pick(button) {
+    const picked = button.getAttribute("aria-pressed") !== "true";
+    button.disabled = true;
+    try {
+      const take = await api("POST", this.api(`takes/${button.dataset.pickTake}/pick/`), { body: { picked } });
+      this.onTake?.(take);
+    } catch (error) {
+      toast(error.message, "error");
+      button.disabled = false;
     }
   }
 

@@ -58,6 +58,7 @@ PROJECT_PAGES = [
     ("reference thumbnail", "get", lambda p: f"/projects/{p.project.pk}/media/references/{p.reference.pk}/thumb/",
      None),
     ("board", "get", lambda p: f"/projects/{p.project.pk}/board/", None),
+    ("storyboard", "get", lambda p: f"/projects/{p.project.pk}/storyboard/", None),
     ("shot", "get", lambda p: f"/projects/{p.project.pk}/shots/{p.shot.pk}/", None),
     ("shot takes part", "get", lambda p: f"/projects/{p.project.pk}/shots/{p.shot.pk}/?part=takes", None),
     ("queue", "get", lambda p: f"/projects/{p.project.pk}/queue/", None),
