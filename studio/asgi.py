@@ -15,11 +15,14 @@ from django.conf import settings  # noqa: E402
 from studio.live.auth import StudioAuthMiddlewareStack  # noqa: E402
 from studio.routing import websocket_urlpatterns  # noqa: E402
 
-if settings.STUDIO_EMBEDDED_WORKER:  # a laptop: generation and exports run in this process (renders/embedded.py)
-    from studio.deliverables import worker as export_worker
+if settings.STUDIO_EMBEDDED_WORKER:  # a laptop: generation runs in this process (see studio/renders/embedded.py)
     from studio.renders import embedded
 
     embedded.start()
+
+if settings.STUDIO_EMBEDDED_EXPORT_WORKER:  # and exports too (studio/deliverables/worker.py)
+    from studio.deliverables import worker as export_worker
+
     export_worker.start_embedded()
 
 if settings.STUDIO_SETTLE_ON_START:  # edits a process stored and died before settling (studio/screenplay/recovery.py)

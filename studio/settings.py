@@ -315,6 +315,9 @@ STUDIO_MODELS_DIR = Path(os.environ.get("STUDIO_MODELS_DIR", VAR_DIR / "models")
 STUDIO_MODELS = _models_setting()
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "generation", "exports"]}}
 STUDIO_EMBEDDED_WORKER = env_bool("STUDIO_EMBEDDED_WORKER", not REDIS_URL)
+# The export worker as a thread of the web process too (storyboard PDFs, animatics): by default when the generation
+# worker is embedded; 0 leaves exports to `manage.py export_worker`.
+STUDIO_EMBEDDED_EXPORT_WORKER = env_bool("STUDIO_EMBEDDED_EXPORT_WORKER", STUDIO_EMBEDDED_WORKER)
 # The most a job may cost a worker, in pixel-steps (width × height × steps × frames), by the kind of device it runs on:
 # over it the API answers 400 before queueing (a CPU worker checks cancel between steps only, and a 1024², 150-step
 # frame sat minutes on step 0). Models on "auto" run on STUDIO_GENERATION_DEVICE (default: cpu in embedded mode).

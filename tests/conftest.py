@@ -22,6 +22,7 @@ from . import factories
 # No generation worker thread inside the test process (importing studio.asgi would start one): a test
 # that wants a worker runs one itself.
 django_settings.STUDIO_EMBEDDED_WORKER = False
+django_settings.STUDIO_EMBEDDED_EXPORT_WORKER = False  # nor an export worker: tests run exports themselves
 django_settings.STUDIO_SETTLE_ON_START = False  # nor one settling pending scripts (tests/…/test_script_processes.py)
 
 # Under pytest-xdist (`make test` runs the suite in several processes) each worker has a test database of its own,

@@ -44,7 +44,7 @@ class Daphne:
         self.env = {
             **os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "studio.settings",
             "PYTHONUNBUFFERED": "1", "MEDIA_ROOT": str(Path(log_dir) / "media"), "STUDIO_EMBEDDED_WORKER": "0",
-            **(env or {}),
+            "STUDIO_EMBEDDED_EXPORT_WORKER": "0", **(env or {}),
         }
         for name in ("TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE"):
             self.env.pop(name, None)

@@ -67,7 +67,8 @@ class Studio:
 def generating_studio(django_db_setup, django_db_blocker, tmp_path_factory, tiny_models):
     """A Daphne process with the generation worker inside it (embedded mode, as `make run`), on the test database.
     Progress events come every step so that tests can watch a bar move."""
-    env = {"STUDIO_EMBEDDED_WORKER": "1", "STUDIO_PROGRESS_INTERVAL_S": "0", "STUDIO_CANCEL_CHECK_S": "0.1"}
+    env = {"STUDIO_EMBEDDED_WORKER": "1", "STUDIO_EMBEDDED_EXPORT_WORKER": "0", "STUDIO_PROGRESS_INTERVAL_S": "0",
+           "STUDIO_CANCEL_CHECK_S": "0.1"}  # exports are run by the tests that make them, not by a thread of it
     with Daphne(tmp_path_factory.mktemp("generating"), env=env) as server:
         yield Studio(server)
 

@@ -293,3 +293,26 @@ def test_the_scene_filter_narrows_the_panels_the_downloads_and_the_timeline(open
     expect(theo.locator(f'[data-panel="{third.pk}"]')).to_be_visible()
     expect(theo.locator("[data-panel]")).to_have_count(1)
     assert errors == []
+
+
+def test_a_shot_too_short_for_its_lines_says_so_until_it_is_lengthened(open_as):
+    from studio.shots import services as shot_services
+
+    def given():
+        director, _, project, first, _ = setup_project()
+        long_lines = "ELIN: Nobody swims here after dark, not since the keeper's boy went under the pier."
+        first = shot_services.shot_update(actor=director, shot=first, expected_version=first.version,
+                                          changes={"dialogue": long_lines})
+        return director, project, first
+
+    director, project, first = in_thread(given)
+    theo, errors = open_as(director, storyboard_of(project))
+    warning = theo.locator(f'[data-panel="{first.pk}"] [data-dialogue-too-long]')
+    # 15 words at 175 a minute: 5.1 s of speech in a 2 s shot
+    expect(warning).to_have_text("Dialogue ≈ 5.1s, longer than the shot")
+
+    in_thread(lambda: shot_services.shot_update(actor=director, shot=Shot.objects.get(pk=first.pk),
+                                                expected_version=first.version, changes={"duration": Decimal("6")}))
+
+    expect(warning).to_have_count(0)
+    assert errors == []

@@ -39,6 +39,9 @@ function panelHtml(panel, projectId) {
     `  <div class="sb-camera" data-part="camera">${esc(panel.camera)}</div>`,
     panel.action ? `  <p class="sb-action" data-part="action">${esc(panel.action)}</p>` : "",
     lines ? `  <div class="sb-lines" data-part="dialogue">${lines}</div>` : "",
+    panel.dialogue_too_long
+      ? `  <p class="sb-warn" data-dialogue-too-long title="Lengthen the shot or trim the lines: the animatic's scratch dialogue would run into the next shot.">Dialogue ≈ ${esc(formatDuration(panel.speech_s))}, longer than the shot</p>`
+      : "",
     "</article>",
   ].join("\n");
 }
