@@ -308,8 +308,8 @@ def test_a_shot_too_short_for_its_lines_says_so_until_it_is_lengthened(open_as):
     director, project, first = in_thread(given)
     theo, errors = open_as(director, storyboard_of(project))
     warning = theo.locator(f'[data-panel="{first.pk}"] [data-dialogue-too-long]')
-    # 15 words at 175 a minute: 5.1 s of speech in a 2 s shot
-    expect(warning).to_have_text("Dialogue ≈ 5.1s, longer than the shot")
+    # 14 words at 175 a minute: 4.8 s of speech in a 2 s shot
+    expect(warning).to_have_text("Dialogue ≈ 4.8s, longer than the shot")
 
     in_thread(lambda: shot_services.shot_update(actor=director, shot=Shot.objects.get(pk=first.pk),
                                                 expected_version=first.version, changes={"duration": Decimal("6")}))
