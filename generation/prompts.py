@@ -18,6 +18,7 @@ loaded here (no weights, no torch), so the web process can count as people type.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,15 +46,22 @@ class PromptFit:
         return {"tokens": self.tokens, "limit": self.limit, "handling": self.handling, "cut": self.cut}
 
 
+_LOADING = threading.Lock()  # transformers' lazy module is not safe to import from two threads at once
+
+
 @lru_cache(maxsize=16)
 def tokenizer(source: str, family: str):
-    """The tokenizer a model's prompt goes through first (CLIP for SD and SDXL, UMT5 for Wan), loaded once."""
+    """The tokenizer a model's prompt goes through first (CLIP for SD and SDXL, UMT5 for Wan), loaded once.
+
+    Loaded under a lock: two requests counting tokens at once on a fresh web process imported transformers'
+    tokenizer classes from two threads, and one of them got an ImportError (a 500)."""
     path, kwargs = source_kwargs(source, "model")
-    if family == "wan":
-        from transformers import PreTrainedTokenizerFast as Tokenizer
-    else:
-        from transformers import CLIPTokenizer as Tokenizer
-    return Tokenizer.from_pretrained(path, subfolder="tokenizer", **kwargs)
+    with _LOADING:
+        if family == "wan":
+            from transformers import PreTrainedTokenizerFast as Tokenizer
+        else:
+            from transformers import CLIPTokenizer as Tokenizer
+        return Tokenizer.from_pretrained(path, subfolder="tokenizer", **kwargs)
 
 
 def count(tokenize, text: str) -> int:

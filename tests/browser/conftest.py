@@ -117,10 +117,32 @@ def open_in(browser, transactional_db, settings, worker_idle):
 
 def _close(contexts) -> None:
     """Close each page's context once the requests it sent are answered: the test database is emptied next, and
-    a request the server is still running then deadlocks with that (PostgreSQL's TRUNCATE waits on its locks)."""
+    a request the server is still running then deadlocks with that (PostgreSQL's TRUNCATE waits on its locks).
+    Closing a page closes its sockets too, and the server's side of a socket writes as it ends (presence, the
+    event's number): wait for the database to be quiet as well."""
     for context in contexts:
         _wait_for_answers(context)
         context.close()
+    if contexts:
+        in_thread(_database_quiet)
+
+
+QUIET = """SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+           AND backend_type = 'client backend' AND state IN ('active', 'idle in transaction')"""
+
+
+def _database_quiet(timeout_s: float = 10) -> None:
+    """Until no other session of the test database is inside a statement or a transaction (PostgreSQL), or
+    ``timeout_s``: the servers' workers poll now and then, so a quiet moment is waited for, not silence."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout_s
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(QUIET)
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.02)
 
 
 def _count_requests(context) -> None:

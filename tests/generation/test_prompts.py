@@ -31,3 +31,37 @@ def test_the_look_at_the_end_of_a_long_prompt_still_changes_the_frame(engine, mo
 
     assert not np.array_equal(made(LOOK_A), made(LOOK_B))
     assert np.array_equal(made(LOOK_A), made(LOOK_A))
+
+
+FRESH_PROCESS = """
+import json, sys, threading
+from generation import Registry, prompts, tiny
+
+registry = Registry.from_config(tiny.default_models(sys.argv[1]))
+results = []
+
+def count(name):
+    try:
+        results.append(prompts.fit(registry.get(name), "abc def").tokens)
+    except Exception as exc:
+        results.append(repr(exc))
+
+threads = [threading.Thread(target=count, args=(name,)) for name in ["wan-tiny", "wan-tiny", "sd-tiny", "sd-tiny"]]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(sorted(map(str, results))))
+"""
+
+
+def test_tokens_are_counted_from_several_threads_at_once_in_a_fresh_process(tiny_dir):
+    # a fresh web process got two token counts at once: transformers' lazy import raced (an ImportError, a 500)
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(tiny_dir)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    # the tiny tokenizers give one token per character: "abc def" is 6 for CLIP, 7 with UMT5's end marker
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == sorted(map(str, [6, 6, 7, 7]))

@@ -19,7 +19,7 @@ export class ProjectSocket {
     this.projectId = projectId;
     this.listeners = new Map();
     this.retry = 0;
-    this.snapshots = 0; // connections that opened with a snapshot (each after the first resyncs)
+    this.opens = 0; // connections opened: a snapshot on any but the first resyncs (even if the first never sent one)
     this.state = "connecting";
     this.stopped = false;
     this.seq = null; // the number of the last project event this page has seen (or was told of)
@@ -53,10 +53,8 @@ export class ProjectSocket {
   /** The snapshot a connection opens with, sent once it hears the project's events: after a reconnect events may
    * have been missed while away (or before a layer outage), so the page reads again from here. */
   opened(seq = null) {
-    const reconnected = this.snapshots > 0;
-    this.snapshots += 1;
     this.seq = seq;
-    if (reconnected) this.resync();
+    if (this.opens > 1) this.resync();
   }
 
   /** An event's number: one skipped means an event was lost on the way. Late ones are delivered all the same. */
@@ -92,6 +90,7 @@ export class ProjectSocket {
     const ws = new WebSocket(this.url());
     this.ws = ws;
     ws.addEventListener("open", () => {
+      this.opens += 1;
       this.retry = 0;
       this.setState("open");
       this.heartbeat = setInterval(() => this.send({ type: "ping" }), HEARTBEAT_MS);
