@@ -84,7 +84,7 @@ seed: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	@echo "Previz Studio on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@command -v espeak-ng >/dev/null 2>&1 || echo "No espeak-ng: animatics render without scratch dialogue (install it: sudo apt-get install espeak-ng)"
-	@[ -d /usr/share/fonts/truetype/noto ] || echo "No Noto fonts: storyboard PDFs print Latin text only (sudo apt-get install fonts-noto-core fonts-noto-cjk)"
+	@[ -d /usr/share/fonts/truetype/noto ] || echo "No Noto fonts: storyboard PDFs fall back to DejaVu, with no Japanese, Chinese or Korean (sudo apt-get install fonts-noto-core fonts-noto-cjk)"
 	@[ "$$STUDIO_DEBUG" = "0" ] || echo "Debug is on; to switch it off (as in production): STUDIO_DEBUG=0 SECRET_KEY=<long random text> make serve (add SECURE_COOKIES=0 over plain http)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) studio.asgi:application
 
