@@ -12,15 +12,10 @@ from django.db import transaction
 from studio.shots import services as shot_services
 from studio.shots.models import Shot
 
+from .renderers import slug
 from .sequence import Sequence
 
 MAX_CUT_BYTES = 20 * 1024 * 1024
-
-
-def _slug(title: str) -> str:
-    from .renderers import _slug as slug
-
-    return slug(title)
 
 
 def download(sequence: Sequence, name: str, *, base_url: str = "") -> tuple[bytes, str, str]:
@@ -28,7 +23,7 @@ def download(sequence: Sequence, name: str, *, base_url: str = "") -> tuple[byte
     media references are the takes' links in the studio (``base_url`` + path), never the server's file paths."""
     from . import interchange
 
-    base = _slug(sequence.title)
+    base = slug(sequence.title)
     if name in ("shotlist.csv", "shotlist.pdf"):
         from . import shotlist
     if name == "shotlist.csv":

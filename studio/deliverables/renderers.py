@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.text import slugify
+
 from .sequence import Sequence
 
 
@@ -47,7 +49,7 @@ def _render_storyboard(sequence: Sequence, options, folder: Path, progress: Prog
     from .fonts import find_fonts
     from .storyboard_pdf import render_storyboard
 
-    out = folder / f"{_slug(sequence.title)}-storyboard.pdf"
+    out = folder / f"{slug(sequence.title)}-storyboard.pdf"
     result = render_storyboard(sequence, options, out, on_progress=progress,
                                fonts=find_fonts(context.get("fonts_dir") or None))
     return Rendered(main=out, warnings=list(result.warnings))
@@ -56,7 +58,7 @@ def _render_storyboard(sequence: Sequence, options, folder: Path, progress: Prog
 def _render_animatic(sequence: Sequence, options, folder: Path, progress: Progress, context: dict) -> Rendered:
     from .animatic import render_animatic
 
-    out = folder / f"{_slug(sequence.title)}-animatic.mp4"
+    out = folder / f"{slug(sequence.title)}-animatic.mp4"
     result = render_animatic(sequence, options, out, on_progress=progress,
                              voices_dir=context.get("voices_dir") or None)
     extras = {name: Path(path) for name, path in (("vtt", result.vtt_path), ("srt", result.srt_path)) if path}
@@ -66,7 +68,7 @@ def _render_animatic(sequence: Sequence, options, folder: Path, progress: Progre
 def _render_otioz(sequence: Sequence, options, folder: Path, progress: Progress, context: dict) -> Rendered:
     from .interchange import export_otioz
 
-    out = folder / f"{_slug(sequence.title)}.otioz"
+    out = folder / f"{slug(sequence.title)}.otioz"
     progress(0, 1)
     bundle = export_otioz(sequence, out)
     progress(1, 1)
@@ -91,8 +93,6 @@ def render(kind: str, sequence: Sequence, options: dict, folder: Path, progress:
     return RENDER[kind](sequence, OPTIONS[kind](options), folder, progress, context)
 
 
-def _slug(title: str) -> str:
-    keep = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
-    while "--" in keep:
-        keep = keep.replace("--", "-")
-    return keep[:60] or "export"
+def slug(title: str) -> str:
+    """A file name from a title: "The Lighthouse" → "the-lighthouse" (Django's slugify, keeping other scripts)."""
+    return slugify(title, allow_unicode=True)[:60] or "export"

@@ -19,10 +19,11 @@ def as_json(sequence: Sequence, project) -> dict:
             "camera": p.camera, "duration": str(p.duration_s), "frames": p.frames, "start": start,
             "timecode": timecode(start, sequence.fps), "action": p.action, "notes": p.notes,
             "lines": [{"speaker": line.speaker, "text": line.text} for line in p.lines],
-            "speech_s": speech_estimate(p.lines), "dialogue_too_long": speech_estimate(p.lines) > float(p.duration_s),
+            "speech_s": speech, "dialogue_too_long": speech > float(p.duration_s),
             "characters": list(p.characters), "status": p.status, "selected": p.selected,
             "take": p.media.take_id if p.media else None, "take_number": p.media.take_number if p.media else None,
             "kind": p.media.kind if p.media else None, "url": p.media.url if p.media else None,
             "thumbnail_url": (p.media.url.rstrip("/") + "/thumb/") if p.media and p.media.url else None,
-        } for p, start in zip(sequence.panels, starts, strict=True)],
+        } for p, start, speech in zip(sequence.panels, starts, (speech_estimate(p.lines) for p in sequence.panels),
+                                      strict=True)],
     }
